@@ -1,0 +1,153 @@
+"""The actions: one function per ribbon button and CLI verb, on any engine."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from .core import schema
+from .core.book import default_period
+from .core.expiry import in_worklist, registration_state
+from .core.issues import ERROR, Issue
+from .core.numbering import assign_numbers
+from .core.rules import run_rules
+from .engine.protocol import Engine, Link
+from .session import Session
+
+
+@dataclass
+class Result:
+    action: str
+    lines: list[str]
+    issues: list[Issue] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if any(i.severity == ERROR for i in self.issues) else 0
+
+
+def _issue_rows(issues: list[Issue]) -> list[tuple[object, ...]]:
+    rows: list[tuple[object, ...]] = []
+    for i in issues:
+        link = Link(f"{i.sheet}!{i.cell}", f"'{i.sheet}'!{i.cell}") if i.cell else None
+        rows.append((i.severity, i.sheet, i.row, i.column, i.value, i.message, i.code, link))
+    return rows
+
+
+def check(engine: Engine, today: dt.date) -> Result:
+    """Every rule over every table; all issues go to チェック結果 with a link to each cell."""
+    s = Session(engine, today)
+    issues = run_rules(s.book)
+    errors = sum(1 for i in issues if i.severity == ERROR)
+    warnings = len(issues) - errors
+    engine.replace_rows(schema.ISSUES, _issue_rows(issues))
+    summary = f"エラー{errors}件、警告{warnings}件"
+    s.finish("チェック", summary, "問題なし" if not issues else "チェック結果シートを確認")
+    by_sheet = Counter(i.sheet for i in issues)
+    lines = [f"チェック完了：{summary}"]
+    lines += [f"  {sheet}: {n}件" for sheet, n in sorted(by_sheet.items())]
+    if issues:
+        lines.append("詳しくは「チェック結果」シートを見てください（各行から該当セルへ移動できます）。")
+    return Result("check", lines, issues, {"errors": errors, "warnings": warnings})
+
+
+def number(engine: Engine, today: dt.date) -> Result:
+    """修了番号 for completed trainees, 登録番号 for approved registrations; never reused."""
+    s = Session(engine, today)
+    st = s.settings
+    trainees, reg = s.book["trainees"], s.book["register"]
+
+    wanted_cert = [
+        done is not None and att != "欠席"
+        for done, att in zip(trainees.dates("completed"), trainees.texts("attendance"), strict=True)
+    ]
+    certs, next_cert = assign_numbers(
+        trainees.texts("cert_no"), wanted_cert, st.next_cert_no, st.cert_prefix, st.cert_digits
+    )
+    for i, no in certs.items():
+        s.set("trainees", i, "cert_no", no)
+
+    completed = {n for n, d in zip(trainees.texts("cert_no"), trainees.dates("completed"), strict=True) if n and d}
+    completed |= set(certs.values())
+    approved = reg.dates("approved")
+    wanted_reg: list[bool] = []
+    held_back: list[int] = []
+    for i, (decided, cert, consent, state) in enumerate(
+        zip(approved, reg.texts("cert_no"), reg.dates("consent"), reg.texts("state"), strict=True)
+    ):
+        ok = decided is not None and cert in completed and consent is not None
+        ok = ok and state not in schema.ENDED_STATES
+        wanted_reg.append(ok)
+        if decided is not None and not ok and reg.texts("reg_no")[i] is None:
+            held_back.append(i)
+    used_elsewhere = [*s.book["periods"].texts("reg_no"), *s.book["changes"].texts("reg_no")]
+    regs, next_reg = assign_numbers(
+        reg.texts("reg_no"), wanted_reg, st.next_reg_no, st.reg_prefix, st.reg_digits, used_elsewhere
+    )
+    filled_periods = 0
+    for i, no in regs.items():
+        s.set("register", i, "reg_no", no)
+        issued = reg.dates("issued")[i]
+        if issued is not None and reg.dates("period_start")[i] is None and reg.dates("period_end")[i] is None:
+            start, end = default_period(st, issued)
+            s.set("register", i, "period_start", start)
+            s.set("register", i, "period_end", end)
+            filled_periods += 1
+            state = registration_state(no, end, reg.texts("state")[i], today, st.warn_days)
+        else:
+            state = registration_state(no, reg.dates("period_end")[i], reg.texts("state")[i], today, st.warn_days)
+        s.set("register", i, "state", state)
+    if next_cert != st.next_cert_no:
+        s.set_setting("next_cert_no", next_cert)
+    if next_reg != st.next_reg_no:
+        s.set_setting("next_reg_no", next_reg)
+    issues = [
+        reg.issue(i, "approved", "number.held_back",
+                  "登録決定日がありますが、修了番号（修了済み）・同意書受領日がそろっていないため登録番号を付けていません")
+        for i in held_back
+    ]
+    counts = f"修了番号{len(certs)}件、登録番号{len(regs)}件"
+    s.finish("採番", counts, f"保留{len(held_back)}件" if held_back else "完了")
+    lines = [f"採番完了：{counts}を新しく付けました。"]
+    if filled_periods:
+        lines.append(f"  登録期間を設定の決め方（{st.period_rule}）で{filled_periods}件入力しました。")
+    if held_back:
+        lines.append(f"  条件がそろわず保留：{len(held_back)}件（登録名簿の該当行を確認してください）")
+    return Result("number", lines, issues, {"cert_no": len(certs), "reg_no": len(regs), "held_back": len(held_back)})
+
+
+def expiries(engine: Engine, today: dt.date) -> Result:
+    """Recompute 状態 as of `today` and list who expires within the warning window."""
+    s = Session(engine, today)
+    st = s.settings
+    reg = s.book["register"]
+    changed = Counter[str]()
+    work: list[tuple[object, ...]] = []
+    for i, (no, end, state) in enumerate(
+        zip(reg.texts("reg_no"), reg.dates("period_end"), reg.texts("state"), strict=True)
+    ):
+        new = registration_state(no, end, state, today, st.warn_days)
+        if new != state and not (no is None and state is None):
+            s.set("register", i, "state", new)
+            changed[str(new)] += 1
+        if no and end and in_worklist(end, new, today, st.warn_days):
+            work.append(
+                (today, no, reg.texts("name")[i], new, end, (end - today).days,
+                 reg.texts("phone")[i], reg.texts("mobile")[i], reg.texts("email")[i])
+            )
+    work.sort(key=lambda r: (r[4], str(r[1])))  # type: ignore[arg-type]
+    engine.replace_rows(schema.EXPIRING, work)
+    counts = f"状態の変更{sum(changed.values())}件、期限一覧{len(work)}人"
+    s.finish("期限確認", counts, f"基準日 {today:%Y/%m/%d}")
+    lines = [f"期限確認（基準日 {today:%Y/%m/%d}）：{counts}"]
+    lines += [f"  {state}になった人：{n}人" for state, n in sorted(changed.items())]
+    if work:
+        lines.append(f"「期限一覧」シートに {st.warn_days} 日以内に期限を迎える（または迎えた）人を書き出しました。")
+    return Result("expiries", lines, [], {"changed": sum(changed.values()), "worklist": len(work)})
+
+
+ActionFn = Callable[[Engine, dt.date], Result]
+ACTIONS: dict[str, ActionFn] = {"check": check, "number": number, "expiries": expiries}

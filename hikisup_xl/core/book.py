@@ -1,0 +1,100 @@
+"""The whole workbook as typed data, and the facts several rules and actions need."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from . import schema
+from .issues import Issue
+from .schema import ENDED_STATES, TableSpec
+from .settings import Settings
+from .table import ParsedTable, RawTable, parse_table
+from .wareki import add_years, fiscal_year_end
+
+Period = tuple[dt.date, dt.date]
+
+
+@dataclass(slots=True)
+class Book:
+    settings: Settings
+    tables: dict[str, ParsedTable]
+    today: dt.date
+    parse_issues: list[Issue] = field(default_factory=list)
+
+    def __getitem__(self, key: str) -> ParsedTable:
+        return self.tables[key]
+
+
+def load_book(
+    read: Callable[[TableSpec], RawTable],
+    settings: Settings,
+    today: dt.date,
+    specs: tuple[TableSpec, ...] | None = None,
+) -> Book:
+    """Read and type every data table (or `specs`); bad cells become parse issues."""
+    issues: list[Issue] = []
+    chosen = specs or tuple(t for t in schema.TABLES if not t.generated and t is not schema.SETTINGS)
+    tables = {spec.key: parse_table(read(spec), issues) for spec in chosen}
+    return Book(settings, tables, today, issues)
+
+
+@dataclass(slots=True)
+class Supporter:
+    reg_no: str
+    index: int  # row index in the register
+    periods: list[Period]
+    ended: dt.date | None  # 辞退・取消日
+    state: str | None
+
+
+def supporters(book: Book) -> dict[str, Supporter]:
+    """Registered supporters by 登録番号, with every period on record (current and past)."""
+    reg = book["register"]
+    out: dict[str, Supporter] = {}
+    for i, no in enumerate(reg.texts("reg_no")):
+        if no is None or no in out:
+            continue
+        start, end = reg.dates("period_start")[i], reg.dates("period_end")[i]
+        periods = [(start, end)] if start and end else []
+        state = reg.texts("state")[i]
+        out[no] = Supporter(no, i, periods, reg.dates("ended")[i], state)
+    if "periods" in book.tables:
+        hist = book["periods"]
+        for no, start, end in zip(
+            hist.texts("reg_no"), hist.dates("period_start"), hist.dates("period_end"), strict=True
+        ):
+            s = out.get(no) if no else None
+            if s is not None and start and end and (start, end) not in s.periods:
+                s.periods.append((start, end))
+    return out
+
+
+def why_not_active(s: Supporter | None, day: dt.date) -> str | None:
+    """None when the supporter may act on `day`, else the reason in Japanese."""
+    if s is None:
+        return "登録名簿にない登録番号です"
+    if s.ended is not None and s.ended <= day:
+        return f"{s.ended:%Y/%m/%d} に辞退・取消されています"
+    if s.ended is None and s.state in ENDED_STATES:
+        return f"状態が「{s.state}」です"
+    if not s.periods:
+        return "登録期間が入力されていません"
+    if not any(start <= day <= end for start, end in s.periods):
+        return "登録期間外です"
+    return None
+
+
+def default_period(settings: Settings, issued: dt.date) -> Period:
+    """The 登録期間 the rule in 設定 gives a 登録証 issued on `issued`."""
+    if settings.period_rule == "年度末まで":
+        return issued, fiscal_year_end(add_years(issued, settings.period_years - 1))
+    if settings.period_rule == "指定日まで" and settings.period_fixed_end is not None:
+        return issued, settings.period_fixed_end
+    return issued, add_years(issued, settings.period_years) - dt.timedelta(days=1)
+
+
+def longest_end(settings: Settings, issued: dt.date) -> dt.date:
+    """第9条: a period may not run N years or more from the 交付日."""
+    return add_years(issued, settings.period_years) - dt.timedelta(days=1)

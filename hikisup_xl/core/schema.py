@@ -1,0 +1,377 @@
+"""The workbook schema: every sheet, table and column, declared once.
+
+The template builder, the readers, the validators and the writers all take their
+sheet names, Japanese headers, types and dropdown lists from here.  Code refers to a
+column by its English key; the Japanese header is what staff see.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+SCHEMA_VERSION = 1
+# Custom document property that marks a workbook as ours (and which schema it follows).
+MARKER_PROPERTY = "hikisup_schema"
+
+
+class Kind(StrEnum):
+    TEXT = "text"
+    DATE = "date"
+    TIME = "time"
+    INT = "int"
+    CHOICE = "choice"
+    POSTAL = "postal"
+    PHONE = "phone"
+    EMAIL = "email"
+    KANA = "kana"
+    DATETIME = "datetime"
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    key: str
+    header: str
+    kind: Kind = Kind.TEXT
+    required: bool = False
+    choices: tuple[str, ...] = ()
+    width: float = 12.0
+    help: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class TableSpec:
+    key: str
+    sheet: str
+    table: str
+    columns: tuple[Column, ...]
+    # Supported people's data: never exported, tab coloured, banner in the header note.
+    sensitive: bool = False
+    # Written by the tool (results, logs); staff read them but do not type into them.
+    generated: bool = False
+    tab_color: str | None = None
+    _by_key: dict[str, Column] = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._by_key.update({c.key: c for c in self.columns})
+
+    def col(self, key: str) -> Column:
+        return self._by_key[key]
+
+    @property
+    def headers(self) -> tuple[str, ...]:
+        return tuple(c.header for c in self.columns)
+
+
+_c = Column
+
+
+# Closed lists, in the seed's words.
+TRAINING_KINDS = ("養成研修", "継続研修", "交流会")
+ATTENDANCE = ("出席", "欠席")
+SEXES = ("男", "女")
+REG_STATES = ("申込中", "登録中", "期限間近", "期限切れ", "辞退", "取消")
+ACTIVE_STATES = ("登録中", "期限間近")
+ENDED_STATES = ("辞退", "取消")
+PERIOD_KINDS = ("新規", "再登録")
+CHANGE_SOURCES = ("自動検出", "手入力")
+CONSENTERS = ("本人", "家族")
+REQUESTERS = ("本人", "家族", "支援拠点", "関係機関")
+DISPATCH_STATES = ("調整中", "派遣中", "中断", "終了")
+ACTIVITY_KINDS = ("訪問", "面接", "外出同行", "関係者会議等", "その他")
+POLICIES = ("継続", "中断", "終了", "その他")
+SEVERITIES = ("エラー", "警告")
+
+SETTINGS = TableSpec(
+    "settings",
+    "設定",
+    "tSettings",
+    (
+        _c("item", "項目", width=24),
+        _c("value", "値", width=30),
+        _c("note", "説明", width=60),
+    ),
+    tab_color="808080",
+)
+
+TRAININGS = TableSpec(
+    "trainings",
+    "研修",
+    "tTrainings",
+    (
+        _c("training_id", "研修ID", required=True, width=10),
+        _c("kind", "種別", Kind.CHOICE, required=True, choices=TRAINING_KINDS, width=10),
+        _c("title", "名称", width=30),
+        _c("date", "開催日", Kind.DATE, required=True, width=16),
+        _c("start", "開始時刻", Kind.TIME, width=9),
+        _c("end", "終了時刻", Kind.TIME, width=9),
+        _c("venue", "会場", width=20),
+        _c("content", "内容", width=30),
+        _c("deadline", "申込〆切日", Kind.DATE, width=16),
+        _c("memo", "備考", width=20),
+    ),
+)
+
+TRAINEES = TableSpec(
+    "trainees",
+    "受講者",
+    "tTrainees",
+    (
+        _c("training_id", "研修ID", required=True, width=10),
+        _c("applied", "申込日", Kind.DATE, width=16),
+        _c("name", "氏名", required=True, width=14),
+        _c("kana", "ふりがな", Kind.KANA, width=16),
+        _c("birth", "生年月日", Kind.DATE, width=16),
+        _c("address", "住所または所属", width=28),
+        _c("contact", "連絡先", width=16),
+        _c("attendance", "出欠", Kind.CHOICE, choices=ATTENDANCE, width=8),
+        _c("completed", "修了日", Kind.DATE, width=16),
+        _c("cert_no", "修了番号", width=10, help="hikisup number で自動採番します"),
+        _c("memo", "備考", width=20),
+    ),
+)
+
+REGISTER = TableSpec(
+    "register",
+    "登録名簿",
+    "tRegister",
+    (
+        _c("reg_no", "登録番号", width=10, help="hikisup number で自動採番します"),
+        _c("kana", "ふりがな", Kind.KANA, required=True, width=16),
+        _c("name", "氏名", required=True, width=14),
+        _c("sex", "性別", Kind.CHOICE, choices=SEXES, width=6),
+        _c("birth", "生年月日", Kind.DATE, required=True, width=16),
+        _c("postal", "郵便番号", Kind.POSTAL, width=10),
+        _c("address", "住所", required=True, width=30),
+        _c("phone", "電話", Kind.PHONE, width=14),
+        _c("mobile", "携帯電話", Kind.PHONE, width=14),
+        _c("email", "E-mail", Kind.EMAIL, width=24),
+        _c("cert_no", "修了番号", width=10),
+        _c("motive", "動機・理由", width=30),
+        _c("skills", "資格・特技", width=24),
+        _c("applied", "申込日", Kind.DATE, width=16),
+        _c("interview", "講義・面談日", Kind.DATE, width=16),
+        _c("approved", "登録決定日", Kind.DATE, width=16),
+        _c("consent", "同意書受領日", Kind.DATE, width=16),
+        _c("issued", "登録証交付日", Kind.DATE, width=16),
+        _c("period_start", "登録期間開始", Kind.DATE, width=16),
+        _c("period_end", "登録期間終了", Kind.DATE, width=16),
+        _c("state", "状態", Kind.CHOICE, choices=REG_STATES, width=10),
+        _c("ended", "辞退・取消日", Kind.DATE, width=16),
+        _c("ended_reason", "辞退・取消理由", width=24),
+        _c("reconfirmed", "意向確認日", Kind.DATE, width=16),
+        _c("memo", "備考", width=20),
+    ),
+)
+
+PERIODS = TableSpec(
+    "periods",
+    "登録期間履歴",
+    "tPeriods",
+    (
+        _c("reg_no", "登録番号", required=True, width=10),
+        _c("kind", "区分", Kind.CHOICE, required=True, choices=PERIOD_KINDS, width=8),
+        _c("issued", "登録証交付日", Kind.DATE, width=16),
+        _c("period_start", "登録期間開始", Kind.DATE, required=True, width=16),
+        _c("period_end", "登録期間終了", Kind.DATE, required=True, width=16),
+        _c("recorded", "記録日", Kind.DATE, width=16),
+    ),
+)
+
+CHANGES = TableSpec(
+    "changes",
+    "変更履歴",
+    "tChanges",
+    (
+        _c("date", "日付", Kind.DATE, required=True, width=16),
+        _c("reg_no", "登録番号", required=True, width=10),
+        _c("item", "項目", required=True, width=14),
+        _c("before", "変更前", width=20),
+        _c("after", "変更後", width=20),
+        _c("reason", "理由", width=30),
+        _c("by", "記録者", width=12),
+        _c("source", "区分", Kind.CHOICE, choices=CHANGE_SOURCES, width=10),
+    ),
+)
+
+CASES = TableSpec(
+    "cases",
+    "当事者",
+    "tCases",
+    (
+        _c("case_id", "ケースID", required=True, width=10),
+        _c("consenter", "同意者", Kind.CHOICE, choices=CONSENTERS, width=8),
+        _c("consent", "同意書受領日", Kind.DATE, width=16, help="資料8の同意書を受け取った日"),
+        _c("scope", "同意の範囲", width=40, help="サポーターへ提供してよい情報"),
+        _c("withdrawn", "同意撤回日", Kind.DATE, width=16),
+        _c("staff", "担当者", width=12),
+        _c("memo", "備考", width=24),
+    ),
+    sensitive=True,
+    tab_color="C00000",
+)
+
+DISPATCHES = TableSpec(
+    "dispatches",
+    "派遣",
+    "tDispatches",
+    (
+        _c("dispatch_id", "派遣ID", required=True, width=10),
+        _c("requested", "依頼日", Kind.DATE, required=True, width=16),
+        _c("case_id", "ケースID", required=True, width=10),
+        _c("requester", "依頼者", Kind.CHOICE, required=True, choices=REQUESTERS, width=10),
+        _c("purpose", "目的", width=30),
+        _c("reg_no", "登録番号", width=10),
+        _c("decided", "決定日", Kind.DATE, width=16),
+        _c("state", "状態", Kind.CHOICE, required=True, choices=DISPATCH_STATES, width=8),
+        _c("closed", "終了日", Kind.DATE, width=16),
+        _c("memo", "備考", width=20),
+    ),
+)
+
+REPORTS = TableSpec(
+    "reports",
+    "活動報告",
+    "tReports",
+    (
+        _c("report_id", "報告ID", required=True, width=10),
+        _c("dispatch_id", "派遣ID", required=True, width=10),
+        _c("reported", "報告日", Kind.DATE, required=True, width=16),
+        _c("reg_no", "登録番号", required=True, width=10),
+        _c("case_id", "ケースID", width=10),
+        _c("date", "活動日", Kind.DATE, required=True, width=16),
+        _c("start", "開始時刻", Kind.TIME, required=True, width=9),
+        _c("end", "終了時刻", Kind.TIME, required=True, width=9),
+        _c("place", "活動場所", width=16),
+        _c("kind", "活動種別", Kind.CHOICE, required=True, choices=ACTIVITY_KINDS, width=12),
+        _c("kind_other", "活動種別（その他）", width=16),
+        _c("content", "具体的活動内容", width=30),
+        _c("record", "記録", width=30, help="対象者の様子や活動による反応、サポーター自身の所感等"),
+        _c("next", "次回", width=24, help="次回の約束や対象者からの要望、意見等"),
+        _c("plan", "今後の活動内容", width=24, help="市町村担当者との確認や打ち合わせ事項等"),
+        _c("policy", "今後の方針", Kind.CHOICE, choices=POLICIES, width=10),
+        _c("policy_other", "今後の方針（その他）", width=16),
+        _c("memo", "備考", width=20),
+    ),
+)
+
+FOLLOWUP = TableSpec(
+    "followup",
+    "事後研修出席",
+    "tFollowUp",
+    (
+        _c("training_id", "研修ID", required=True, width=10),
+        _c("reg_no", "登録番号", required=True, width=10),
+        _c("attendance", "出欠", Kind.CHOICE, required=True, choices=ATTENDANCE, width=8),
+        _c("memo", "備考", width=24),
+    ),
+)
+
+ACCIDENTS = TableSpec(
+    "accidents",
+    "事故報告",
+    "tAccidents",
+    (
+        _c("accident_id", "事故ID", required=True, width=10),
+        _c("date", "発生日", Kind.DATE, required=True, width=16),
+        _c("dispatch_id", "派遣ID", required=True, width=10),
+        _c("what", "発生状況", required=True, width=36),
+        _c("response", "対応", required=True, width=36),
+        _c("reported_to", "報告先", width=16),
+        _c("reported", "報告日", Kind.DATE, width=16),
+        _c("memo", "備考", width=20),
+    ),
+)
+
+EXPIRING = TableSpec(
+    "expiring",
+    "期限一覧",
+    "tExpiring",
+    (
+        _c("as_of", "基準日", Kind.DATE, width=16),
+        _c("reg_no", "登録番号", width=10),
+        _c("name", "氏名", width=14),
+        _c("state", "状態", width=10),
+        _c("period_end", "登録期間終了", Kind.DATE, width=16),
+        _c("days_left", "残り日数", Kind.INT, width=9),
+        _c("phone", "電話", width=14),
+        _c("mobile", "携帯電話", width=14),
+        _c("email", "E-mail", width=24),
+    ),
+    generated=True,
+    tab_color="FFC000",
+)
+
+ISSUES = TableSpec(
+    "issues",
+    "チェック結果",
+    "tIssues",
+    (
+        _c("severity", "重要度", width=8),
+        _c("sheet", "シート", width=12),
+        _c("row", "行", Kind.INT, width=6),
+        _c("column", "列", width=14),
+        _c("value", "値", width=18),
+        _c("message", "内容", width=60),
+        _c("code", "コード", width=16),
+        _c("link", "場所", width=14),
+    ),
+    generated=True,
+    tab_color="FFC000",
+)
+
+LOG = TableSpec(
+    "log",
+    "操作履歴",
+    "tLog",
+    (
+        _c("at", "日時", Kind.DATETIME, width=18),
+        _c("user", "利用者", width=12),
+        _c("action", "操作", width=16),
+        _c("count", "件数", width=30),
+        _c("result", "結果", width=30),
+        _c("file", "ファイル", width=30),
+    ),
+    generated=True,
+    tab_color="808080",
+)
+
+# Sheet order in the workbook: what staff use most first.
+TABLES: tuple[TableSpec, ...] = (
+    REGISTER,
+    TRAININGS,
+    TRAINEES,
+    DISPATCHES,
+    REPORTS,
+    CASES,
+    FOLLOWUP,
+    ACCIDENTS,
+    PERIODS,
+    CHANGES,
+    EXPIRING,
+    ISSUES,
+    LOG,
+    SETTINGS,
+)
+BY_KEY: dict[str, TableSpec] = {t.key: t for t in TABLES}
+BY_SHEET: dict[str, TableSpec] = {t.sheet: t for t in TABLES}
+
+# Hidden sheet holding the register as last seen, to detect changes made by hand (第14–16条).
+SNAPSHOT_SHEET = "_前回値"
+# Register fields whose changes are recorded in 変更履歴.
+TRACKED_FIELDS = (
+    "name",
+    "kana",
+    "sex",
+    "birth",
+    "postal",
+    "address",
+    "phone",
+    "mobile",
+    "email",
+    "issued",
+    "period_start",
+    "period_end",
+    "state",
+    "ended",
+)

@@ -1,0 +1,252 @@
+"""Table contents as plain data, and their typed parse with one issue per bad cell."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from . import text
+from .issues import ERROR, WARNING, Issue
+from .schema import Column, Kind, TableSpec
+from .wareki import WarekiError, parse_date, parse_time
+
+Cell = object
+
+
+@dataclass(slots=True)
+class RawTable:
+    """What an engine read: the header row and the data rows of one Excel table."""
+
+    spec: TableSpec
+    headers: list[str]
+    rows: list[tuple[Cell, ...]]
+    row_numbers: list[int]  # sheet row of each data row
+    col_letters: list[str]  # sheet column letter of each header
+    header_row: int = 1
+
+    def position(self, key: str) -> int | None:
+        header = self.spec.col(key).header
+        try:
+            return self.headers.index(header)
+        except ValueError:
+            return None
+
+    def column(self, key: str) -> list[Cell]:
+        pos = self.position(key)
+        if pos is None:
+            return [None] * len(self.rows)
+        return [r[pos] if pos < len(r) else None for r in self.rows]
+
+    def cell_address(self, key: str, index: int) -> str:
+        pos = self.position(key)
+        return f"{self.col_letters[pos]}{self.row_numbers[index]}" if pos is not None else ""
+
+
+@dataclass(slots=True)
+class ParsedTable:
+    """Typed values per column (None where blank or invalid), plus where each row lives."""
+
+    raw: RawTable
+    values: dict[str, list[object]] = field(default_factory=dict)
+
+    @property
+    def spec(self) -> TableSpec:
+        return self.raw.spec
+
+    def __len__(self) -> int:
+        return len(self.raw.rows)
+
+    def __getitem__(self, key: str) -> list[object]:
+        return self.values[key]
+
+    def dates(self, key: str) -> list[dt.date | None]:
+        return self.values[key]  # type: ignore[return-value]
+
+    def texts(self, key: str) -> list[str | None]:
+        return self.values[key]  # type: ignore[return-value]
+
+    def issue(
+        self,
+        index: int,
+        key: str,
+        code: str,
+        message: str,
+        severity: str = ERROR,
+    ) -> Issue:
+        """An issue at row `index` of this table, column `key` ('' for the whole row)."""
+        header = self.spec.col(key).header if key else ""
+        value = ""
+        if key:
+            pos = self.raw.position(key)
+            row = self.raw.rows[index]
+            if pos is not None and pos < len(row) and row[pos] is not None:
+                value = _display(row[pos])
+        cell = self.raw.cell_address(key or self.spec.columns[0].key, index)
+        return Issue(
+            self.spec.sheet,
+            self.raw.row_numbers[index],
+            header,
+            code,
+            message,
+            severity,  # type: ignore[arg-type]
+            value,
+            cell,
+        )
+
+
+def _display(value: object) -> str:
+    if isinstance(value, dt.datetime) and value.time() == dt.time(0):
+        return value.date().isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _as_text(value: object) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, dt.datetime):
+        return _display(value)
+    out = str(value).strip()
+    return out or None
+
+
+Parser = Callable[[Column, object], tuple[object, str | None, str | None]]
+# A parser returns (value, error message, warning message) for one non-blank cell.
+
+
+def _parse_date(col: Column, raw: object) -> tuple[object, str | None, str | None]:
+    if type(raw) is dt.datetime:
+        return raw.date(), None, None
+    try:
+        value = parse_date(raw)
+    except WarekiError as exc:
+        return None, f"{exc}（例：2025/4/1 または 令和7年4月1日）", None
+    if isinstance(raw, str):
+        return value, None, f"日付が文字列で入力されています（{value:%Y/%m/%d} と解釈しました）"
+    return value, None, None
+
+
+def _parse_time(col: Column, raw: object) -> tuple[object, str | None, str | None]:
+    try:
+        return parse_time(raw), None, None
+    except WarekiError as exc:
+        return None, f"{exc}（例：9:30）", None
+
+
+def _parse_int(col: Column, raw: object) -> tuple[object, str | None, str | None]:
+    s = text.nfkc(str(raw)).strip()
+    if isinstance(raw, int | float) and float(raw).is_integer():
+        return int(raw), None, None
+    if s.lstrip("-").isdigit():
+        return int(s), None, None
+    return None, "整数を入力してください", None
+
+
+def _parse_choice(col: Column, raw: object) -> tuple[object, str | None, str | None]:
+    s = text.clean_spaces(text.nfkc(str(raw)))
+    if s in col.choices:
+        return s, None, None
+    return None, f"一覧から選んでください（{'・'.join(col.choices)}）", None
+
+
+def _width_warning(raw: str) -> str | None:
+    if text.has_fullwidth_ascii(raw):
+        return "全角の英数字が含まれています。半角で入力してください"
+    if text.has_halfwidth_kana(raw):
+        return "半角カナが含まれています。全角で入力してください"
+    return None
+
+
+def _parse_postal(col: Column, raw: object) -> tuple[object, str | None, str | None]:
+    s = _as_text(raw) or ""
+    value = text.normalize_postal(s)
+    if value is None:
+        return None, "郵便番号は7桁で入力してください（例：400-0031）", None
+    return value, None, _width_warning(s)
+
+
+def _parse_phone(col: Column, raw: object) -> tuple[object, str | None, str | None]:
+    s = _as_text(raw) or ""
+    if isinstance(raw, int | float):
+        # A number typed without a leading 0 lost it in Excel.
+        return None, "電話番号の先頭の0が消えています。文字列として入力してください", None
+    value = text.normalize_phone(s)
+    if value is None:
+        return None, "正しい電話番号ではありません（例：055-223-1234、090-1234-5678）", None
+    return value, None, _width_warning(s)
+
+
+def _parse_email(col: Column, raw: object) -> tuple[object, str | None, str | None]:
+    s = _as_text(raw) or ""
+    if text.has_fullwidth_ascii(s) and text.is_valid_email(text.nfkc(s)):
+        return text.nfkc(s), None, "全角の英数字が含まれています。半角で入力してください"
+    if not text.is_valid_email(s):
+        return None, "メールアドレスの形式が正しくありません（例：name@example.jp）", None
+    return s, None, None
+
+
+def _parse_kana(col: Column, raw: object) -> tuple[object, str | None, str | None]:
+    s = _as_text(raw) or ""
+    if not text.is_kana(s):
+        return None, "ふりがなはひらがな（またはカタカナ）で入力してください", None
+    return text.clean_spaces(text.nfkc(s)), None, _width_warning(s)
+
+
+def _parse_text(col: Column, raw: object) -> tuple[object, str | None, str | None]:
+    s = _as_text(raw)
+    warning = _width_warning(s) if s and col.key in ("name", "kana") else None
+    return s, None, warning
+
+
+def _parse_datetime(col: Column, raw: object) -> tuple[object, str | None, str | None]:
+    return raw, None, None
+
+
+PARSERS: dict[Kind, Parser] = {
+    Kind.TEXT: _parse_text,
+    Kind.DATE: _parse_date,
+    Kind.TIME: _parse_time,
+    Kind.INT: _parse_int,
+    Kind.CHOICE: _parse_choice,
+    Kind.POSTAL: _parse_postal,
+    Kind.PHONE: _parse_phone,
+    Kind.EMAIL: _parse_email,
+    Kind.KANA: _parse_kana,
+    Kind.DATETIME: _parse_datetime,
+}
+
+
+def _is_blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def parse_table(raw: RawTable, issues: list[Issue]) -> ParsedTable:
+    """Type every cell of every declared column; append an issue for each bad one."""
+    parsed = ParsedTable(raw)
+    n = len(raw.rows)
+    for col in raw.spec.columns:
+        cells = raw.column(col.key)
+        parser = PARSERS[col.kind]
+        out: list[object] = [None] * n
+        for i, cell in enumerate(cells):
+            if _is_blank(cell):
+                if col.required:
+                    issues.append(
+                        parsed.issue(i, col.key, "required", f"「{col.header}」を入力してください")
+                    )
+                continue
+            try:
+                value, error, warning = parser(col, cell)
+            except Exception:  # a parser bug must not stop the other rows being checked
+                value, error, warning = None, "この値は読み取れません。入力し直してください", None
+            out[i] = value
+            if error:
+                issues.append(parsed.issue(i, col.key, f"format.{col.kind}", error))
+            elif warning:
+                issues.append(parsed.issue(i, col.key, f"notation.{col.kind}", warning, WARNING))
+        parsed.values[col.key] = out
+    return parsed

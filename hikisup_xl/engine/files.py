@@ -1,0 +1,286 @@
+"""The file engine: a hikisup workbook on disk, read and written with openpyxl."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import zipfile
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter, range_boundaries
+from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet.hyperlink import Hyperlink
+from openpyxl.worksheet.table import Table
+from openpyxl.worksheet.worksheet import Worksheet
+
+from ..core.errors import HikisupError
+from ..core.schema import MARKER_PROPERTY, SCHEMA_VERSION, SNAPSHOT_SHEET, TABLES, TableSpec
+from ..core.table import RawTable
+from . import safety
+from .protocol import Link
+from .styles import apply_cell_style
+
+# Rows typed just below a table that Excel did not take into it are read too (up to this many
+# blank rows apart), so a clerk's entry is never skipped.
+TRAILING_SCAN = 50
+
+
+def backup_path(path: Path) -> Path:
+    return path.with_name(f"{path.stem}.bak{path.suffix}")
+
+
+class FileEngine:
+    """A workbook file opened for one action; `save()` replaces it atomically."""
+
+    def __init__(self, path: Path, *, output: Path | None = None) -> None:
+        self.path = path
+        self.output = output or path
+        check = safety.inspect_file(path)
+        if check.would_lose and self.output == path:
+            raise HikisupError(
+                f"「{path.name}」には、このツールが保存すると失われるもの（{'、'.join(check.would_lose)}）"
+                "が含まれているため、上書きしません。"
+                "結果を別のファイルに保存するには --output 別名.xlsx を指定してください"
+                "（元のファイルはそのまま残ります）。"
+            )
+        self.would_lose = check.would_lose
+        try:
+            self.wb: Workbook = load_workbook(path, rich_text=False)
+        except Exception as exc:  # openpyxl raises many types for a damaged file
+            raise HikisupError(
+                f"「{path.name}」を読み込めません（{type(exc).__name__}）。"
+                "ファイルが壊れていないかExcelで開いて確認してください。"
+            ) from None
+        self._tables: dict[str, tuple[Worksheet, Table]] = {}
+        for ws in self.wb.worksheets:
+            for table in ws.tables.values():
+                self._tables[table.name] = (ws, table)
+        require_hikisup(self.wb, path.name, set(self._tables))
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+    # -- reading ---------------------------------------------------------------------------
+    def _locate(self, spec: TableSpec) -> tuple[Worksheet, Table, tuple[int, int, int, int]]:
+        ws, table = self._tables[spec.table]
+        min_col, min_row, max_col, max_row = range_boundaries(table.ref)
+        return ws, table, (min_col, min_row, max_col, max_row)
+
+    def read_table(self, spec: TableSpec) -> RawTable:
+        ws, _table, (min_col, min_row, max_col, max_row) = self._locate(spec)
+        header_cells = next(
+            ws.iter_rows(min_row=min_row, max_row=min_row, min_col=min_col, max_col=max_col)
+        )
+        headers = [str(c.value).strip() if c.value is not None else "" for c in header_cells]
+        missing = [c.header for c in spec.columns if c.header not in headers]
+        if missing:
+            raise HikisupError(
+                f"シート「{spec.sheet}」の表に列「{'」「'.join(missing)}」がありません。"
+                "列名を元に戻すか、テンプレートから列をコピーしてください。"
+            )
+        last = max(max_row, _last_filled_row(ws, max_row, min_col, max_col))
+        rows: list[tuple[object, ...]] = []
+        numbers: list[int] = []
+        for offset, values in enumerate(
+            ws.iter_rows(
+                min_row=min_row + 1,
+                max_row=last,
+                min_col=min_col,
+                max_col=max_col,
+                values_only=True,
+            )
+        ):
+            if any(v is not None and v != "" for v in values):
+                rows.append(tuple(values))
+                numbers.append(min_row + 1 + offset)
+        letters = [get_column_letter(c) for c in range(min_col, max_col + 1)]
+        return RawTable(spec, headers, rows, numbers, letters, min_row)
+
+    # -- writing ---------------------------------------------------------------------------
+    def write_cells(self, raw: RawTable, key: str, values: Mapping[int, object]) -> None:
+        ws, table, (min_col, min_row, max_col, _max_row) = self._locate(raw.spec)
+        pos = raw.position(key)
+        if pos is None:  # read_table refused a table missing a declared column
+            raise HikisupError(f"シート「{raw.spec.sheet}」に列「{raw.spec.col(key).header}」がありません。")
+        column = min_col + pos
+        for index, value in values.items():
+            cell = ws.cell(row=raw.row_numbers[index], column=column)
+            _set_value(cell, value)
+        if raw.row_numbers:
+            _grow_table(table, min_col, min_row, max_col, max(raw.row_numbers))
+
+    def replace_rows(self, spec: TableSpec, rows: Sequence[Sequence[object]]) -> None:
+        ws, table, (min_col, min_row, max_col, max_row) = self._locate(spec)
+        if max_row > min_row + 1:
+            ws.delete_rows(min_row + 2, max_row - min_row - 1)
+        for c in range(min_col, max_col + 1):
+            _set_value(ws.cell(row=min_row + 1, column=c), None)
+        self._write_rows(spec, ws, min_row + 1, rows)
+        last = min_row + max(1, len(rows))
+        table.ref = f"{get_column_letter(min_col)}{min_row}:{get_column_letter(max_col)}{last}"
+        _fix_autofilter(table)
+
+    def append_rows(self, spec: TableSpec, rows: Sequence[Sequence[object]]) -> None:
+        if not rows:
+            return
+        raw = self.read_table(spec)
+        ws, table, (min_col, min_row, max_col, _max_row) = self._locate(spec)
+        start = (raw.row_numbers[-1] + 1) if raw.row_numbers else min_row + 1
+        self._write_rows(spec, ws, start, rows)
+        _grow_table(table, min_col, min_row, max_col, start + len(rows) - 1)
+
+    def _write_rows(
+        self,
+        spec: TableSpec,
+        ws: Worksheet,
+        start: int,
+        rows: Sequence[Sequence[object]],
+    ) -> None:
+        """Write rows in spec column order into the table's columns, wherever they now stand."""
+        _, _, (min_col, header_row, max_col, _) = self._locate(spec)
+        headers = [
+            str(v).strip() if v is not None else ""
+            for v in next(
+                ws.iter_rows(
+                    min_row=header_row,
+                    max_row=header_row,
+                    min_col=min_col,
+                    max_col=max_col,
+                    values_only=True,
+                )
+            )
+        ]
+        positions = [min_col + headers.index(c.header) for c in spec.columns]
+        for r, row in enumerate(rows):
+            for col, pos, value in zip(spec.columns, positions, row, strict=False):
+                cell = ws.cell(row=start + r, column=pos)
+                _set_value(cell, value)
+                apply_cell_style(cell, col)
+
+    def read_snapshot(self) -> list[tuple[object, ...]]:
+        if SNAPSHOT_SHEET not in self.wb.sheetnames:
+            return []
+        ws = self.wb[SNAPSHOT_SHEET]
+        return [tuple(r) for r in ws.iter_rows(min_row=2, values_only=True) if r and r[0]]
+
+    def write_snapshot(self, rows: Sequence[Sequence[object]]) -> None:
+        if SNAPSHOT_SHEET in self.wb.sheetnames:
+            del self.wb[SNAPSHOT_SHEET]
+        ws = self.wb.create_sheet(SNAPSHOT_SHEET)
+        ws.sheet_state = "veryHidden"
+        ws.append(["登録番号", "内容"])
+        for row in rows:
+            ws.append(list(row))
+
+    # -- saving ----------------------------------------------------------------------------
+    def save(self) -> None:
+        save_atomic(self.wb, self.output, keep_backup=True)
+
+
+def require_hikisup(wb: Workbook, filename: str, tables: set[str]) -> None:
+    """Refuse a workbook that is not one of ours, naming what is missing."""
+    marker = None
+    for prop in wb.custom_doc_props.props:
+        if prop.name == MARKER_PROPERTY:
+            marker = prop.value
+    missing = [t.sheet for t in TABLES if t.table not in tables]
+    if marker is None and len(missing) == len(TABLES):
+        raise HikisupError(
+            f"「{filename}」は hikisup のブックではありません。"
+            "hikisup new で作ったブック（またはテンプレートから作ったブック）を指定してください。"
+        )
+    if marker is not None and int(str(marker)) > SCHEMA_VERSION:
+        raise HikisupError(
+            f"「{filename}」は新しい版の hikisup で作られています。hikisup を更新してください。"
+        )
+    if missing:
+        raise HikisupError(
+            f"「{filename}」に必要なシートの表がありません：{'、'.join(missing)}。"
+            "シート名や表（テーブル）を削除・改名していないか確認してください。"
+        )
+
+
+def _last_filled_row(ws: Worksheet, max_row: int, min_col: int, max_col: int) -> int:
+    """The last row just below the table that holds something (typed outside the table)."""
+    last = max_row
+    if ws.max_row <= max_row:
+        return last
+    blank_run = 0
+    for offset, values in enumerate(
+        ws.iter_rows(
+            min_row=max_row + 1,
+            max_row=min(ws.max_row, max_row + 100_000),
+            min_col=min_col,
+            max_col=max_col,
+            values_only=True,
+        )
+    ):
+        if any(v is not None and v != "" for v in values):
+            last = max_row + 1 + offset
+            blank_run = 0
+        else:
+            blank_run += 1
+            if blank_run > TRAILING_SCAN:
+                break
+    return last
+
+
+def _grow_table(table: Table, min_col: int, min_row: int, max_col: int, last_row: int) -> None:
+    _, _, _, current = range_boundaries(table.ref)
+    if last_row > current:
+        table.ref = f"{get_column_letter(min_col)}{min_row}:{get_column_letter(max_col)}{last_row}"
+        _fix_autofilter(table)
+
+
+def _fix_autofilter(table: Table) -> None:
+    if table.autoFilter is not None:
+        table.autoFilter.ref = table.ref
+
+
+def _set_value(cell: Any, value: object) -> None:
+    if isinstance(value, Link):
+        cell.value = value.text
+        cell.hyperlink = Hyperlink(ref=cell.coordinate, location=value.location)
+        cell.style = "Hyperlink"
+        return
+    if cell.hyperlink is not None:
+        cell.hyperlink = None
+    cell.value = value
+
+
+def save_atomic(wb: Workbook, path: Path, *, keep_backup: bool) -> None:
+    """Write to a temporary file beside `path`, check it, then swap it in.
+
+    The previous version is kept as NAME.bak.xlsx. A crash at any point leaves either the old
+    workbook or the new one in place, never a half-written file.
+    """
+    safety.refuse_if_open(path)
+    fd, tmp_name = tempfile.mkstemp(prefix=".~hikisup-", suffix=".xlsx", dir=path.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        wb.save(tmp)
+        with zipfile.ZipFile(tmp) as zf:
+            bad = zf.testzip()
+        if bad is not None:
+            raise HikisupError(f"保存したファイルの検証に失敗しました（{bad}）。元のファイルは変更していません。")
+        with tmp.open("rb+") as fh:
+            os.fsync(fh.fileno())
+        safety.refuse_if_open(path)  # Excel may have opened it meanwhile
+        if keep_backup and path.exists():
+            shutil.copy2(path, backup_path(path))
+        os.replace(tmp, path)
+    except PermissionError:
+        raise HikisupError(
+            f"「{path.name}」に書き込めません。Excelなどで開いていないか、"
+            "フォルダーへの書き込み権限があるか確認してください。元のファイルは変更していません。"
+        ) from None
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+

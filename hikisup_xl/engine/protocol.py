@@ -1,0 +1,47 @@
+"""The contract every workbook engine keeps (files via openpyxl, live Excel via xlwings)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from ..core.schema import TableSpec
+from ..core.table import RawTable
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A cell value shown as `text` that jumps to `location` (e.g. "'登録名簿'!E5")."""
+
+    text: str
+    location: str
+
+
+class Engine(Protocol):
+    """One open hikisup workbook. Reads return plain data; writes are buffered until save()."""
+
+    @property
+    def name(self) -> str:
+        """The workbook's file name, for messages and the 操作履歴."""
+        ...
+
+    def read_table(self, spec: TableSpec) -> RawTable: ...
+
+    def write_cells(self, raw: RawTable, key: str, values: Mapping[int, object]) -> None:
+        """Write values into column `key` of `raw`'s table; keys are data-row indexes."""
+        ...
+
+    def replace_rows(self, spec: TableSpec, rows: Sequence[Sequence[object]]) -> None:
+        """Replace every data row of a generated table (チェック結果, 期限一覧...)."""
+        ...
+
+    def append_rows(self, spec: TableSpec, rows: Sequence[Sequence[object]]) -> None:
+        """Add rows at the end of a table, growing it; columns in spec order."""
+        ...
+
+    def read_snapshot(self) -> list[tuple[object, ...]]: ...
+
+    def write_snapshot(self, rows: Sequence[Sequence[object]]) -> None: ...
+
+    def save(self) -> None: ...

@@ -1,0 +1,110 @@
+"""Checks made before a workbook file is opened or replaced, so nothing a clerk made is lost."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..core.errors import HikisupError
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+MAX_PART_BYTES = 400 * 1024 * 1024  # one uncompressed part; more is a zip bomb, not a roster
+MAX_RATIO = 200  # uncompressed / compressed, per part
+
+# Parts openpyxl does not carry over when it re-saves a workbook.
+DROPPED_PARTS: tuple[tuple[str, str], ...] = (
+    ("xl/vbaProject.bin", "マクロ（VBA）"),
+    ("xl/slicers/", "スライサー"),
+    ("xl/slicerCaches/", "スライサー"),
+    ("xl/timelines/", "タイムライン"),
+    ("xl/ctrlProps/", "フォームコントロール"),
+    ("xl/activeX/", "ActiveXコントロール"),
+    ("xl/embeddings/", "埋め込みオブジェクト"),
+    ("xl/threadedComments/", "スレッド形式のコメント"),
+    ("xl/media/", "画像"),
+)
+# Markers inside drawing and sheet XML for what openpyxl drops.
+DRAWING_MARKERS: tuple[tuple[bytes, str], ...] = (
+    (b"<xdr:sp>", "図形"),
+    (b"<xdr:sp ", "図形"),
+    (b"<xdr:grpSp", "図形のグループ"),
+    (b"<xdr:cxnSp", "線・コネクタ"),
+)
+SHEET_EXT = re.compile(rb"<x14:(dataValidations|conditionalFormattings|sparklineGroups)")
+SHEET_EXT_NAMES = {
+    b"dataValidations": "拡張形式の入力規則（別シート参照のリストなど）",
+    b"conditionalFormattings": "拡張形式の条件付き書式（データバー・アイコンなど）",
+    b"sparklineGroups": "スパークライン",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class FileCheck:
+    path: Path
+    would_lose: tuple[str, ...]  # what a re-save would drop, in Japanese
+
+
+def lock_file(path: Path) -> Path:
+    """Excel keeps `~$name.xlsx` beside a workbook while it is open."""
+    return path.with_name("~$" + path.name)
+
+
+def refuse_if_open(path: Path) -> None:
+    if lock_file(path).exists():
+        raise HikisupError(
+            f"「{path.name}」はExcelで開かれています。Excelでファイルを閉じてから、もう一度実行してください。"
+            "（Excel上で操作する場合はリボンのボタンを使ってください）"
+        )
+
+
+def inspect_file(path: Path) -> FileCheck:
+    """Refuse what is not a readable .xlsx; list the parts a re-save would drop."""
+    if not path.exists():
+        raise HikisupError(f"ファイル「{path}」が見つかりません。")
+    if path.is_dir():
+        raise HikisupError(f"「{path}」はフォルダーです。Excelファイル（.xlsx）を指定してください。")
+    if path.suffix.lower() != ".xlsx":
+        raise HikisupError(
+            f"「{path.name}」は .xlsx ファイルではありません。"
+            "Excelで「名前を付けて保存」→「Excelブック (*.xlsx)」で保存し直してください。"
+        )
+    with path.open("rb") as fh:
+        head = fh.read(8)
+    if head == OLE_MAGIC:
+        raise HikisupError(
+            f"「{path.name}」はパスワードで保護されているか、古い形式のファイルです。"
+            "パスワードを解除して .xlsx 形式で保存し直してください。"
+        )
+    if not zipfile.is_zipfile(path):
+        raise HikisupError(f"「{path.name}」は壊れているか、Excelファイルではありません。")
+    lost: list[str] = []
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+            names = {i.filename for i in infos}
+            if "xl/workbook.xml" not in names:
+                raise HikisupError(f"「{path.name}」はExcelブックではありません（workbook.xml がありません）。")
+            for info in infos:
+                if info.file_size > MAX_PART_BYTES or (
+                    info.compress_size and info.file_size / info.compress_size > MAX_RATIO
+                ):
+                    raise HikisupError(
+                        f"「{path.name}」の中身が異常に大きく展開されます（{info.filename}）。"
+                        "安全のため開きません。"
+                    )
+            for prefix, label in DROPPED_PARTS:
+                if any(n.startswith(prefix) for n in names):
+                    lost.append(label)
+            for n in sorted(names):
+                if n.startswith("xl/drawings/drawing") and n.endswith(".xml"):
+                    data = zf.read(n)
+                    lost.extend(label for marker, label in DRAWING_MARKERS if marker in data)
+                elif n.startswith("xl/worksheets/sheet") and n.endswith(".xml"):
+                    data = zf.read(n)
+                    if b"<extLst" in data:
+                        lost.extend(SHEET_EXT_NAMES[m.group(1)] for m in SHEET_EXT.finditer(data))
+    except zipfile.BadZipFile as exc:
+        raise HikisupError(f"「{path.name}」は壊れています（{exc}）。") from None
+    return FileCheck(path, tuple(dict.fromkeys(lost)))

@@ -1,0 +1,195 @@
+"""Build the template workbook from the schema, reproducibly (same input, same bytes)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zipfile
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.formatting.rule import FormulaRule
+from openpyxl.packaging.custom import StringProperty
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.table import Table, TableStyleInfo
+from openpyxl.worksheet.worksheet import Worksheet
+
+from .core import schema
+from .core.schema import Column, Kind, TableSpec
+from .core.settings import SETTING_ITEMS, Settings, settings_to_rows
+from .engine.files import save_atomic
+from .engine.styles import apply_cell_style
+
+TEMPLATE_PATH = Path("workbook") / "hikisup_template.xlsx"
+NORMAL_FONT = "游ゴシック"
+FIXED_TIME = dt.datetime(2025, 4, 1, 9, 0, 0)
+ZIP_TIME = (2025, 4, 1, 9, 0, 0)
+LAST_ROW = 1_048_576
+SENSITIVE_PROMPT = "要配慮個人情報です。このシートの内容は外部に出さず、他のシートではケースIDだけを使ってください。"
+
+RED = PatternFill("solid", fgColor="FFC7CE")
+ORANGE = PatternFill("solid", fgColor="FFEB9C")
+GREY_FONT = Font(color="808080")
+
+
+def build_workbook(
+    settings: Settings | None = None,
+    rows: Mapping[str, Sequence[Sequence[object]]] | None = None,
+) -> Workbook:
+    """A new hikisup workbook; `rows` fills tables (by table key) in spec column order."""
+    settings = settings or Settings()
+    rows = rows or {}
+    wb = Workbook()
+    _set_normal_font(wb)
+    wb.remove(wb.active)  # type: ignore[arg-type]
+    for spec in schema.TABLES:
+        ws = wb.create_sheet(spec.sheet)
+        data = settings_to_rows(settings) if spec is schema.SETTINGS else rows.get(spec.key, ())
+        _write_table(ws, spec, data)
+        if spec is schema.SETTINGS:
+            _settings_validation(ws)
+    wb.custom_doc_props.append(StringProperty(name=schema.MARKER_PROPERTY, value=str(schema.SCHEMA_VERSION)))
+    wb.properties.creator = "hikisup_xl"
+    wb.properties.title = "ひきこもりサポーター管理ブック"
+    wb.properties.created = FIXED_TIME
+    wb.properties.modified = FIXED_TIME
+    wb.active = 0
+    return wb
+
+
+def _set_normal_font(wb: Workbook) -> None:
+    # Column widths follow the Normal font, so set it explicitly for Excel and LibreOffice.
+    wb._fonts[0] = Font(name=NORMAL_FONT, size=11)  # type: ignore[attr-defined]  # noqa: SLF001
+
+
+def _write_table(ws: Worksheet, spec: TableSpec, data: Sequence[Sequence[object]]) -> None:
+    ws.append(list(spec.headers))
+    for cell in ws[1]:
+        cell.font = Font(name=NORMAL_FONT, size=11, bold=True)
+        cell.alignment = Alignment(vertical="center", wrap_text=True)
+    for values in data:
+        ws.append(list(values))
+    last = 1 + max(1, len(data))
+    for i, col in enumerate(spec.columns, start=1):
+        letter = get_column_letter(i)
+        ws.column_dimensions[letter].width = col.width
+        for row in range(2, last + 1):
+            apply_cell_style(ws.cell(row=row, column=i), col)
+        _column_validation(ws, spec, col, letter)
+    ref = f"A1:{get_column_letter(len(spec.columns))}{last}"
+    table = Table(displayName=spec.table, ref=ref)
+    table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
+    ws.add_table(table)
+    ws.freeze_panes = "A2"
+    ws.row_dimensions[1].height = 30
+    if spec.tab_color:
+        ws.sheet_properties.tabColor = spec.tab_color
+    _conditional_formats(ws, spec)
+
+
+def _column_validation(ws: Worksheet, spec: TableSpec, col: Column, letter: str) -> None:
+    sqref = f"{letter}2:{letter}{LAST_ROW}"
+    prompt = col.help
+    if spec.sensitive and col is spec.columns[0]:
+        prompt = SENSITIVE_PROMPT
+    dv: DataValidation | None = None
+    if col.kind is Kind.CHOICE:
+        dv = DataValidation(
+            type="list",
+            formula1='"' + ",".join(col.choices) + '"',
+            allow_blank=True,
+            showErrorMessage=True,
+            errorTitle="入力できない値です",
+            error="一覧から選んでください：" + "・".join(col.choices),
+        )
+    elif col.kind is Kind.DATE and not spec.generated:
+        # A warning, not a stop: a clerk may paste text dates, which `check` then reports.
+        dv = DataValidation(
+            type="date",
+            operator="between",
+            formula1="1",
+            formula2="73050",
+            allow_blank=True,
+            showErrorMessage=True,
+            errorStyle="warning",
+            errorTitle="日付ではありません",
+            error="日付を入力してください（例：2025/4/1、R7.4.1）",
+        )
+    elif prompt:
+        dv = DataValidation(allow_blank=True)
+    if dv is None:
+        return
+    if prompt:
+        dv.showInputMessage = True
+        dv.promptTitle = col.header[:32]
+        dv.prompt = prompt[:255]
+    dv.add(sqref)
+    ws.add_data_validation(dv)
+
+
+def _conditional_formats(ws: Worksheet, spec: TableSpec) -> None:
+    def letter(key: str) -> str:
+        return get_column_letter(spec.columns.index(spec.col(key)) + 1)
+
+    whole = f"A2:{get_column_letter(len(spec.columns))}{LAST_ROW}"
+    if spec is schema.REGISTER:
+        state = letter("state")
+        ws.conditional_formatting.add(whole, FormulaRule(formula=[f'${state}2="期限切れ"'], fill=RED))
+        ws.conditional_formatting.add(whole, FormulaRule(formula=[f'${state}2="期限間近"'], fill=ORANGE))
+        ws.conditional_formatting.add(
+            whole, FormulaRule(formula=[f'OR(${state}2="辞退",${state}2="取消")'], font=GREY_FONT)
+        )
+    elif spec is schema.ISSUES:
+        sev = letter("severity")
+        ws.conditional_formatting.add(whole, FormulaRule(formula=[f'${sev}2="エラー"'], fill=RED))
+        ws.conditional_formatting.add(whole, FormulaRule(formula=[f'${sev}2="警告"'], fill=ORANGE))
+    elif spec is schema.EXPIRING:
+        days = letter("days_left")
+        ws.conditional_formatting.add(
+            whole, FormulaRule(formula=[f'AND(ISNUMBER(${days}2),${days}2<0)'], fill=RED)
+        )
+    elif spec is schema.DISPATCHES:
+        state = letter("state")
+        ws.conditional_formatting.add(whole, FormulaRule(formula=[f'${state}2="中断"'], fill=ORANGE))
+
+
+def _settings_validation(ws: Worksheet) -> None:
+    for row, item in enumerate(SETTING_ITEMS, start=2):
+        if item.choices:
+            dv = DataValidation(
+                type="list",
+                formula1='"' + ",".join(item.choices) + '"',
+                allow_blank=False,
+                showErrorMessage=True,
+                errorTitle="入力できない値です",
+                error="一覧から選んでください：" + "・".join(item.choices),
+            )
+            dv.add(f"B{row}")
+            ws.add_data_validation(dv)
+    ws.column_dimensions["A"].width = 24
+    ws.column_dimensions["B"].width = 30
+    ws.column_dimensions["C"].width = 70
+
+
+def normalize_zip(path: Path) -> None:
+    """Rewrite the zip with fixed timestamps so that two builds give the same bytes."""
+    with zipfile.ZipFile(path) as zf:
+        parts = [(info.filename, zf.read(info)) for info in zf.infolist()]
+    tmp = path.with_suffix(".tmp")
+    with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in parts:
+            info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            zf.writestr(info, data)
+    tmp.replace(path)
+
+
+def build_template(path: Path = TEMPLATE_PATH) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb = build_workbook()
+    save_atomic(wb, path, keep_backup=False)
+    normalize_zip(path)
+    return path

@@ -50,7 +50,9 @@ def check(engine: Engine, today: dt.date) -> Result:
     lines = [f"チェック完了：{summary}"]
     lines += [f"  {sheet}: {n}件" for sheet, n in sorted(by_sheet.items())]
     if issues:
-        lines.append("詳しくは「チェック結果」シートを見てください（各行から該当セルへ移動できます）。")
+        lines.append(
+            "詳しくは「チェック結果」シートを見てください（各行から該当セルへ移動できます）。"
+        )
     return Result("check", lines, issues, {"errors": errors, "warnings": warnings})
 
 
@@ -70,7 +72,11 @@ def number(engine: Engine, today: dt.date) -> Result:
     for i, no in certs.items():
         s.set("trainees", i, "cert_no", no)
 
-    completed = {n for n, d in zip(trainees.texts("cert_no"), trainees.dates("completed"), strict=True) if n and d}
+    completed = {
+        n
+        for n, d in zip(trainees.texts("cert_no"), trainees.dates("completed"), strict=True)
+        if n and d
+    }
     completed |= set(certs.values())
     approved = reg.dates("approved")
     wanted_reg: list[bool] = []
@@ -85,38 +91,62 @@ def number(engine: Engine, today: dt.date) -> Result:
             held_back.append(i)
     used_elsewhere = [*s.book["periods"].texts("reg_no"), *s.book["changes"].texts("reg_no")]
     regs, next_reg = assign_numbers(
-        reg.texts("reg_no"), wanted_reg, st.next_reg_no, st.reg_prefix, st.reg_digits, used_elsewhere
+        reg.texts("reg_no"),
+        wanted_reg,
+        st.next_reg_no,
+        st.reg_prefix,
+        st.reg_digits,
+        used_elsewhere,
     )
     filled_periods = 0
     for i, no in regs.items():
         s.set("register", i, "reg_no", no)
         issued = reg.dates("issued")[i]
-        if issued is not None and reg.dates("period_start")[i] is None and reg.dates("period_end")[i] is None:
+        if (
+            issued is not None
+            and reg.dates("period_start")[i] is None
+            and reg.dates("period_end")[i] is None
+        ):
             start, end = default_period(st, issued)
             s.set("register", i, "period_start", start)
             s.set("register", i, "period_end", end)
             filled_periods += 1
             state = registration_state(no, end, reg.texts("state")[i], today, st.warn_days)
         else:
-            state = registration_state(no, reg.dates("period_end")[i], reg.texts("state")[i], today, st.warn_days)
+            state = registration_state(
+                no, reg.dates("period_end")[i], reg.texts("state")[i], today, st.warn_days
+            )
         s.set("register", i, "state", state)
     if next_cert != st.next_cert_no:
         s.set_setting("next_cert_no", next_cert)
     if next_reg != st.next_reg_no:
         s.set_setting("next_reg_no", next_reg)
     issues = [
-        reg.issue(i, "approved", "number.held_back",
-                  "登録決定日がありますが、修了番号（修了済み）・同意書受領日がそろっていないため登録番号を付けていません")
+        reg.issue(
+            i,
+            "approved",
+            "number.held_back",
+            "登録決定日がありますが、修了番号（修了済み）・同意書受領日がそろっていないため登録番号を付けていません",
+        )
         for i in held_back
     ]
     counts = f"修了番号{len(certs)}件、登録番号{len(regs)}件"
     s.finish("採番", counts, f"保留{len(held_back)}件" if held_back else "完了")
     lines = [f"採番完了：{counts}を新しく付けました。"]
     if filled_periods:
-        lines.append(f"  登録期間を設定の決め方（{st.period_rule}）で{filled_periods}件入力しました。")
+        lines.append(
+            f"  登録期間を設定の決め方（{st.period_rule}）で{filled_periods}件入力しました。"
+        )
     if held_back:
-        lines.append(f"  条件がそろわず保留：{len(held_back)}件（登録名簿の該当行を確認してください）")
-    return Result("number", lines, issues, {"cert_no": len(certs), "reg_no": len(regs), "held_back": len(held_back)})
+        lines.append(
+            f"  条件がそろわず保留：{len(held_back)}件（登録名簿の該当行を確認してください）"
+        )
+    return Result(
+        "number",
+        lines,
+        issues,
+        {"cert_no": len(certs), "reg_no": len(regs), "held_back": len(held_back)},
+    )
 
 
 def expiries(engine: Engine, today: dt.date) -> Result:
@@ -135,17 +165,28 @@ def expiries(engine: Engine, today: dt.date) -> Result:
             changed[str(new)] += 1
         if no and end and in_worklist(end, new, today, st.warn_days):
             work.append(
-                (today, no, reg.texts("name")[i], new, end, (end - today).days,
-                 reg.texts("phone")[i], reg.texts("mobile")[i], reg.texts("email")[i])
+                (
+                    today,
+                    no,
+                    reg.texts("name")[i],
+                    new,
+                    end,
+                    (end - today).days,
+                    reg.texts("phone")[i],
+                    reg.texts("mobile")[i],
+                    reg.texts("email")[i],
+                )
             )
-    work.sort(key=lambda r: (r[4], str(r[1])))  # type: ignore[arg-type]
+    work.sort(key=lambda r: (r[4], str(r[1])))
     engine.replace_rows(schema.EXPIRING, work)
     counts = f"状態の変更{sum(changed.values())}件、期限一覧{len(work)}人"
     s.finish("期限確認", counts, f"基準日 {today:%Y/%m/%d}")
     lines = [f"期限確認（基準日 {today:%Y/%m/%d}）：{counts}"]
     lines += [f"  {state}になった人：{n}人" for state, n in sorted(changed.items())]
     if work:
-        lines.append(f"「期限一覧」シートに {st.warn_days} 日以内に期限を迎える（または迎えた）人を書き出しました。")
+        lines.append(
+            f"「期限一覧」シートに {st.warn_days} 日以内に期限を迎える（または迎えた）人を書き出しました。"
+        )
     return Result("expiries", lines, [], {"changed": sum(changed.values()), "worklist": len(work)})
 
 

@@ -18,7 +18,14 @@ def log_path() -> Path:
 def write_log(user: str, action: str, file: str, outcome: str, detail: str = "") -> None:
     """Append one line; a log that cannot be written must not stop the clerk's work."""
     line = "\t".join(
-        (dt.datetime.now().isoformat(timespec="seconds"), user, action, file, outcome, detail.replace("\n", " | "))
+        (
+            dt.datetime.now().isoformat(timespec="seconds"),
+            user,
+            action,
+            file,
+            outcome,
+            detail.replace("\n", " | "),
+        )
     )
     try:
         log_dir().mkdir(parents=True, exist_ok=True)

@@ -20,10 +20,12 @@ from .session import os_user
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-class DateParam(click.ParamType):
+class DateParam(click.ParamType):  # type: ignore[type-arg]  # generic only in newer stubs
     name = "日付"
 
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> dt.date:
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> dt.date:
         if isinstance(value, dt.date):
             return value
         try:
@@ -44,7 +46,10 @@ def today_option(f: F) -> F:
 
 def output_option(f: F) -> F:
     return click.option(
-        "--output", "-o", type=FILE, default=None,
+        "--output",
+        "-o",
+        type=FILE,
+        default=None,
         help="結果を別のファイルに保存する（元のファイルは変更しない）",
     )(f)
 
@@ -70,7 +75,7 @@ def run_file_action(verb: str, path: Path, today: dt.date | None, output: Path |
     try:
         engine = FileEngine(path, output=output)
         result = ACTIONS[verb](engine, today or dt.date.today())
-    except Exception as exc:  # noqa: BLE001 - turned into a Japanese message, logged in full
+    except Exception as exc:
         _fail(verb, str(path), exc)
     write_log(os_user(), verb, str(path), "成功", " / ".join(result.lines[:1]))
     return result
@@ -89,7 +94,9 @@ def main() -> None:
 @click.option("--department", default=None, help="担当部署")
 @click.option("--phone", default=None, help="問い合わせ先の電話番号")
 @click.option("--fax", default=None, help="FAX番号")
-@click.option("--body-kind", type=click.Choice(["市町村", "都道府県"]), default=None, help="実施主体の種別")
+@click.option(
+    "--body-kind", type=click.Choice(["市町村", "都道府県"]), default=None, help="実施主体の種別"
+)
 def new_cmd(file: Path, **options: str | None) -> None:
     """テンプレートから新しい管理ブックを作り、設定シートに値を入れます。"""
     from .core.settings import Settings
@@ -100,12 +107,14 @@ def new_cmd(file: Path, **options: str | None) -> None:
         if file.suffix.lower() != ".xlsx":
             raise HikisupError("ファイル名は .xlsx で終わるようにしてください。")
         if file.exists():
-            raise HikisupError(f"「{file}」はすでにあります。上書きしないので、別の名前を指定してください。")
+            raise HikisupError(
+                f"「{file}」はすでにあります。上書きしないので、別の名前を指定してください。"
+            )
         if not file.parent.exists():
             raise HikisupError(f"フォルダー「{file.parent}」がありません。")
-        settings = Settings(**{k: v for k, v in options.items() if v is not None})
+        settings = Settings.model_validate({k: v for k, v in options.items() if v is not None})
         save_atomic(build_workbook(settings), file, keep_backup=False)
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         _fail("new", str(file), exc)
     write_log(os_user(), "new", str(file), "成功")
     click.echo(f"新しい管理ブックを作りました：{file}")
@@ -168,7 +177,7 @@ def demo_cmd(directory: Path, today: dt.date | None) -> None:
 
     try:
         lines = run_demo(directory, today or dt.date.today())
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         _fail("demo", str(directory), exc)
     for line in lines:
         click.echo(line)
@@ -180,13 +189,15 @@ def template_group() -> None:
 
 
 @template_group.command("build")
-@click.option("--out", type=FILE, default=None, help="出力先（既定：workbook/hikisup_template.xlsx）")
+@click.option(
+    "--out", type=FILE, default=None, help="出力先（既定：workbook/hikisup_template.xlsx）"
+)
 def template_build_cmd(out: Path | None) -> None:
     """スキーマからテンプレートブックを作り直します（何度作っても同じバイト列になります）。"""
     from .template import TEMPLATE_PATH, build_template
 
     try:
         path = build_template(out or TEMPLATE_PATH)
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         _fail("template build", str(out), exc)
     click.echo(f"テンプレートを書き出しました：{path}")

@@ -8,33 +8,67 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from .core import schema
 from .core.book import default_period
+from .core.numbering import format_number
 from .core.settings import Settings
 from .core.wareki import fiscal_year
-from .core.numbering import format_number
 
 FAMILY = [
-    ("佐藤", "さとう"), ("鈴木", "すずき"), ("高橋", "たかはし"), ("田中", "たなか"), ("渡辺", "わたなべ"),
-    ("伊藤", "いとう"), ("山本", "やまもと"), ("中村", "なかむら"), ("小林", "こばやし"), ("加藤", "かとう"),
-    ("吉田", "よしだ"), ("山田", "やまだ"), ("望月", "もちづき"), ("雨宮", "あめみや"), ("深沢", "ふかさわ"),
-    ("清水", "しみず"), ("保坂", "ほさか"), ("志村", "しむら"), ("功刀", "くぬぎ"), ("小野", "おの"),
+    ("佐藤", "さとう"),
+    ("鈴木", "すずき"),
+    ("高橋", "たかはし"),
+    ("田中", "たなか"),
+    ("渡辺", "わたなべ"),
+    ("伊藤", "いとう"),
+    ("山本", "やまもと"),
+    ("中村", "なかむら"),
+    ("小林", "こばやし"),
+    ("加藤", "かとう"),
+    ("吉田", "よしだ"),
+    ("山田", "やまだ"),
+    ("望月", "もちづき"),
+    ("雨宮", "あめみや"),
+    ("深沢", "ふかさわ"),
+    ("清水", "しみず"),
+    ("保坂", "ほさか"),
+    ("志村", "しむら"),
+    ("功刀", "くぬぎ"),
+    ("小野", "おの"),
 ]
 GIVEN = [
-    ("太郎", "たろう", "男"), ("一郎", "いちろう", "男"), ("健", "けん", "男"), ("誠", "まこと", "男"),
-    ("翔", "しょう", "男"), ("大輔", "だいすけ", "男"), ("修", "おさむ", "男"), ("浩", "ひろし", "男"),
-    ("花子", "はなこ", "女"), ("恵子", "けいこ", "女"), ("由美", "ゆみ", "女"), ("陽子", "ようこ", "女"),
-    ("美咲", "みさき", "女"), ("直美", "なおみ", "女"), ("久美子", "くみこ", "女"), ("明美", "あけみ", "女"),
+    ("太郎", "たろう", "男"),
+    ("一郎", "いちろう", "男"),
+    ("健", "けん", "男"),
+    ("誠", "まこと", "男"),
+    ("翔", "しょう", "男"),
+    ("大輔", "だいすけ", "男"),
+    ("修", "おさむ", "男"),
+    ("浩", "ひろし", "男"),
+    ("花子", "はなこ", "女"),
+    ("恵子", "けいこ", "女"),
+    ("由美", "ゆみ", "女"),
+    ("陽子", "ようこ", "女"),
+    ("美咲", "みさき", "女"),
+    ("直美", "なおみ", "女"),
+    ("久美子", "くみこ", "女"),
+    ("明美", "あけみ", "女"),
 ]
 TOWNS = ["中央一丁目", "北町二丁目", "南新町", "東原", "西河原", "桜台三丁目", "緑が丘", "朝日町"]
 PLACES = ["ご自宅", "市役所相談室", "図書館", "公園", "地域の居場所", "ハローワーク", "喫茶店"]
 MOTIVES = ["家族の経験から", "地域の役に立ちたい", "福祉の仕事の経験を活かしたい", "民生委員として"]
 SKILLS = ["社会福祉士", "看護師", "元教員", "傾聴ボランティア", "保育士", ""]
-CONTENTS = ["雑談と近況の確認", "散歩に同行", "ゲームをしながら会話", "居場所への同行", "関係者会議に出席"]
+CONTENTS = [
+    "雑談と近況の確認",
+    "散歩に同行",
+    "ゲームをしながら会話",
+    "居場所への同行",
+    "関係者会議に出席",
+]
 
 
 @dataclass(frozen=True)
@@ -48,7 +82,9 @@ class Scale:
 
 DEMO = Scale()
 MUNICIPAL = Scale(trainees=400, supporters=300, cases=120, dispatches=600, reports=3_000)
-PREFECTURE = Scale(trainees=13_000, supporters=10_000, cases=3_000, dispatches=12_000, reports=100_000)
+PREFECTURE = Scale(
+    trainees=13_000, supporters=10_000, cases=3_000, dispatches=12_000, reports=100_000
+)
 
 DEMO_SETTINGS = Settings(
     body_name="架空市",
@@ -84,9 +120,18 @@ def generate(
         tid = f"T{year}-1"
         sessions.append((tid, day))
         data["trainings"].append(
-            _row(schema.TRAININGS, training_id=tid, kind="養成研修", title=f"第{k + 1}回ひきこもりサポーター養成研修",
-                 date=day, start=dt.time(13, 30), end=dt.time(16, 30), venue="架空市福祉センター",
-                 content="ひきこもりの概要、支援方法、支援上の注意点", deadline=day - dt.timedelta(days=14))
+            _row(
+                schema.TRAININGS,
+                training_id=tid,
+                kind="養成研修",
+                title=f"第{k + 1}回ひきこもりサポーター養成研修",
+                date=day,
+                start=dt.time(13, 30),
+                end=dt.time(16, 30),
+                venue="架空市福祉センター",
+                content="ひきこもりの概要、支援方法、支援上の注意点",
+                deadline=day - dt.timedelta(days=14),
+            )
         )
     followups = []
     for year in range(fy - 2, fy + 1):
@@ -96,8 +141,16 @@ def generate(
                 tid = f"F{year}-{month:02d}"
                 followups.append(tid)
                 data["trainings"].append(
-                    _row(schema.TRAININGS, training_id=tid, kind=kind, title=f"サポーター{kind}", date=day,
-                         start=dt.time(14, 0), end=dt.time(16, 0), venue="架空市役所 会議室")
+                    _row(
+                        schema.TRAININGS,
+                        training_id=tid,
+                        kind=kind,
+                        title=f"サポーター{kind}",
+                        date=day,
+                        start=dt.time(14, 0),
+                        end=dt.time(16, 0),
+                        venue="架空市役所 会議室",
+                    )
                 )
 
     # 受講者 and the people in the register.
@@ -116,12 +169,23 @@ def generate(
             cert = format_number(next_cert, settings.cert_prefix, settings.cert_digits)
             next_cert += 1
         phone = f"090-{rng.randint(1000, 9999)}-{rng.randint(1000, 9999)}"
-        people.append((f"{fam}　{given}", f"{fam_kana}　{given_kana}", sex, birth, cert, completed, phone))
+        people.append(
+            (f"{fam}　{given}", f"{fam_kana}　{given_kana}", sex, birth, cert, completed, phone)
+        )
         data["trainees"].append(
-            _row(schema.TRAINEES, training_id=tid, applied=day - dt.timedelta(days=rng.randint(15, 40)),
-                 name=f"{fam}　{given}", kana=f"{fam_kana}　{given_kana}", birth=birth,
-                 address=f"架空市{TOWNS[rng.randrange(len(TOWNS))]}", contact=phone,
-                 attendance="欠席" if absent else "出席", completed=completed, cert_no=cert)
+            _row(
+                schema.TRAINEES,
+                training_id=tid,
+                applied=day - dt.timedelta(days=rng.randint(15, 40)),
+                name=f"{fam}　{given}",
+                kana=f"{fam_kana}　{given_kana}",
+                birth=birth,
+                address=f"架空市{TOWNS[rng.randrange(len(TOWNS))]}",
+                contact=phone,
+                attendance="欠席" if absent else "出席",
+                completed=completed,
+                cert_no=cert,
+            )
         )
 
     # 登録名簿: completed trainees who applied; the newest wait for numbering.
@@ -132,7 +196,9 @@ def generate(
     next_reg = 1
     for k, (name, kana, sex, birth, cert, completed, phone) in enumerate(registered):
         assert completed is not None
-        issued = _date_between(rng, completed + dt.timedelta(days=30), min(today, completed + dt.timedelta(days=400)))
+        issued = _date_between(
+            rng, completed + dt.timedelta(days=30), min(today, completed + dt.timedelta(days=400))
+        )
         start, end = default_period(settings, issued)
         no = format_number(next_reg, settings.reg_prefix, settings.reg_digits)
         next_reg += 1
@@ -141,37 +207,66 @@ def generate(
         if k % 12 == 5:
             state, ended, reason = "辞退", _date_between(rng, issued, today), "転居のため"
         elif k % 25 == 7:
-            state, ended, reason = "取消", _date_between(rng, issued, today), "第16条による取消（調査・面接済み）"
+            state, ended, reason = (
+                "取消",
+                _date_between(rng, issued, today),
+                "第16条による取消（調査・面接済み）",
+            )
         reg_nos.append((no, len(data["register"])))
         data["register"].append(
-            _row(schema.REGISTER, reg_no=no, kana=kana, name=name, sex=sex, birth=birth,
-                 postal=f"400-{rng.randint(0, 9999):04d}", address=f"山梨県架空市{TOWNS[rng.randrange(len(TOWNS))]}{rng.randint(1, 30)}-{rng.randint(1, 20)}",
-                 phone=f"055-{rng.randint(200, 299)}-{rng.randint(1000, 9999)}" if rng.random() < 0.5 else None,
-                 mobile=phone, email=f"supporter{k + 1}@example.jp" if rng.random() < 0.6 else None,
-                 cert_no=cert, motive=MOTIVES[rng.randrange(len(MOTIVES))], skills=SKILLS[rng.randrange(len(SKILLS))] or None,
-                 applied=completed + dt.timedelta(days=10), interview=completed + dt.timedelta(days=20),
-                 approved=issued - dt.timedelta(days=7), consent=completed + dt.timedelta(days=10), issued=issued,
-                 period_start=start, period_end=end, state=state, ended=ended, ended_reason=reason)
+            _row(
+                schema.REGISTER,
+                reg_no=no,
+                kana=kana,
+                name=name,
+                sex=sex,
+                birth=birth,
+                postal=f"400-{rng.randint(0, 9999):04d}",
+                address=f"山梨県架空市{TOWNS[rng.randrange(len(TOWNS))]}{rng.randint(1, 30)}-{rng.randint(1, 20)}",
+                phone=f"055-{rng.randint(200, 299)}-{rng.randint(1000, 9999)}"
+                if rng.random() < 0.5
+                else None,
+                mobile=phone,
+                email=f"supporter{k + 1}@example.jp" if rng.random() < 0.6 else None,
+                cert_no=cert,
+                motive=MOTIVES[rng.randrange(len(MOTIVES))],
+                skills=SKILLS[rng.randrange(len(SKILLS))] or None,
+                applied=completed + dt.timedelta(days=10),
+                interview=completed + dt.timedelta(days=20),
+                approved=issued - dt.timedelta(days=7),
+                consent=completed + dt.timedelta(days=10),
+                issued=issued,
+                period_start=start,
+                period_end=end,
+                state=state,
+                ended=ended,
+                ended_reason=reason,
+            )
         )
-    for name, kana, sex, birth, _cert, completed, phone in new_ones[: max(2, scale.supporters // 10)]:
+    # The newest trainees get their 修了番号 from `hikisup number`, in row order, so the
+    # register rows name the numbers they are about to receive.
+    waiting = new_ones[: max(2, scale.supporters // 10)]
+    for k, (name, kana, sex, birth, _cert, completed, phone) in enumerate(waiting):
         assert completed is not None
         data["register"].append(
-            _row(schema.REGISTER, kana=kana, name=name, sex=sex, birth=birth, postal="400-0031",
-                 address="山梨県架空市中央一丁目1-1", mobile=phone, motive=MOTIVES[0],
-                 applied=completed + dt.timedelta(days=5), approved=min(today, completed + dt.timedelta(days=20)),
-                 consent=completed + dt.timedelta(days=5), issued=min(today, completed + dt.timedelta(days=25)),
-                 state="申込中")
+            _row(
+                schema.REGISTER,
+                kana=kana,
+                name=name,
+                sex=sex,
+                birth=birth,
+                postal="400-0031",
+                address="山梨県架空市中央一丁目1-1",
+                mobile=phone,
+                cert_no=format_number(next_cert + k, settings.cert_prefix, settings.cert_digits),
+                motive=MOTIVES[0],
+                applied=completed + dt.timedelta(days=5),
+                approved=min(today, completed + dt.timedelta(days=20)),
+                consent=completed + dt.timedelta(days=5),
+                issued=min(today, completed + dt.timedelta(days=25)),
+                state="申込中",
+            )
         )
-    trainee_rows = data["trainees"]
-    # The newest trainees' 修了番号 is issued by `hikisup number`; their register rows name it
-    # once issued, so link them by the number it will get.
-    pending = [i for i, r in enumerate(trainee_rows) if r[schema.TRAINEES.columns.index(schema.TRAINEES.col("completed"))] and not r[schema.TRAINEES.columns.index(schema.TRAINEES.col("cert_no"))]]
-    cert_col = schema.REGISTER.columns.index(schema.REGISTER.col("cert_no"))
-    for offset, reg_row in enumerate(range(len(reg_nos), len(data["register"]))):
-        if offset < len(pending):
-            row = list(data["register"][reg_row])
-            row[cert_col] = format_number(next_cert + offset, settings.cert_prefix, settings.cert_digits)
-            data["register"][reg_row] = tuple(row)
 
     # 当事者, 派遣, 活動報告.
     cases = []
@@ -180,12 +275,19 @@ def generate(
         consent = _date_between(rng, today - dt.timedelta(days=900), today - dt.timedelta(days=60))
         cases.append((cid, consent))
         data["cases"].append(
-            _row(schema.CASES, case_id=cid, consenter="本人" if rng.random() < 0.6 else "家族", consent=consent,
-                 scope="氏名、年齢、連絡先、支援に必要と市町村が認める情報", staff="見本　花子")
+            _row(
+                schema.CASES,
+                case_id=cid,
+                consenter="本人" if rng.random() < 0.6 else "家族",
+                consent=consent,
+                scope="氏名、年齢、連絡先、支援に必要と市町村が認める情報",
+                staff="見本　花子",
+            )
         )
     reg = schema.REGISTER
     active = [
-        (no, data["register"][i]) for no, i in reg_nos
+        (no, data["register"][i])
+        for no, i in reg_nos
         if data["register"][i][reg.columns.index(reg.col("state"))] == "登録中"
     ]
     dispatches = []
@@ -193,53 +295,94 @@ def generate(
         did = f"D{n + 1:05d}"
         cid, consent = cases[rng.randrange(len(cases))]
         no, row = active[rng.randrange(len(active))]
-        start = row[reg.columns.index(reg.col("period_start"))]
-        end = row[reg.columns.index(reg.col("period_end"))]
-        assert isinstance(start, dt.date) and isinstance(end, dt.date)
-        lo = max(start, consent)
-        hi = min(end, today) - dt.timedelta(days=1)
+        p_start = row[reg.columns.index(reg.col("period_start"))]
+        p_end = row[reg.columns.index(reg.col("period_end"))]
+        assert isinstance(p_start, dt.date) and isinstance(p_end, dt.date)
+        lo = max(p_start, consent)
+        hi = min(p_end, today) - dt.timedelta(days=1)
         if hi <= lo:
             continue
         decided = _date_between(rng, lo, hi)
-        finished = rng.random() < 0.5 and decided + dt.timedelta(days=40) < hi
-        closed = _date_between(rng, decided + dt.timedelta(days=20), hi) if finished else None
+        # A dispatch whose supporter's period has run out was closed by then.
+        finished = p_end < today or (rng.random() < 0.5 and decided + dt.timedelta(days=40) < hi)
+        closed = (
+            _date_between(rng, min(hi, decided + dt.timedelta(days=20)), hi) if finished else None
+        )
         dispatches.append((did, cid, no, decided, closed or hi))
         data["dispatches"].append(
-            _row(schema.DISPATCHES, dispatch_id=did, requested=decided - dt.timedelta(days=rng.randint(3, 20)),
-                 case_id=cid, requester=schema.REQUESTERS[rng.randrange(4)], purpose="訪問による話し相手",
-                 reg_no=no, decided=decided, state="終了" if finished else "派遣中", closed=closed)
+            _row(
+                schema.DISPATCHES,
+                dispatch_id=did,
+                requested=decided - dt.timedelta(days=rng.randint(3, 20)),
+                case_id=cid,
+                requester=schema.REQUESTERS[rng.randrange(4)],
+                purpose="訪問による話し相手",
+                reg_no=no,
+                decided=decided,
+                state="終了" if finished else "派遣中",
+                closed=closed,
+            )
         )
     for n in range(scale.reports):
         did, cid, no, decided, last = dispatches[rng.randrange(len(dispatches))]
         day = _date_between(rng, decided, last)
-        start = dt.time(rng.choice([9, 10, 13, 14, 15]), rng.choice([0, 30]))
-        end = dt.time(start.hour + rng.randint(1, 2), start.minute)
+        if rng.random() < 0.35:  # running dispatches report regularly: keep some recent
+            day = max(decided, last - dt.timedelta(days=rng.randint(0, 14)))
+        t_start = dt.time(rng.choice([9, 10, 13, 14, 15]), rng.choice([0, 30]))
+        t_end = dt.time(t_start.hour + rng.randint(1, 2), t_start.minute)
         kind = schema.ACTIVITY_KINDS[rng.randrange(4)]
         data["reports"].append(
-            _row(schema.REPORTS, report_id=f"R{n + 1:06d}", dispatch_id=did,
-                 reported=min(today, day + dt.timedelta(days=rng.randint(0, 10))), reg_no=no, case_id=cid,
-                 date=day, start=start, end=end, place=PLACES[rng.randrange(len(PLACES))], kind=kind,
-                 content=CONTENTS[rng.randrange(len(CONTENTS))], record="落ち着いた様子で会話ができた",
-                 next="来週同じ時間に訪問", plan="担当者と次回の内容を確認", policy="継続")
+            _row(
+                schema.REPORTS,
+                report_id=f"R{n + 1:06d}",
+                dispatch_id=did,
+                reported=min(today, day + dt.timedelta(days=rng.randint(0, 10))),
+                reg_no=no,
+                case_id=cid,
+                date=day,
+                start=t_start,
+                end=t_end,
+                place=PLACES[rng.randrange(len(PLACES))],
+                kind=kind,
+                content=CONTENTS[rng.randrange(len(CONTENTS))],
+                record="落ち着いた様子で会話ができた",
+                next="来週同じ時間に訪問",
+                plan="担当者と次回の内容を確認",
+                policy="継続",
+            )
         )
     for tid in followups:
         for no, _i in reg_nos[: max(3, len(reg_nos) // 3)]:
             data["followup"].append(
-                _row(schema.FOLLOWUP, training_id=tid, reg_no=no, attendance="出席" if rng.random() < 0.7 else "欠席")
+                _row(
+                    schema.FOLLOWUP,
+                    training_id=tid,
+                    reg_no=no,
+                    attendance="出席" if rng.random() < 0.7 else "欠席",
+                )
             )
     if dispatches:
         did = dispatches[0][0]
         data["accidents"].append(
-            _row(schema.ACCIDENTS, accident_id="A001", date=dispatches[0][3] + dt.timedelta(days=3), dispatch_id=did,
-                 what="同行中に対象者が転倒し軽い擦り傷", response="その場で手当てし家族へ連絡",
-                 reported_to="障害福祉課", reported=dispatches[0][3] + dt.timedelta(days=4))
+            _row(
+                schema.ACCIDENTS,
+                accident_id="A001",
+                date=dispatches[0][3] + dt.timedelta(days=3),
+                dispatch_id=did,
+                what="同行中に対象者が転倒し軽い擦り傷",
+                response="その場で手当てし家族へ連絡",
+                reported_to="障害福祉課",
+                reported=dispatches[0][3] + dt.timedelta(days=4),
+            )
         )
     if mistakes:
         _plant_mistakes(data, rng)
     return data
 
 
-def _set(data: dict[str, list[tuple[object, ...]]], table: str, index: int, **values: object) -> None:
+def _set(
+    data: dict[str, list[tuple[object, ...]]], table: str, index: int, **values: object
+) -> None:
     spec = schema.BY_KEY[table]
     row = list(data[table][index])
     for key, value in values.items():
@@ -293,10 +436,12 @@ def run_demo(directory: Path, today: dt.date) -> list[str]:
         result = action(FileEngine(path), today)
         lines += result.lines
         lines.append("")
-    lines.append(f"Excelで {path} を開き、「チェック結果」「期限一覧」「操作履歴」シートを見てください。")
+    lines.append(
+        f"Excelで {path} を開き、「チェック結果」「期限一覧」「操作履歴」シートを見てください。"
+    )
     return lines
 
 
-def _counts(data: dict[str, Sequence[object]]) -> str:
+def _counts(data: Mapping[str, Sequence[object]]) -> str:
     parts = [f"{schema.BY_KEY[k].sheet}{len(v)}行" for k, v in data.items() if v]
     return "（" + "、".join(parts) + "）"

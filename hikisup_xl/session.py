@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 
 from .core import schema
 from .core.book import Book, load_book
+from .core.errors import HikisupError
 from .core.history import current_values, hand_changes, new_periods, parse_snapshot, snapshot_rows
 from .core.settings import ITEM_BY_FIELD, Settings, SettingsError, settings_from_rows
-from .core.errors import HikisupError
 from .core.table import RawTable
 from .engine.protocol import Engine
 
@@ -43,7 +43,9 @@ class Session:
     def __post_init__(self) -> None:
         self.settings, self._settings_raw = read_settings(self.engine)
         self.book: Book = load_book(self.engine.read_table, self.settings, self.today)
-        self._writes: dict[str, dict[str, dict[int, object]]] = defaultdict(lambda: defaultdict(dict))
+        self._writes: dict[str, dict[str, dict[int, object]]] = defaultdict(
+            lambda: defaultdict(dict)
+        )
         self._setting_writes: dict[str, object] = {}
 
     def set(self, table: str, index: int, key: str, value: object) -> None:
@@ -65,7 +67,18 @@ class Session:
             no = overrides.get((i, "reg_no"), self.book["register"]["reg_no"][i])
             if key in schema.TRACKED_FIELDS and old is not None and old != value and no:
                 header = schema.REGISTER.col(key).header
-                changes.append((self.today, no, header, _text(old), _text(value), action, self.user, "自動検出"))
+                changes.append(
+                    (
+                        self.today,
+                        no,
+                        header,
+                        _text(old),
+                        _text(value),
+                        action,
+                        self.user,
+                        "自動検出",
+                    )
+                )
         periods = new_periods(self.book, overrides)
 
         for table, columns in self._writes.items():
@@ -84,7 +97,16 @@ class Session:
         log_counts = counts + ("（" + "、".join(extra) + "を記録）" if extra else "")
         self.engine.append_rows(
             schema.LOG,
-            [(dt.datetime.now().replace(microsecond=0), self.user, action, log_counts, result, self.engine.name)],
+            [
+                (
+                    dt.datetime.now().replace(microsecond=0),
+                    self.user,
+                    action,
+                    log_counts,
+                    result,
+                    self.engine.name,
+                )
+            ],
         )
         self.engine.save()
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import zipfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.formatting.rule import FormulaRule
+from openpyxl.formatting.rule import FormulaRule, Rule
 from openpyxl.packaging.custom import StringProperty
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -27,6 +28,7 @@ NORMAL_FONT = "游ゴシック"
 FIXED_TIME = dt.datetime(2025, 4, 1, 9, 0, 0)
 ZIP_TIME = (2025, 4, 1, 9, 0, 0)
 LAST_ROW = 1_048_576
+MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
 SENSITIVE_PROMPT = "要配慮個人情報です。このシートの内容は外部に出さず、他のシートではケースIDだけを使ってください。"
 
 RED = PatternFill("solid", fgColor="FFC7CE")
@@ -50,7 +52,9 @@ def build_workbook(
         _write_table(ws, spec, data)
         if spec is schema.SETTINGS:
             _settings_validation(ws)
-    wb.custom_doc_props.append(StringProperty(name=schema.MARKER_PROPERTY, value=str(schema.SCHEMA_VERSION)))
+    wb.custom_doc_props.append(  # type: ignore[attr-defined]  # not in the stubs
+        StringProperty(name=schema.MARKER_PROPERTY, value=str(schema.SCHEMA_VERSION))
+    )
     wb.properties.creator = "hikisup_xl"
     wb.properties.title = "ひきこもりサポーター管理ブック"
     wb.properties.created = FIXED_TIME
@@ -61,7 +65,7 @@ def build_workbook(
 
 def _set_normal_font(wb: Workbook) -> None:
     # Column widths follow the Normal font, so set it explicitly for Excel and LibreOffice.
-    wb._fonts[0] = Font(name=NORMAL_FONT, size=11)  # type: ignore[attr-defined]  # noqa: SLF001
+    wb._fonts[0] = Font(name=NORMAL_FONT, size=11)  # type: ignore[attr-defined]
 
 
 def _write_table(ws: Worksheet, spec: TableSpec, data: Sequence[Sequence[object]]) -> None:
@@ -136,23 +140,28 @@ def _conditional_formats(ws: Worksheet, spec: TableSpec) -> None:
     whole = f"A2:{get_column_letter(len(spec.columns))}{LAST_ROW}"
     if spec is schema.REGISTER:
         state = letter("state")
-        ws.conditional_formatting.add(whole, FormulaRule(formula=[f'${state}2="期限切れ"'], fill=RED))
-        ws.conditional_formatting.add(whole, FormulaRule(formula=[f'${state}2="期限間近"'], fill=ORANGE))
+        ws.conditional_formatting.add(whole, _when([f'${state}2="期限切れ"'], fill=RED))
+        ws.conditional_formatting.add(whole, _when([f'${state}2="期限間近"'], fill=ORANGE))
         ws.conditional_formatting.add(
-            whole, FormulaRule(formula=[f'OR(${state}2="辞退",${state}2="取消")'], font=GREY_FONT)
+            whole, _when([f'OR(${state}2="辞退",${state}2="取消")'], font=GREY_FONT)
         )
     elif spec is schema.ISSUES:
         sev = letter("severity")
-        ws.conditional_formatting.add(whole, FormulaRule(formula=[f'${sev}2="エラー"'], fill=RED))
-        ws.conditional_formatting.add(whole, FormulaRule(formula=[f'${sev}2="警告"'], fill=ORANGE))
+        ws.conditional_formatting.add(whole, _when([f'${sev}2="エラー"'], fill=RED))
+        ws.conditional_formatting.add(whole, _when([f'${sev}2="警告"'], fill=ORANGE))
     elif spec is schema.EXPIRING:
         days = letter("days_left")
         ws.conditional_formatting.add(
-            whole, FormulaRule(formula=[f'AND(ISNUMBER(${days}2),${days}2<0)'], fill=RED)
+            whole, _when([f"AND(ISNUMBER(${days}2),${days}2<0)"], fill=RED)
         )
     elif spec is schema.DISPATCHES:
         state = letter("state")
-        ws.conditional_formatting.add(whole, FormulaRule(formula=[f'${state}2="中断"'], fill=ORANGE))
+        ws.conditional_formatting.add(whole, _when([f'${state}2="中断"'], fill=ORANGE))
+
+
+def _when(formula: list[str], **style: object) -> Rule:
+    rule: Rule = FormulaRule(formula=formula, **style)  # type: ignore[no-untyped-call]
+    return rule
 
 
 def _settings_validation(ws: Worksheet) -> None:
@@ -177,6 +186,17 @@ def normalize_zip(path: Path) -> None:
     """Rewrite the zip with fixed timestamps so that two builds give the same bytes."""
     with zipfile.ZipFile(path) as zf:
         parts = [(info.filename, zf.read(info)) for info in zf.infolist()]
+    stamp = FIXED_TIME.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    # openpyxl stamps the save time into core.xml whatever the properties say.
+    parts = [
+        (
+            name,
+            MODIFIED.sub(rb"\g<1>" + stamp + rb"\g<2>", data)
+            if name == "docProps/core.xml"
+            else data,
+        )
+        for name, data in parts
+    ]
     tmp = path.with_suffix(".tmp")
     with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zf:
         for name, data in parts:

@@ -35,7 +35,9 @@ def load_book(
 ) -> Book:
     """Read and type every data table (or `specs`); bad cells become parse issues."""
     issues: list[Issue] = []
-    chosen = specs or tuple(t for t in schema.TABLES if not t.generated and t is not schema.SETTINGS)
+    chosen = specs or tuple(
+        t for t in schema.TABLES if not t.generated and t is not schema.SETTINGS
+    )
     tables = {spec.key: parse_table(read(spec), issues) for spec in chosen}
     return Book(settings, tables, today, issues)
 

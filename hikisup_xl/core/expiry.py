@@ -33,7 +33,9 @@ def registration_state(
     return "登録中"
 
 
-def in_worklist(period_end: dt.date | None, state: str | None, as_of: dt.date, warn_days: int) -> bool:
+def in_worklist(
+    period_end: dt.date | None, state: str | None, as_of: dt.date, warn_days: int
+) -> bool:
     """Expiring within the window, or expired within the last window (still to be renewed)."""
     if period_end is None or state in ENDED_STATES:
         return False

@@ -34,14 +34,15 @@ def current_values(book: Book, overrides: Overrides) -> dict[str, dict[str, str]
         no = overrides.get((i, "reg_no"), numbers[i])
         if not no or no in out:
             continue
-        out[str(no)] = {
-            key: _text(overrides.get((i, key), reg[key][i])) for key in TRACKED_FIELDS
-        }
+        out[str(no)] = {key: _text(overrides.get((i, key), reg[key][i])) for key in TRACKED_FIELDS}
     return out
 
 
 def snapshot_rows(values: Mapping[str, Mapping[str, str]]) -> list[tuple[str, str]]:
-    return [(no, json.dumps(fields, ensure_ascii=False, sort_keys=True)) for no, fields in values.items()]
+    return [
+        (no, json.dumps(fields, ensure_ascii=False, sort_keys=True))
+        for no, fields in values.items()
+    ]
 
 
 def parse_snapshot(rows: list[tuple[object, ...]]) -> dict[str, dict[str, str]]:
@@ -74,7 +75,16 @@ def hand_changes(
         for key in TRACKED_FIELDS:
             if old.get(key, "") != fields.get(key, ""):
                 rows.append(
-                    (book.today, no, headers[key], old.get(key, ""), fields.get(key, ""), None, user, "自動検出")
+                    (
+                        book.today,
+                        no,
+                        headers[key],
+                        old.get(key, ""),
+                        fields.get(key, ""),
+                        None,
+                        user,
+                        "自動検出",
+                    )
                 )
     return rows
 
@@ -91,15 +101,16 @@ def new_periods(book: Book, overrides: Overrides) -> list[tuple[object, ...]]:
             known.setdefault(no, set()).add((start, end))
     rows: list[tuple[object, ...]] = []
     for i in range(len(reg)):
-        no = overrides.get((i, "reg_no"), reg["reg_no"][i])
-        start = overrides.get((i, "period_start"), reg["period_start"][i])
-        end = overrides.get((i, "period_end"), reg["period_end"][i])
-        if not no or not isinstance(start, dt.date) or not isinstance(end, dt.date):
+        reg_no = overrides.get((i, "reg_no"), reg["reg_no"][i])
+        first = overrides.get((i, "period_start"), reg["period_start"][i])
+        last = overrides.get((i, "period_end"), reg["period_end"][i])
+        if not reg_no or not isinstance(first, dt.date) or not isinstance(last, dt.date):
             continue
-        periods = known.setdefault(str(no), set())
+        periods = known.setdefault(str(reg_no), set())
+        start, end = first, last
         if (start, end) in periods:
             continue
         kind = "再登録" if periods else "新規"
         periods.add((start, end))
-        rows.append((no, kind, reg["issued"][i], start, end, book.today))
+        rows.append((reg_no, kind, reg["issued"][i], start, end, book.today))
     return rows

@@ -68,8 +68,7 @@ class FileEngine:
     # -- reading ---------------------------------------------------------------------------
     def _locate(self, spec: TableSpec) -> tuple[Worksheet, Table, tuple[int, int, int, int]]:
         ws, table = self._tables[spec.table]
-        min_col, min_row, max_col, max_row = range_boundaries(table.ref)
-        return ws, table, (min_col, min_row, max_col, max_row)
+        return ws, table, _bounds(table.ref)
 
     def read_table(self, spec: TableSpec) -> RawTable:
         ws, _table, (min_col, min_row, max_col, max_row) = self._locate(spec)
@@ -106,7 +105,9 @@ class FileEngine:
         ws, table, (min_col, min_row, max_col, _max_row) = self._locate(raw.spec)
         pos = raw.position(key)
         if pos is None:  # read_table refused a table missing a declared column
-            raise HikisupError(f"シート「{raw.spec.sheet}」に列「{raw.spec.col(key).header}」がありません。")
+            raise HikisupError(
+                f"シート「{raw.spec.sheet}」に列「{raw.spec.col(key).header}」がありません。"
+            )
         column = min_col + pos
         for index, value in values.items():
             cell = ws.cell(row=raw.row_numbers[index], column=column)
@@ -185,7 +186,7 @@ class FileEngine:
 def require_hikisup(wb: Workbook, filename: str, tables: set[str]) -> None:
     """Refuse a workbook that is not one of ours, naming what is missing."""
     marker = None
-    for prop in wb.custom_doc_props.props:
+    for prop in wb.custom_doc_props.props:  # type: ignore[attr-defined]  # not in the stubs
         if prop.name == MARKER_PROPERTY:
             marker = prop.value
     missing = [t.sheet for t in TABLES if t.table not in tables]
@@ -230,8 +231,17 @@ def _last_filled_row(ws: Worksheet, max_row: int, min_col: int, max_col: int) ->
     return last
 
 
+def _bounds(ref: str) -> tuple[int, int, int, int]:
+    min_col, min_row, max_col, max_row = range_boundaries(ref)
+    if min_col is None or min_row is None or max_col is None or max_row is None:
+        raise HikisupError(
+            f"表の範囲「{ref}」を読み取れません。表（テーブル）の範囲を確認してください。"
+        )
+    return min_col, min_row, max_col, max_row
+
+
 def _grow_table(table: Table, min_col: int, min_row: int, max_col: int, last_row: int) -> None:
-    _, _, _, current = range_boundaries(table.ref)
+    _, _, _, current = _bounds(table.ref)
     if last_row > current:
         table.ref = f"{get_column_letter(min_col)}{min_row}:{get_column_letter(max_col)}{last_row}"
         _fix_autofilter(table)
@@ -268,13 +278,15 @@ def save_atomic(wb: Workbook, path: Path, *, keep_backup: bool) -> None:
         with zipfile.ZipFile(tmp) as zf:
             bad = zf.testzip()
         if bad is not None:
-            raise HikisupError(f"保存したファイルの検証に失敗しました（{bad}）。元のファイルは変更していません。")
+            raise HikisupError(
+                f"保存したファイルの検証に失敗しました（{bad}）。元のファイルは変更していません。"
+            )
         with tmp.open("rb+") as fh:
             os.fsync(fh.fileno())
         safety.refuse_if_open(path)  # Excel may have opened it meanwhile
         if keep_backup and path.exists():
             shutil.copy2(path, backup_path(path))
-        os.replace(tmp, path)
+        tmp.replace(path)
     except PermissionError:
         raise HikisupError(
             f"「{path.name}」に書き込めません。Excelなどで開いていないか、"
@@ -283,4 +295,3 @@ def save_atomic(wb: Workbook, path: Path, *, keep_backup: bool) -> None:
     finally:
         if tmp.exists():
             tmp.unlink()
-

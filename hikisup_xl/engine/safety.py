@@ -64,7 +64,9 @@ def inspect_file(path: Path) -> FileCheck:
     if not path.exists():
         raise HikisupError(f"ファイル「{path}」が見つかりません。")
     if path.is_dir():
-        raise HikisupError(f"「{path}」はフォルダーです。Excelファイル（.xlsx）を指定してください。")
+        raise HikisupError(
+            f"「{path}」はフォルダーです。Excelファイル（.xlsx）を指定してください。"
+        )
     if path.suffix.lower() != ".xlsx":
         raise HikisupError(
             f"「{path.name}」は .xlsx ファイルではありません。"
@@ -85,7 +87,9 @@ def inspect_file(path: Path) -> FileCheck:
             infos = zf.infolist()
             names = {i.filename for i in infos}
             if "xl/workbook.xml" not in names:
-                raise HikisupError(f"「{path.name}」はExcelブックではありません（workbook.xml がありません）。")
+                raise HikisupError(
+                    f"「{path.name}」はExcelブックではありません（workbook.xml がありません）。"
+                )
             for info in infos:
                 if info.file_size > MAX_PART_BYTES or (
                     info.compress_size and info.file_size / info.compress_size > MAX_RATIO

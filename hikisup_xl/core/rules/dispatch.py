@@ -17,25 +17,45 @@ def dispatch_eligibility(book: Book) -> Iterator[Issue]:
     people = supporters(book)
     consent = consents(book)
     for i, (state, reg_no, decided, requested) in enumerate(
-        zip(d.texts("state"), d.texts("reg_no"), d.dates("decided"), d.dates("requested"),
-            strict=True)
+        zip(
+            d.texts("state"),
+            d.texts("reg_no"),
+            d.dates("decided"),
+            d.dates("requested"),
+            strict=True,
+        )
     ):
         if state == "派遣中" and decided is None:
-            yield d.issue(i, "decided", "dispatch.no_decision", "派遣中のときは決定日を入力してください")
+            yield d.issue(
+                i, "decided", "dispatch.no_decision", "派遣中のときは決定日を入力してください"
+            )
         if state == "派遣中" and reg_no is None:
-            yield d.issue(i, "reg_no", "dispatch.no_supporter",
-                          "派遣中のときは派遣するサポーターの登録番号を入力してください")
+            yield d.issue(
+                i,
+                "reg_no",
+                "dispatch.no_supporter",
+                "派遣中のときは派遣するサポーターの登録番号を入力してください",
+            )
         day = decided or requested
         if day is None or state not in OPEN_STATES:
             continue
         if reg_no is not None and reg_no in people:
             why = why_not_active(people[reg_no], day)
             if why:
-                yield d.issue(i, "reg_no", "dispatch.ineligible",
-                              f"このサポーターは {day:%Y/%m/%d} 時点で派遣できません：{why}")
+                yield d.issue(
+                    i,
+                    "reg_no",
+                    "dispatch.ineligible",
+                    f"このサポーターは {day:%Y/%m/%d} 時点で派遣できません：{why}",
+                )
             elif state == "派遣中" and (late := why_not_active(people[reg_no], book.today)):
-                yield d.issue(i, "reg_no", "dispatch.lapsed",
-                              f"派遣中ですが、このサポーターは現在活動できません：{late}", WARNING)
+                yield d.issue(
+                    i,
+                    "reg_no",
+                    "dispatch.lapsed",
+                    f"派遣中ですが、このサポーターは現在活動できません：{late}",
+                    WARNING,
+                )
         if state == "派遣中" and (why := why_no_consent(consent, d.texts("case_id")[i], day)):
             yield d.issue(i, "case_id", "dispatch.no_consent", f"派遣できません：{why}")
 
@@ -57,9 +77,13 @@ def missing_reports(book: Book) -> Iterator[Issue]:
         since = last.get(did, decided)
         days = (book.today - since).days  # type: ignore[operator]
         if days > limit:
-            yield d.issue(i, "state", "dispatch.silent",
-                          f"派遣中ですが {days} 日間活動報告がありません（設定「未報告警告日数」：{limit}日）",
-                          WARNING)
+            yield d.issue(
+                i,
+                "state",
+                "dispatch.silent",
+                f"派遣中ですが {days} 日間活動報告がありません（設定「未報告警告日数」：{limit}日）",
+                WARNING,
+            )
 
 
 def accidents(book: Book) -> Iterator[Issue]:

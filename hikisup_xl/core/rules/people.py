@@ -47,8 +47,9 @@ def registration_prerequisites(book: Book) -> Iterator[Issue]:
     reg = book["register"]
     completed = {
         no
-        for no, done in zip(book["trainees"].texts("cert_no"), book["trainees"].dates("completed"),
-                            strict=True)
+        for no, done in zip(
+            book["trainees"].texts("cert_no"), book["trainees"].dates("completed"), strict=True
+        )
         if no and done
     }
     for i, no in enumerate(reg.texts("reg_no")):
@@ -56,17 +57,30 @@ def registration_prerequisites(book: Book) -> Iterator[Issue]:
             continue
         cert = reg.texts("cert_no")[i]
         if cert is None:
-            yield reg.issue(i, "cert_no", "register.no_completion",
-                            "登録番号があるのに修了番号がありません（研修の修了が登録の条件です）")
+            yield reg.issue(
+                i,
+                "cert_no",
+                "register.no_completion",
+                "登録番号があるのに修了番号がありません（研修の修了が登録の条件です）",
+            )
         elif cert not in completed:
-            yield reg.issue(i, "cert_no", "register.not_completed",
-                            "この修了番号の受講者に修了日が入力されていません")
+            yield reg.issue(
+                i,
+                "cert_no",
+                "register.not_completed",
+                "この修了番号の受講者に修了日が入力されていません",
+            )
         if reg.dates("consent")[i] is None:
-            yield reg.issue(i, "consent", "register.no_consent",
-                            "登録番号があるのに同意書受領日がありません（資料5の同意書が必要です）")
+            yield reg.issue(
+                i,
+                "consent",
+                "register.no_consent",
+                "登録番号があるのに同意書受領日がありません（資料5の同意書が必要です）",
+            )
         if reg.dates("issued")[i] is None:
-            yield reg.issue(i, "issued", "register.no_card",
-                            "登録番号があるのに登録証交付日がありません")
+            yield reg.issue(
+                i, "issued", "register.no_card", "登録番号があるのに登録証交付日がありません"
+            )
 
 
 def registration_periods(book: Book) -> Iterator[Issue]:
@@ -80,7 +94,9 @@ def registration_periods(book: Book) -> Iterator[Issue]:
             continue
         if (start is None) != (end is None):
             missing = "period_end" if end is None else "period_start"
-            yield reg.issue(i, missing, "period.incomplete", "登録期間の開始と終了を両方入力してください")
+            yield reg.issue(
+                i, missing, "period.incomplete", "登録期間の開始と終了を両方入力してください"
+            )
             continue
         if start is None or end is None:
             continue
@@ -88,13 +104,16 @@ def registration_periods(book: Book) -> Iterator[Issue]:
             yield reg.issue(i, "period_end", "period.reversed", "登録期間の終了が開始より前です")
             continue
         if issued is not None and start < issued:
-            yield reg.issue(i, "period_start", "period.before_card",
-                            "登録期間の開始が登録証交付日より前です")
+            yield reg.issue(
+                i, "period_start", "period.before_card", "登録期間の開始が登録証交付日より前です"
+            )
         base = issued or start
         limit = longest_end(settings, base)
         if end > limit:
             yield reg.issue(
-                i, "period_end", "period.too_long",
+                i,
+                "period_end",
+                "period.too_long",
                 f"登録期間が長すぎます。交付日から{settings.period_years}年を超えない"
                 f"{limit:%Y/%m/%d}までにしてください（第9条・設定「登録期間の年数」）",
             )
@@ -105,14 +124,27 @@ def withdrawal_consistency(book: Book) -> Iterator[Issue]:
     reg = book["register"]
     for i, (state, ended) in enumerate(zip(reg.texts("state"), reg.dates("ended"), strict=True)):
         if state in ENDED_STATES and ended is None:
-            yield reg.issue(i, "ended", "withdrawal.no_date",
-                            f"状態が「{state}」のときは辞退・取消日を入力してください")
+            yield reg.issue(
+                i,
+                "ended",
+                "withdrawal.no_date",
+                f"状態が「{state}」のときは辞退・取消日を入力してください",
+            )
         if state in ENDED_STATES and reg.texts("ended_reason")[i] is None:
-            yield reg.issue(i, "ended_reason", "withdrawal.no_reason",
-                            "辞退・取消の理由を記録してください（第15条・第16条）", WARNING)
+            yield reg.issue(
+                i,
+                "ended_reason",
+                "withdrawal.no_reason",
+                "辞退・取消の理由を記録してください（第15条・第16条）",
+                WARNING,
+            )
         if ended is not None and state not in ENDED_STATES:
-            yield reg.issue(i, "state", "withdrawal.state",
-                            "辞退・取消日があるのに状態が「辞退」「取消」ではありません")
+            yield reg.issue(
+                i,
+                "state",
+                "withdrawal.state",
+                "辞退・取消日があるのに状態が「辞退」「取消」ではありません",
+            )
 
 
 def contact_present(book: Book) -> Iterator[Issue]:
@@ -121,8 +153,13 @@ def contact_present(book: Book) -> Iterator[Issue]:
         zip(reg.raw.column("phone"), reg.raw.column("mobile"), reg.raw.column("email"), strict=True)
     ):
         if reg.texts("reg_no")[i] and all(v is None or str(v).strip() == "" for v in values):
-            yield reg.issue(i, "phone", "contact.missing",
-                            "連絡先（電話・携帯電話・E-mail）がひとつもありません", WARNING)
+            yield reg.issue(
+                i,
+                "phone",
+                "contact.missing",
+                "連絡先（電話・携帯電話・E-mail）がひとつもありません",
+                WARNING,
+            )
 
 
 def change_reasons(book: Book) -> Iterator[Issue]:
@@ -132,5 +169,10 @@ def change_reasons(book: Book) -> Iterator[Issue]:
         zip(changes.texts("item"), changes.texts("after"), changes.texts("reason"), strict=True)
     ):
         if item == "状態" and after in ENDED_STATES and reason is None:
-            yield changes.issue(i, "reason", "change.no_reason",
-                                f"「{after}」への変更の理由を記入してください", WARNING)
+            yield changes.issue(
+                i,
+                "reason",
+                "change.no_reason",
+                f"「{after}」への変更の理由を記入してください",
+                WARNING,
+            )

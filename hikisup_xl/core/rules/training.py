@@ -16,12 +16,22 @@ def completion(book: Book) -> Iterator[Issue]:
         zip(t.texts("attendance"), t.dates("completed"), t.texts("cert_no"), strict=True)
     ):
         if done is not None and att == "欠席":
-            yield t.issue(i, "completed", "training.absent",
-                          "欠席の受講者に修了日が入力されています")
+            yield t.issue(
+                i, "completed", "training.absent", "欠席の受講者に修了日が入力されています"
+            )
         if cert is not None and done is None:
-            yield t.issue(i, "cert_no", "training.cert_without_completion",
-                          "修了日がないのに修了番号があります")
+            yield t.issue(
+                i,
+                "cert_no",
+                "training.cert_without_completion",
+                "修了日がないのに修了番号があります",
+            )
         day = held.get(t.texts("training_id")[i])
         if done is not None and day is not None and done < day:
-            yield t.issue(i, "completed", "training.before_session",
-                          f"修了日が研修の開催日（{day:%Y/%m/%d}）より前です", WARNING)
+            yield t.issue(
+                i,
+                "completed",
+                "training.before_session",
+                f"修了日が研修の開催日（{day:%Y/%m/%d}）より前です",
+                WARNING,
+            )

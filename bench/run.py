@@ -1,0 +1,349 @@
+"""Whole-process benchmark of the `hikisup` CLI against the openpyxl / calamine floor.
+
+    python bench/run.py [--scale municipal|prefecture|all] [--out DIR] [--repeat N] [--regen]
+
+For each scale it builds (once, then caches in DIR) a synthetic workbook with the demo
+generator, then times as separate processes, each on a fresh copy of the workbook:
+
+* the CLI actions `check`, `number` and `expiries` (wall time and the child's peak RSS);
+* the floor: `import hikisup_xl.cli` alone, openpyxl `load_workbook` + `save`, openpyxl
+  `load_workbook` alone, and python-calamine reading every sheet.
+
+Copying the workbook is outside the timing. Peak RSS comes from `os.wait4`, which returns the
+rusage of exactly that child. The script prints one markdown table per scale, marks each
+action PASS/FAIL against its target and always exits 0: it measures, it does not test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import datetime as dt
+import gc
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+BENCH_DIR = Path(__file__).resolve().parent
+TODAY = dt.date(2026, 11, 26)
+SEED = 2025
+MIB = 1024 * 1024
+
+# Targets (see the brief in bench/README.md).
+MUNICIPAL_WALL_S = 1.5  # each action, interpreter start included
+PREFECTURE_TIME_RATIO = 1.3  # each action vs. the openpyxl load+save floor
+PREFECTURE_MEM_RATIO = 1.2
+
+ACTIONS = ("check", "number", "expiries")
+# `check` exits 1 when the workbook has errors, which the planted mistakes guarantee.
+OK_CODES = {"check": {0, 1}, "number": {0}, "expiries": {0}}
+
+FLOOR_STARTUP = "import hikisup_xl.cli"
+FLOOR_LOAD_SAVE = (
+    "import sys\n"
+    "from openpyxl import load_workbook\n"
+    "wb = load_workbook(sys.argv[1])\n"
+    "wb.save(sys.argv[2])\n"
+)
+FLOOR_LOAD = "import sys\nfrom openpyxl import load_workbook\nload_workbook(sys.argv[1])\n"
+FLOOR_CALAMINE = (
+    "import sys\n"
+    "from python_calamine import CalamineWorkbook\n"
+    "wb = CalamineWorkbook.from_path(sys.argv[1])\n"
+    "for name in wb.sheet_names:\n"
+    "    wb.get_sheet_by_name(name).to_python()\n"
+)
+
+
+@dataclass
+class Spec:
+    """One thing to time: a label, how to build its argv, and the exit codes that mean success."""
+
+    label: str
+    kind: str  # "action" or "floor"
+    argv: list[str]  # "{in}" and "{out}" are replaced by the fresh copy and an output path
+    ok_codes: set[int] = field(default_factory=lambda: {0})
+
+
+@dataclass
+class Sample:
+    wall_s: float
+    peak_bytes: int
+    returncode: int
+    stderr_tail: str = ""
+
+
+@dataclass
+class Result:
+    spec: Spec
+    samples: list[Sample] = field(default_factory=list)
+
+    @property
+    def wall_s(self) -> float:
+        return statistics.median(s.wall_s for s in self.samples)
+
+    @property
+    def peak_mib(self) -> float:
+        return statistics.median(s.peak_bytes for s in self.samples) / MIB
+
+    @property
+    def errors(self) -> list[Sample]:
+        return [s for s in self.samples if s.returncode not in self.spec.ok_codes]
+
+
+# -- workbooks ---------------------------------------------------------------------------------
+def scale_params(name: str) -> object:
+    from hikisup_xl import demo
+
+    return {"municipal": demo.MUNICIPAL, "prefecture": demo.PREFECTURE}[name]
+
+
+def workbook_for(scale: str, out: Path, *, regen: bool) -> Path:
+    """The cached workbook for `scale`, generated if missing or made with other parameters."""
+    from hikisup_xl.demo import DEMO_SETTINGS, generate
+    from hikisup_xl.engine.files import save_atomic
+    from hikisup_xl.template import build_workbook
+
+    params = scale_params(scale)
+    path = out / f"hikisup_{scale}.xlsx"
+    stamp_path = out / f"hikisup_{scale}.json"
+    stamp = {
+        "today": TODAY.isoformat(),
+        "seed": SEED,
+        "mistakes": True,
+        "scale": dataclasses.asdict(params),  # type: ignore[call-overload]
+    }
+    if not regen and path.exists() and stamp_path.exists():
+        try:
+            if json.loads(stamp_path.read_text(encoding="utf-8")) == stamp:
+                print(f"[{scale}] using cached {path} ({path.stat().st_size / MIB:.1f} MiB)")
+                return path
+        except ValueError:
+            pass
+    print(f"[{scale}] generating {path} ...", flush=True)
+    t0 = time.perf_counter()
+    rows = generate(TODAY, params, seed=SEED, mistakes=True)  # type: ignore[arg-type]
+    t1 = time.perf_counter()
+    wb = build_workbook(DEMO_SETTINGS, rows)
+    t2 = time.perf_counter()
+    out.mkdir(parents=True, exist_ok=True)
+    save_atomic(wb, path, keep_backup=False)
+    t3 = time.perf_counter()
+    counts = ", ".join(f"{k} {len(v)}" for k, v in rows.items() if v)
+    del wb, rows
+    gc.collect()
+    stamp_path.write_text(json.dumps(stamp, indent=1), encoding="utf-8")
+    print(
+        f"[{scale}] generate {t1 - t0:.1f} s, build_workbook {t2 - t1:.1f} s, "
+        f"save {t3 - t2:.1f} s; {path.stat().st_size / MIB:.1f} MiB ({counts})",
+        flush=True,
+    )
+    return path
+
+
+# -- running one child -------------------------------------------------------------------------
+def cli_launcher() -> tuple[list[str], str]:
+    """The installed console script (what a clerk runs), else the same entry point via -c."""
+    script = Path(sys.executable).parent / "hikisup"
+    if script.is_file() and os.access(script, os.X_OK):
+        return [str(script)], str(script)
+    entry = "import sys; from hikisup_xl.cli import main; sys.exit(main())"
+    return [sys.executable, "-c", entry], f"{sys.executable} -c <main()>"
+
+
+def run_child(argv: list[str], env: dict[str, str]) -> Sample:
+    """Run argv to completion; wall time from spawn to reap, peak RSS from the child's rusage."""
+    with tempfile.TemporaryFile() as err:
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=err, env=env)
+        _pid, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - t0
+        proc.returncode = os.waitstatus_to_exitcode(status)  # already reaped: stop Popen waiting
+        err.seek(0)
+        tail = err.read().decode("utf-8", "replace").strip().splitlines()[-5:]
+    # Linux reports ru_maxrss in KiB (macOS in bytes).
+    peak = usage.ru_maxrss if sys.platform == "darwin" else usage.ru_maxrss * 1024
+    return Sample(wall, peak, proc.returncode, "\n".join(tail))
+
+
+def specs() -> tuple[list[Spec], str]:
+    launcher, launcher_name = cli_launcher()
+    py = sys.executable
+    today = TODAY.isoformat()
+    items = [
+        Spec("start-up (import hikisup_xl.cli)", "floor", [py, "-c", FLOOR_STARTUP]),
+        Spec("floor: openpyxl load+save", "floor", [py, "-c", FLOOR_LOAD_SAVE, "{in}", "{out}"]),
+        Spec("openpyxl load only", "floor", [py, "-c", FLOOR_LOAD, "{in}"]),
+        Spec("python-calamine read all sheets", "floor", [py, "-c", FLOOR_CALAMINE, "{in}"]),
+    ]
+    for verb in ACTIONS:
+        argv = [*launcher, verb, "{in}", "--today", today]
+        items.append(Spec(f"hikisup {verb}", "action", argv, OK_CODES[verb]))
+    return items, launcher_name
+
+
+def measure(scale: str, source: Path, work: Path, repeat: int, env: dict[str, str]) -> list[Result]:
+    items, _ = specs()
+    results = [Result(s) for s in items]
+    work.mkdir(parents=True, exist_ok=True)
+    # Round-robin over the repetitions, so drift in the machine spreads over every row.
+    for rep in range(repeat):
+        for result in results:
+            for stale in work.iterdir():
+                if stale.is_file():
+                    stale.unlink()
+            fresh = work / f"{scale}.xlsx"
+            shutil.copyfile(source, fresh)  # outside the timing
+            out = work / f"{scale}.saved.xlsx"
+            argv = [
+                a.replace("{in}", str(fresh)).replace("{out}", str(out)) for a in result.spec.argv
+            ]
+            sample = run_child(argv, env)
+            result.samples.append(sample)
+            flag = "" if sample.returncode in result.spec.ok_codes else "  <-- FAILED"
+            print(
+                f"[{scale}] run {rep + 1}/{repeat} {result.spec.label:34s} "
+                f"{sample.wall_s:7.2f} s {sample.peak_bytes / MIB:8.1f} MiB "
+                f"rc={sample.returncode}{flag}",
+                flush=True,
+            )
+            if flag and sample.stderr_tail:
+                print("    " + sample.stderr_tail.replace("\n", "\n    "), flush=True)
+    for stale in work.iterdir():
+        if stale.is_file():
+            stale.unlink()
+    return results
+
+
+# -- reporting ---------------------------------------------------------------------------------
+def verdict(scale: str, result: Result, floor: Result) -> tuple[str, str, list[str]]:
+    """(target text, PASS/FAIL, reasons for failing) for one action row."""
+    if result.errors:
+        return "exits cleanly", "FAIL", [f"exit code {result.errors[0].returncode}"]
+    if scale == "municipal":
+        target = f"wall < {MUNICIPAL_WALL_S} s"
+        if result.wall_s < MUNICIPAL_WALL_S:
+            return target, "PASS", []
+        return target, "FAIL", [f"wall {result.wall_s:.2f} s ≥ {MUNICIPAL_WALL_S} s"]
+    target = f"≤ {PREFECTURE_TIME_RATIO}× time, ≤ {PREFECTURE_MEM_RATIO}× mem"
+    t_ratio = result.wall_s / floor.wall_s
+    m_ratio = result.peak_mib / floor.peak_mib
+    reasons = []
+    if t_ratio > PREFECTURE_TIME_RATIO:
+        reasons.append(f"time {t_ratio:.2f}× > {PREFECTURE_TIME_RATIO}×")
+    if m_ratio > PREFECTURE_MEM_RATIO:
+        reasons.append(f"memory {m_ratio:.2f}× > {PREFECTURE_MEM_RATIO}×")
+    return target, ("FAIL" if reasons else "PASS"), reasons
+
+
+def table(scale: str, results: list[Result], repeat: int) -> tuple[str, list[str]]:
+    floor = next(r for r in results if r.spec.label.startswith("floor:"))
+    lines = [
+        f"### {scale} (median of {repeat} run{'s' if repeat > 1 else ''})",
+        "",
+        "| action | wall s | peak MiB | time × floor | mem × floor | target | result |",
+        "|---|---:|---:|---:|---:|---|---|",
+    ]
+    failures = []
+    for r in results:
+        t_ratio = r.wall_s / floor.wall_s
+        m_ratio = r.peak_mib / floor.peak_mib
+        if r.spec.kind == "action":
+            target, mark, reasons = verdict(scale, r, floor)
+            failures += [f"{scale} {r.spec.label}: {why}" for why in reasons]
+        else:
+            target, mark = "(floor)", "ERROR" if r.errors else "—"
+            if r.errors:
+                failures.append(f"{scale} {r.spec.label}: exit code {r.errors[0].returncode}")
+        lines.append(
+            f"| {r.spec.label} | {r.wall_s:.2f} | {r.peak_mib:.0f} | {t_ratio:.2f} | "
+            f"{m_ratio:.2f} | {target} | {mark} |"
+        )
+    return "\n".join(lines), failures
+
+
+def command_output(argv: list[str]) -> str:
+    try:
+        return subprocess.run(argv, capture_output=True, text=True, check=False).stdout.strip()
+    except OSError:
+        return "(unavailable)"
+
+
+def machine() -> str:
+    import openpyxl
+    import python_calamine
+
+    cpu = "(unknown)"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        cpu = platform.processor() or cpu
+    mem = command_output(["free", "-h"]).splitlines()
+    mem_line = " ".join(mem[1].split()[:2]) if len(mem) > 1 else "(unavailable)"
+    _, launcher = specs()
+    return "\n".join(
+        [
+            f"- date: {dt.datetime.now().isoformat(timespec='seconds')}",
+            f"- machine: {platform.node()} {platform.machine()}, CPU {cpu}, "
+            f"nproc {command_output(['nproc'])}, {mem_line} (free -h)",
+            f"- Python {platform.python_version()} ({sys.executable}), "
+            f"openpyxl {openpyxl.__version__}, python-calamine "
+            f"{getattr(python_calamine, '__version__', '?')}",
+            f"- CLI launched as: {launcher}",
+        ]
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", choices=("municipal", "prefecture", "all"), default="municipal")
+    parser.add_argument(
+        "--out", type=Path, default=BENCH_DIR / "out", help="cache and scratch directory"
+    )
+    parser.add_argument(
+        "--repeat", type=int, default=None, help="runs per row (default 3 municipal, 1 prefecture)"
+    )
+    parser.add_argument("--regen", action="store_true", help="regenerate cached workbooks")
+    args = parser.parse_args(argv)
+
+    out: Path = args.out.resolve()
+    out.mkdir(parents=True, exist_ok=True)
+    scales = ["municipal", "prefecture"] if args.scale == "all" else [args.scale]
+    # Keep the CLI's log out of the user's home directory.
+    env = {**os.environ, "HIKISUP_HOME": str(out / "home")}
+
+    print(machine(), flush=True)
+    tables, failures = [], []
+    for scale in scales:
+        source = workbook_for(scale, out, regen=args.regen)
+        repeat = args.repeat or (3 if scale == "municipal" else 1)
+        results = measure(scale, source, out / "work", repeat, env)
+        text, failed = table(scale, results, repeat)
+        tables.append(text)
+        failures += failed
+
+    print()
+    print(machine())
+    print()
+    print("\n\n".join(tables))
+    print()
+    if failures:
+        print(f"SUMMARY: {len(failures)} target(s) missed: " + "; ".join(failures))
+    else:
+        print("SUMMARY: every target met.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

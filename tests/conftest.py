@@ -1,0 +1,162 @@
+"""Shared fixtures and helpers: inline rows → Book (fast rule tests) or a real .xlsx file."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import pytest
+from openpyxl.utils import get_column_letter
+
+from hikisup_xl.core import schema
+from hikisup_xl.core.book import Book, load_book
+from hikisup_xl.core.schema import TableSpec
+from hikisup_xl.core.settings import Settings
+from hikisup_xl.core.table import RawTable
+from hikisup_xl.engine.files import save_atomic
+from hikisup_xl.template import build_workbook
+
+TODAY = dt.date(2026, 11, 26)
+
+Rows = Sequence[Sequence[object]]
+
+
+@pytest.fixture(autouse=True)
+def _hikisup_home(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
+    """Every test logs into its own directory, never into the real home."""
+    home = tmp_path_factory.mktemp("hikisup_home")
+    monkeypatch.setenv("HIKISUP_HOME", str(home))
+    return home
+
+
+def row(spec: TableSpec, **values: object) -> tuple[object, ...]:
+    """One data row in `spec` column order, from column keys; unknown keys are a test bug."""
+    unknown = set(values) - {c.key for c in spec.columns}
+    if unknown:
+        raise KeyError(f"{spec.key} has no column {sorted(unknown)}")
+    return tuple(values.get(c.key) for c in spec.columns)
+
+
+def raw_table(spec: TableSpec, rows: Rows = ()) -> RawTable:
+    """What an engine would read from a table at A1 with the given data rows."""
+    return RawTable(
+        spec,
+        list(spec.headers),
+        [tuple(r) for r in rows],
+        row_numbers=list(range(2, 2 + len(rows))),
+        col_letters=[get_column_letter(i) for i in range(1, len(spec.columns) + 1)],
+    )
+
+
+def make_book(today: dt.date = TODAY, settings: Settings | None = None, **tables: Rows) -> Book:
+    """A Book typed from inline rows (by table key); every other table is empty."""
+    unknown = set(tables) - set(schema.BY_KEY)
+    if unknown:
+        raise KeyError(f"no table {sorted(unknown)}")
+
+    def read(spec: TableSpec) -> RawTable:
+        return raw_table(spec, tables.get(spec.key, ()))
+
+    return load_book(read, settings or Settings(), today)
+
+
+def write_workbook(
+    path: Path,
+    rows: Mapping[str, Rows] | None = None,
+    settings: Settings | None = None,
+) -> Path:
+    """A real hikisup .xlsx at `path`, built by the template builder from inline rows."""
+    wb = build_workbook(settings or Settings(), rows or {})
+    save_atomic(wb, path, keep_backup=False)
+    return path
+
+
+@pytest.fixture
+def today() -> dt.date:
+    return TODAY
+
+
+World = dict[str, list[dict[str, object]]]
+
+
+def base_world() -> World:
+    """A small, fully consistent scheme on TODAY: every rule passes (see test_rules_register).
+
+    Tests change one value to trigger one rule and keep the rest as the control.
+    """
+    return {
+        "trainings": [
+            {"training_id": "T1", "kind": "養成研修", "date": dt.date(2025, 7, 10)},
+        ],
+        "trainees": [
+            {
+                "training_id": "T1",
+                "name": "山田　太郎",
+                "kana": "やまだ　たろう",
+                "birth": dt.date(1980, 5, 1),
+                "attendance": "出席",
+                "completed": dt.date(2025, 7, 10),
+                "cert_no": "001",
+            },
+        ],
+        "register": [
+            {
+                "reg_no": "001",
+                "kana": "やまだ　たろう",
+                "name": "山田　太郎",
+                "birth": dt.date(1980, 5, 1),
+                "address": "架空市中央一丁目1-1",
+                "mobile": "090-1234-5678",
+                "cert_no": "001",
+                "approved": dt.date(2025, 8, 1),
+                "consent": dt.date(2025, 7, 20),
+                "issued": dt.date(2025, 8, 10),
+                "period_start": dt.date(2025, 8, 10),
+                "period_end": dt.date(2027, 8, 9),
+                "state": "登録中",
+            },
+        ],
+        "cases": [
+            {"case_id": "C0001", "consenter": "本人", "consent": dt.date(2026, 1, 10)},
+        ],
+        "dispatches": [
+            {
+                "dispatch_id": "D00001",
+                "requested": dt.date(2026, 1, 15),
+                "case_id": "C0001",
+                "requester": "本人",
+                "reg_no": "001",
+                "decided": dt.date(2026, 1, 20),
+                "state": "派遣中",
+            },
+        ],
+        "reports": [
+            {
+                "report_id": "R000001",
+                "dispatch_id": "D00001",
+                "reported": dt.date(2026, 11, 20),
+                "reg_no": "001",
+                "case_id": "C0001",
+                "date": dt.date(2026, 11, 15),
+                "start": dt.time(10, 0),
+                "end": dt.time(11, 0),
+                "kind": "訪問",
+                "policy": "継続",
+            },
+        ],
+    }
+
+
+def world_rows(world: World) -> dict[str, list[tuple[object, ...]]]:
+    return {key: [row(schema.BY_KEY[key], **r) for r in rows] for key, rows in world.items()}
+
+
+def book_of(world: World, today: dt.date = TODAY, settings: Settings | None = None) -> Book:
+    return make_book(today, settings, **world_rows(world))
+
+
+def codes(issues: object) -> list[str]:
+    return [i.code for i in issues]  # type: ignore[attr-defined]

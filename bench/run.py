@@ -9,9 +9,15 @@ generator, then times as separate processes, each on a fresh copy of the workboo
 * the floor: `import hikisup_xl.cli` alone, openpyxl `load_workbook` + `save`, openpyxl
   `load_workbook` alone, and python-calamine reading every sheet.
 
-Copying the workbook is outside the timing. Peak RSS comes from `os.wait4`, which returns the
-rusage of exactly that child. The script prints one markdown table per scale, marks each
-action PASS/FAIL against its target and always exits 0: it measures, it does not test.
+Copying the workbook is outside the timing. Each child is spawned by a tiny wrapper
+(`python -I -S`, about 10 MiB) that times it from spawn to reap and takes its peak RSS from
+`os.wait4`, the rusage of exactly that child. The wrapper is needed because Linux carries the
+spawning process's resident size into the child's ru_maxrss across fork/vfork + exec; the
+wrapper is smaller than any Python process measured. The workbooks are generated in a child
+process too (`--generate SCALE`), so this process never holds them.
+
+The script prints one markdown table per scale, marks each action PASS/FAIL against its target
+and always exits 0: it measures, it does not test.
 """
 
 from __future__ import annotations
@@ -30,6 +36,7 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
+from importlib import metadata
 from pathlib import Path
 
 BENCH_DIR = Path(__file__).resolve().parent
@@ -42,6 +49,7 @@ MUNICIPAL_WALL_S = 1.5  # each action, interpreter start included
 PREFECTURE_TIME_RATIO = 1.3  # each action vs. the openpyxl load+save floor
 PREFECTURE_MEM_RATIO = 1.2
 
+SCALES = ("municipal", "prefecture")
 ACTIONS = ("check", "number", "expiries")
 # `check` exits 1 when the workbook has errors, which the planted mistakes guarantee.
 OK_CODES = {"check": {0, 1}, "number": {0}, "expiries": {0}}
@@ -79,6 +87,7 @@ class Sample:
     peak_bytes: int
     returncode: int
     stderr_tail: str = ""
+    wrapper_peak_bytes: int = 0  # a child cannot be measured below this
 
 
 @dataclass
@@ -159,19 +168,46 @@ def cli_launcher() -> tuple[list[str], str]:
     return [sys.executable, "-c", entry], f"{sys.executable} -c <main()>"
 
 
-def run_child(argv: list[str], env: dict[str, str]) -> Sample:
+# The child is started by this wrapper, not by the benchmark itself: Linux carries the spawning
+# process's resident size into the child's ru_maxrss across fork/vfork + exec, and a bare
+# `python -I -S` holding only `os` is smaller than any Python process we measure.
+WRAPPER = """\
+import os, resource, sys, time
+report, argv = sys.argv[1], sys.argv[2:]
+t0 = time.perf_counter()
+pid = os.posix_spawnp(argv[0], argv, os.environ)
+_pid, status, usage = os.wait4(pid, 0)
+wall = time.perf_counter() - t0
+# The wrapper's own high-water mark (its ru_maxrss would include what its parent carried in).
+try:
+    with open("/proc/self/status") as fh:
+        own = next(int(line.split()[1]) for line in fh if line.startswith("VmHWM:"))
+except (OSError, StopIteration):
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+with open(report, "w") as fh:
+    fh.write(f"{wall!r} {usage.ru_maxrss} {os.waitstatus_to_exitcode(status)} {own}")
+"""
+
+
+def run_child(argv: list[str], env: dict[str, str], scratch: Path) -> Sample:
     """Run argv to completion; wall time from spawn to reap, peak RSS from the child's rusage."""
+    report = scratch / "wait4.txt"
+    report.unlink(missing_ok=True)
     with tempfile.TemporaryFile() as err:
-        t0 = time.perf_counter()
-        proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=err, env=env)
-        _pid, status, usage = os.wait4(proc.pid, 0)
-        wall = time.perf_counter() - t0
-        proc.returncode = os.waitstatus_to_exitcode(status)  # already reaped: stop Popen waiting
+        wrapper = [sys.executable, "-I", "-S", "-c", WRAPPER, str(report)]
+        code = subprocess.run(
+            wrapper + argv, stdout=subprocess.DEVNULL, stderr=err, env=env, check=False
+        ).returncode
         err.seek(0)
-        tail = err.read().decode("utf-8", "replace").strip().splitlines()[-5:]
+        tail = "\n".join(err.read().decode("utf-8", "replace").strip().splitlines()[-5:])
+    if code != 0 or not report.exists():
+        return Sample(float("nan"), 0, -1, tail or f"wrapper exit {code}")
+    wall, child_kib, returncode, wrapper_kib = report.read_text().split()
     # Linux reports ru_maxrss in KiB (macOS in bytes).
-    peak = usage.ru_maxrss if sys.platform == "darwin" else usage.ru_maxrss * 1024
-    return Sample(wall, peak, proc.returncode, "\n".join(tail))
+    unit = 1 if sys.platform == "darwin" else 1024
+    return Sample(
+        float(wall), int(child_kib) * unit, int(returncode), tail, int(wrapper_kib) * unit
+    )
 
 
 def specs() -> tuple[list[Spec], str]:
@@ -206,9 +242,11 @@ def measure(scale: str, source: Path, work: Path, repeat: int, env: dict[str, st
             argv = [
                 a.replace("{in}", str(fresh)).replace("{out}", str(out)) for a in result.spec.argv
             ]
-            sample = run_child(argv, env)
+            sample = run_child(argv, env, work)
             result.samples.append(sample)
             flag = "" if sample.returncode in result.spec.ok_codes else "  <-- FAILED"
+            if sample.peak_bytes <= sample.wrapper_peak_bytes:
+                flag += "  (peak not above the wrapper's RSS: an upper bound)"
             print(
                 f"[{scale}] run {rep + 1}/{repeat} {result.spec.label:34s} "
                 f"{sample.wall_s:7.2f} s {sample.peak_bytes / MIB:8.1f} MiB "
@@ -238,9 +276,9 @@ def verdict(scale: str, result: Result, floor: Result) -> tuple[str, str, list[s
     m_ratio = result.peak_mib / floor.peak_mib
     reasons = []
     if t_ratio > PREFECTURE_TIME_RATIO:
-        reasons.append(f"time {t_ratio:.2f}× > {PREFECTURE_TIME_RATIO}×")
+        reasons.append(f"time {t_ratio:.3f}× > {PREFECTURE_TIME_RATIO}×")
     if m_ratio > PREFECTURE_MEM_RATIO:
-        reasons.append(f"memory {m_ratio:.2f}× > {PREFECTURE_MEM_RATIO}×")
+        reasons.append(f"memory {m_ratio:.3f}× > {PREFECTURE_MEM_RATIO}×")
     return target, ("FAIL" if reasons else "PASS"), reasons
 
 
@@ -264,8 +302,8 @@ def table(scale: str, results: list[Result], repeat: int) -> tuple[str, list[str
             if r.errors:
                 failures.append(f"{scale} {r.spec.label}: exit code {r.errors[0].returncode}")
         lines.append(
-            f"| {r.spec.label} | {r.wall_s:.2f} | {r.peak_mib:.0f} | {t_ratio:.2f} | "
-            f"{m_ratio:.2f} | {target} | {mark} |"
+            f"| {r.spec.label} | {r.wall_s:.2f} | {r.peak_mib:.0f} | {t_ratio:.3f} | "
+            f"{m_ratio:.3f} | {target} | {mark} |"
         )
     return "\n".join(lines), failures
 
@@ -277,10 +315,14 @@ def command_output(argv: list[str]) -> str:
         return "(unavailable)"
 
 
-def machine() -> str:
-    import openpyxl
-    import python_calamine
+def version(dist: str) -> str:
+    try:
+        return metadata.version(dist)
+    except metadata.PackageNotFoundError:
+        return "?"
 
+
+def machine() -> str:
     cpu = "(unknown)"
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -298,9 +340,10 @@ def machine() -> str:
             f"- machine: {platform.node()} {platform.machine()}, CPU {cpu}, "
             f"nproc {command_output(['nproc'])}, {mem_line} (free -h)",
             f"- Python {platform.python_version()} ({sys.executable}), "
-            f"openpyxl {openpyxl.__version__}, python-calamine "
-            f"{getattr(python_calamine, '__version__', '?')}",
+            f"openpyxl {version('openpyxl')}, python-calamine {version('python-calamine')}, "
+            f"lxml {version('lxml')}",
             f"- CLI launched as: {launcher}",
+            f"- load average at report time: {' '.join(f'{x:.2f}' for x in os.getloadavg())}",
         ]
     )
 
@@ -315,18 +358,29 @@ def main(argv: list[str] | None = None) -> int:
         "--repeat", type=int, default=None, help="runs per row (default 3 municipal, 1 prefecture)"
     )
     parser.add_argument("--regen", action="store_true", help="regenerate cached workbooks")
+    parser.add_argument("--generate", choices=SCALES, help=argparse.SUPPRESS)  # internal
     args = parser.parse_args(argv)
+
+    if args.generate:  # the child that builds one workbook, so the parent stays small
+        workbook_for(args.generate, args.out.resolve(), regen=args.regen)
+        return 0
 
     out: Path = args.out.resolve()
     out.mkdir(parents=True, exist_ok=True)
-    scales = ["municipal", "prefecture"] if args.scale == "all" else [args.scale]
+    scales = list(SCALES) if args.scale == "all" else [args.scale]
     # Keep the CLI's log out of the user's home directory.
     env = {**os.environ, "HIKISUP_HOME": str(out / "home")}
 
     print(machine(), flush=True)
     tables, failures = [], []
     for scale in scales:
-        source = workbook_for(scale, out, regen=args.regen)
+        source = out / f"hikisup_{scale}.xlsx"
+        command = [sys.executable, __file__, "--generate", scale, "--out", str(out)]
+        done = subprocess.run(command + (["--regen"] if args.regen else []), check=False)
+        if done.returncode != 0 or not source.exists():
+            print(f"[{scale}] could not generate the workbook (exit {done.returncode})")
+            failures.append(f"{scale}: workbook generation failed")
+            continue
         repeat = args.repeat or (3 if scale == "municipal" else 1)
         results = measure(scale, source, out / "work", repeat, env)
         text, failed = table(scale, results, repeat)

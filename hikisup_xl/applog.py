@@ -3,8 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import getpass
 import os
 from pathlib import Path
+
+
+def os_user() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name in some service accounts; the log still needs a value
+        return "不明"
 
 
 def log_dir() -> Path:

@@ -12,10 +12,9 @@ from typing import Any, TypeVar
 
 import click
 
-from .applog import log_path, write_log
+from .applog import log_path, os_user, write_log
 from .core.errors import HikisupError
 from .core.wareki import WarekiError, parse_date
-from .session import os_user
 
 F = TypeVar("F", bound=Callable[..., Any])
 

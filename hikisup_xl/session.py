@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-import getpass
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from .applog import os_user
 from .core import schema
 from .core.book import Book, load_book
 from .core.errors import HikisupError
@@ -14,13 +14,6 @@ from .core.history import current_values, hand_changes, new_periods, parse_snaps
 from .core.settings import ITEM_BY_FIELD, Settings, SettingsError, settings_from_rows
 from .core.table import RawTable
 from .engine.protocol import Engine
-
-
-def os_user() -> str:
-    try:
-        return getpass.getuser()
-    except Exception:  # no login name in some service accounts; the log still needs a value
-        return "不明"
 
 
 def read_settings(engine: Engine) -> tuple[Settings, RawTable]:

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from collections.abc import Mapping, Sequence
+import gc
+import warnings
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner, Result
+from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
+from hikisup_xl.cli import main
 from hikisup_xl.core import schema
 from hikisup_xl.core.book import Book, load_book
 from hikisup_xl.core.schema import TableSpec
@@ -16,6 +22,14 @@ from hikisup_xl.core.settings import Settings
 from hikisup_xl.core.table import RawTable
 from hikisup_xl.engine.files import save_atomic
 from hikisup_xl.template import build_workbook
+
+# Hypothesis imports libcst to print a failing example, and libcst touches the deprecated
+# mypy_extensions.TypedDict: under -W error that turns every hypothesis failure into a pytest
+# INTERNALERROR that hides the example. Import it once here, quietly.
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore", DeprecationWarning)
+    with contextlib.suppress(ImportError):
+        import libcst.metadata  # noqa: F401
 
 TODAY = dt.date(2026, 11, 26)
 
@@ -30,6 +44,13 @@ def _hikisup_home(
     home = tmp_path_factory.mktemp("hikisup_home")
     monkeypatch.setenv("HIKISUP_HOME", str(home))
     return home
+
+
+@pytest.fixture
+def collect_garbage() -> Iterator[None]:
+    """Collect after the test, so a file left open is blamed on this test, not a later one."""
+    yield
+    gc.collect()
 
 
 def row(spec: TableSpec, **values: object) -> tuple[object, ...]:
@@ -72,11 +93,6 @@ def write_workbook(
     wb = build_workbook(settings or Settings(), rows or {})
     save_atomic(wb, path, keep_backup=False)
     return path
-
-
-@pytest.fixture
-def today() -> dt.date:
-    return TODAY
 
 
 World = dict[str, list[dict[str, object]]]
@@ -147,7 +163,54 @@ def base_world() -> World:
                 "policy": "継続",
             },
         ],
+        "followup": [
+            {"training_id": "T1", "reg_no": "001", "attendance": "出席"},
+        ],
+        "accidents": [
+            {
+                "accident_id": "A001",
+                "date": dt.date(2026, 2, 1),
+                "dispatch_id": "D00001",
+                "what": "同行中に転倒",
+                "response": "家族へ連絡",
+                "reported": dt.date(2026, 2, 2),
+            },
+        ],
+        "periods": [
+            {
+                "reg_no": "001",
+                "kind": "新規",
+                "issued": dt.date(2025, 8, 10),
+                "period_start": dt.date(2025, 8, 10),
+                "period_end": dt.date(2027, 8, 9),
+                "recorded": dt.date(2025, 8, 10),
+            },
+        ],
+        "changes": [
+            {
+                "date": dt.date(2026, 3, 1),
+                "reg_no": "001",
+                "item": "住所",
+                "before": "架空市北町",
+                "after": "架空市中央一丁目1-1",
+                "reason": "転居",
+                "source": "手入力",
+            },
+        ],
     }
+
+
+def world(extra: World | None = None, **changes: Mapping[str, object]) -> World:
+    """base_world() with `changes` applied to the first row of each named table.
+
+    `extra` appends whole rows (column key → value) to tables.
+    """
+    w = base_world()
+    for table, values in changes.items():
+        w[table][0].update(values)
+    for table, rows in (extra or {}).items():
+        w.setdefault(table, []).extend(dict(r) for r in rows)
+    return w
 
 
 def world_rows(world: World) -> dict[str, list[tuple[object, ...]]]:
@@ -160,3 +223,34 @@ def book_of(world: World, today: dt.date = TODAY, settings: Settings | None = No
 
 def codes(issues: object) -> list[str]:
     return [i.code for i in issues]  # type: ignore[attr-defined]
+
+
+def invoke(*args: object) -> Result:
+    """Run the `hikisup` CLI in-process; stdout and stderr are kept apart."""
+    result = CliRunner().invoke(main, [str(a) for a in args])
+    assert "Traceback" not in result.output, result.output
+    return result
+
+
+def sheet_values(path: Path, skip: tuple[str, ...] = ()) -> dict[str, list[tuple[object, ...]]]:
+    """Every cell value of every sheet (hidden ones too), except the sheets in `skip`."""
+    wb = load_workbook(path)
+    try:
+        return {
+            ws.title: [tuple(r) for r in ws.iter_rows(values_only=True)]
+            for ws in wb.worksheets
+            if ws.title not in skip
+        }
+    finally:
+        wb.close()
+
+
+def table_rows(path: Path, spec: TableSpec) -> list[dict[str, object]]:
+    """Data rows of one table (blank rows dropped) as column key → value."""
+    values = sheet_values(path)[spec.sheet]
+    headers = list(values[0])
+    out = []
+    for r in values[1:]:
+        if any(v is not None for v in r):
+            out.append({c.key: r[headers.index(c.header)] for c in spec.columns})
+    return out

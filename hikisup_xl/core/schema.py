@@ -26,6 +26,7 @@ class Kind(StrEnum):
     EMAIL = "email"
     KANA = "kana"
     DATETIME = "datetime"
+    ID = "id"  # identifiers and numbers: compared after NFKC (Ｄ００１ is D001)
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,7 +100,7 @@ TRAININGS = TableSpec(
     "研修",
     "tTrainings",
     (
-        _c("training_id", "研修ID", required=True, width=10),
+        _c("training_id", "研修ID", Kind.ID, required=True, width=10),
         _c("kind", "種別", Kind.CHOICE, required=True, choices=TRAINING_KINDS, width=10),
         _c("title", "名称", width=30),
         _c("date", "開催日", Kind.DATE, required=True, width=16),
@@ -117,7 +118,7 @@ TRAINEES = TableSpec(
     "受講者",
     "tTrainees",
     (
-        _c("training_id", "研修ID", required=True, width=10),
+        _c("training_id", "研修ID", Kind.ID, required=True, width=10),
         _c("applied", "申込日", Kind.DATE, width=16),
         _c("name", "氏名", required=True, width=14),
         _c("kana", "ふりがな", Kind.KANA, width=16),
@@ -126,7 +127,7 @@ TRAINEES = TableSpec(
         _c("contact", "連絡先", width=16),
         _c("attendance", "出欠", Kind.CHOICE, choices=ATTENDANCE, width=8),
         _c("completed", "修了日", Kind.DATE, width=16),
-        _c("cert_no", "修了番号", width=10, help="hikisup number で自動採番します"),
+        _c("cert_no", "修了番号", Kind.ID, width=10, help="hikisup number で自動採番します"),
         _c("memo", "備考", width=20),
     ),
 )
@@ -136,7 +137,7 @@ REGISTER = TableSpec(
     "登録名簿",
     "tRegister",
     (
-        _c("reg_no", "登録番号", width=10, help="hikisup number で自動採番します"),
+        _c("reg_no", "登録番号", Kind.ID, width=10, help="hikisup number で自動採番します"),
         _c("kana", "ふりがな", Kind.KANA, required=True, width=16),
         _c("name", "氏名", required=True, width=14),
         _c("sex", "性別", Kind.CHOICE, choices=SEXES, width=6),
@@ -146,7 +147,7 @@ REGISTER = TableSpec(
         _c("phone", "電話", Kind.PHONE, width=14),
         _c("mobile", "携帯電話", Kind.PHONE, width=14),
         _c("email", "E-mail", Kind.EMAIL, width=24),
-        _c("cert_no", "修了番号", width=10),
+        _c("cert_no", "修了番号", Kind.ID, width=10),
         _c("motive", "動機・理由", width=30),
         _c("skills", "資格・特技", width=24),
         _c("applied", "申込日", Kind.DATE, width=16),
@@ -169,7 +170,7 @@ PERIODS = TableSpec(
     "登録期間履歴",
     "tPeriods",
     (
-        _c("reg_no", "登録番号", required=True, width=10),
+        _c("reg_no", "登録番号", Kind.ID, required=True, width=10),
         _c("kind", "区分", Kind.CHOICE, required=True, choices=PERIOD_KINDS, width=8),
         _c("issued", "登録証交付日", Kind.DATE, width=16),
         _c("period_start", "登録期間開始", Kind.DATE, required=True, width=16),
@@ -184,7 +185,7 @@ CHANGES = TableSpec(
     "tChanges",
     (
         _c("date", "日付", Kind.DATE, required=True, width=16),
-        _c("reg_no", "登録番号", required=True, width=10),
+        _c("reg_no", "登録番号", Kind.ID, required=True, width=10),
         _c("item", "項目", required=True, width=14),
         _c("before", "変更前", width=20),
         _c("after", "変更後", width=20),
@@ -199,7 +200,7 @@ CASES = TableSpec(
     "当事者",
     "tCases",
     (
-        _c("case_id", "ケースID", required=True, width=10),
+        _c("case_id", "ケースID", Kind.ID, required=True, width=10),
         _c("consenter", "同意者", Kind.CHOICE, choices=CONSENTERS, width=8),
         _c("consent", "同意書受領日", Kind.DATE, width=16, help="資料8の同意書を受け取った日"),
         _c("scope", "同意の範囲", width=40, help="サポーターへ提供してよい情報"),
@@ -216,12 +217,12 @@ DISPATCHES = TableSpec(
     "派遣",
     "tDispatches",
     (
-        _c("dispatch_id", "派遣ID", required=True, width=10),
+        _c("dispatch_id", "派遣ID", Kind.ID, required=True, width=10),
         _c("requested", "依頼日", Kind.DATE, required=True, width=16),
-        _c("case_id", "ケースID", required=True, width=10),
+        _c("case_id", "ケースID", Kind.ID, required=True, width=10),
         _c("requester", "依頼者", Kind.CHOICE, required=True, choices=REQUESTERS, width=10),
         _c("purpose", "目的", width=30),
-        _c("reg_no", "登録番号", width=10),
+        _c("reg_no", "登録番号", Kind.ID, width=10),
         _c("decided", "決定日", Kind.DATE, width=16),
         _c("state", "状態", Kind.CHOICE, required=True, choices=DISPATCH_STATES, width=8),
         _c("closed", "終了日", Kind.DATE, width=16),
@@ -234,11 +235,11 @@ REPORTS = TableSpec(
     "活動報告",
     "tReports",
     (
-        _c("report_id", "報告ID", required=True, width=10),
-        _c("dispatch_id", "派遣ID", required=True, width=10),
+        _c("report_id", "報告ID", Kind.ID, required=True, width=10),
+        _c("dispatch_id", "派遣ID", Kind.ID, required=True, width=10),
         _c("reported", "報告日", Kind.DATE, required=True, width=16),
-        _c("reg_no", "登録番号", required=True, width=10),
-        _c("case_id", "ケースID", width=10),
+        _c("reg_no", "登録番号", Kind.ID, required=True, width=10),
+        _c("case_id", "ケースID", Kind.ID, width=10),
         _c("date", "活動日", Kind.DATE, required=True, width=16),
         _c("start", "開始時刻", Kind.TIME, required=True, width=9),
         _c("end", "終了時刻", Kind.TIME, required=True, width=9),
@@ -260,8 +261,8 @@ FOLLOWUP = TableSpec(
     "事後研修出席",
     "tFollowUp",
     (
-        _c("training_id", "研修ID", required=True, width=10),
-        _c("reg_no", "登録番号", required=True, width=10),
+        _c("training_id", "研修ID", Kind.ID, required=True, width=10),
+        _c("reg_no", "登録番号", Kind.ID, required=True, width=10),
         _c("attendance", "出欠", Kind.CHOICE, required=True, choices=ATTENDANCE, width=8),
         _c("memo", "備考", width=24),
     ),
@@ -272,9 +273,9 @@ ACCIDENTS = TableSpec(
     "事故報告",
     "tAccidents",
     (
-        _c("accident_id", "事故ID", required=True, width=10),
+        _c("accident_id", "事故ID", Kind.ID, required=True, width=10),
         _c("date", "発生日", Kind.DATE, required=True, width=16),
-        _c("dispatch_id", "派遣ID", required=True, width=10),
+        _c("dispatch_id", "派遣ID", Kind.ID, required=True, width=10),
         _c("what", "発生状況", required=True, width=36),
         _c("response", "対応", required=True, width=36),
         _c("reported_to", "報告先", width=16),
@@ -289,7 +290,7 @@ EXPIRING = TableSpec(
     "tExpiring",
     (
         _c("as_of", "基準日", Kind.DATE, width=16),
-        _c("reg_no", "登録番号", width=10),
+        _c("reg_no", "登録番号", Kind.ID, width=10),
         _c("name", "氏名", width=14),
         _c("state", "状態", width=10),
         _c("period_end", "登録期間終了", Kind.DATE, width=16),

@@ -114,17 +114,24 @@ def _as_text(value: object) -> str | None:
     return out or None
 
 
+DATE_MIN = dt.date(1900, 1, 1)
+DATE_MAX = dt.date(2199, 12, 31)
+
 Parser = Callable[[Column, object], tuple[object, str | None, str | None]]
 # A parser returns (value, error message, warning message) for one non-blank cell.
 
 
 def _parse_date(col: Column, raw: object) -> tuple[object, str | None, str | None]:
     if type(raw) is dt.datetime:
-        return raw.date(), None, None
-    try:
-        value = parse_date(raw)
-    except WarekiError as exc:
-        return None, f"{exc}（例：2025/4/1 または 令和7年4月1日）", None
+        value = raw.date()
+    else:
+        try:
+            value = parse_date(raw)
+        except WarekiError as exc:
+            return None, str(exc), None
+    if not DATE_MIN <= value <= DATE_MAX:
+        # Excel shows ##### for these; the rules' date arithmetic needs a sane range too.
+        return None, f"日付が範囲外です（{value.year}年）。正しい日付を入力してください", None
     if isinstance(raw, str):
         return value, None, f"日付が文字列で入力されています（{value:%Y/%m/%d} と解釈しました）"
     return value, None, None
@@ -134,7 +141,7 @@ def _parse_time(col: Column, raw: object) -> tuple[object, str | None, str | Non
     try:
         return parse_time(raw), None, None
     except WarekiError as exc:
-        return None, f"{exc}（例：9:30）", None
+        return None, str(exc), None
 
 
 def _parse_int(col: Column, raw: object) -> tuple[object, str | None, str | None]:
@@ -202,6 +209,11 @@ def _parse_text(col: Column, raw: object) -> tuple[object, str | None, str | Non
     return s, None, warning
 
 
+def _parse_id(col: Column, raw: object) -> tuple[object, str | None, str | None]:
+    s = _as_text(raw)
+    return (text.nfkc(s).strip() or None) if s else None, None, None
+
+
 def _parse_datetime(col: Column, raw: object) -> tuple[object, str | None, str | None]:
     return raw, None, None
 
@@ -217,6 +229,7 @@ PARSERS: dict[Kind, Parser] = {
     Kind.EMAIL: _parse_email,
     Kind.KANA: _parse_kana,
     Kind.DATETIME: _parse_datetime,
+    Kind.ID: _parse_id,
 }
 
 

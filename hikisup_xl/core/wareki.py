@@ -333,7 +333,10 @@ def fiscal_year_range(fy: int) -> tuple[date, date]:
 
 def fiscal_year_end(d: date) -> date:
     """31 March that closes the fiscal year containing ``d``."""
-    return fiscal_year_range(fiscal_year(d))[1]
+    year = fiscal_year(d) + 1
+    if year > 9999:
+        raise WarekiError(f"{_jp(d)}の年度末は扱える範囲（9999年まで）を超えます。")
+    return date(year, 3, 31)
 
 
 def fiscal_year_label(fy: int) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+import warnings
 import zipfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -49,7 +50,11 @@ class FileEngine:
             )
         self.would_lose = check.would_lose
         try:
-            self.wb: Workbook = load_workbook(path, rich_text=False)
+            with warnings.catch_warnings():
+                # openpyxl warns (in English) about parts it drops; inspect_file has already
+                # told the clerk about those in Japanese.
+                warnings.simplefilter("ignore")
+                self.wb: Workbook = load_workbook(path, rich_text=False)
         except Exception as exc:  # openpyxl raises many types for a damaged file
             raise HikisupError(
                 f"「{path.name}」を読み込めません（{type(exc).__name__}）。"

@@ -19,6 +19,7 @@ FORMATS: dict[Kind, str] = {
     Kind.POSTAL: TEXT,
     Kind.PHONE: TEXT,
     Kind.TEXT: TEXT,
+    Kind.ID: TEXT,
 }
 
 

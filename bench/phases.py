@@ -1,0 +1,144 @@
+"""Where one CLI action spends its time, phase by phase, without a profiler's overhead.
+
+    python bench/phases.py WORKBOOK {check,number,expiries} [--today 2026-11-26]
+
+Runs the action in this process on a scratch copy of WORKBOOK, with a timer wrapped around
+the functions that matter (openpyxl load and save, our table reading and parsing, the rules,
+the history bookkeeping, the zip check, fsync, the backup copy). Times are exclusive: a phase
+does not count the wrapped phases it calls, so the rows add up to the action's total. Also
+shows the process's peak RSS when each phase last finished. Names are looked up at run time:
+a phase the package no longer has is skipped and listed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import functools
+import importlib
+import resource
+import shutil
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+T_START = time.perf_counter()
+
+# (label, module, attribute path). Wrapped in this order; inner calls are subtracted.
+PHASES: tuple[tuple[str, str, str], ...] = (
+    ("safety.inspect_file (zip scan)", "hikisup_xl.engine.safety", "inspect_file"),
+    ("openpyxl load_workbook", "hikisup_xl.engine.files", "load_workbook"),
+    ("FileEngine.read_table (cells→rows)", "hikisup_xl.engine.files", "FileEngine.read_table"),
+    ("parse_table (typing, parse issues)", "hikisup_xl.core.book", "parse_table"),
+    ("run_rules (check rules)", "hikisup_xl.actions", "run_rules"),
+    ("assign_numbers", "hikisup_xl.actions", "assign_numbers"),
+    ("FileEngine.read_snapshot", "hikisup_xl.engine.files", "FileEngine.read_snapshot"),
+    ("history: parse_snapshot", "hikisup_xl.session", "parse_snapshot"),
+    ("history: current_values", "hikisup_xl.session", "current_values"),
+    ("history: hand_changes", "hikisup_xl.session", "hand_changes"),
+    ("history: new_periods", "hikisup_xl.session", "new_periods"),
+    ("history: snapshot_rows", "hikisup_xl.session", "snapshot_rows"),
+    ("FileEngine.write_cells", "hikisup_xl.engine.files", "FileEngine.write_cells"),
+    ("FileEngine.replace_rows", "hikisup_xl.engine.files", "FileEngine.replace_rows"),
+    ("FileEngine.append_rows", "hikisup_xl.engine.files", "FileEngine.append_rows"),
+    ("FileEngine.write_snapshot", "hikisup_xl.engine.files", "FileEngine.write_snapshot"),
+    ("openpyxl Workbook.save", "openpyxl.workbook.workbook", "Workbook.save"),
+    ("zip testzip (verify saved file)", "zipfile", "ZipFile.testzip"),
+    ("os.fsync", "os", "fsync"),
+    ("backup copy (shutil.copy2)", "hikisup_xl.engine.files", "shutil.copy2"),
+    ("rest of save_atomic", "hikisup_xl.engine.files", "save_atomic"),
+    ("FileEngine.save", "hikisup_xl.engine.files", "FileEngine.save"),
+    ("Session.finish (rest)", "hikisup_xl.session", "Session.finish"),
+    ("Session start (rest)", "hikisup_xl.session", "Session.__post_init__"),
+    ("action body (rest)", "hikisup_xl.cli", "run_file_action"),
+)
+
+exclusive: dict[str, float] = defaultdict(float)
+calls: dict[str, int] = defaultdict(int)
+peak_after: dict[str, float] = {}
+stack: list[float] = []  # time spent in wrapped callees, per active frame
+
+
+def peak_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def timed(label: str, fn: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        stack.append(0.0)
+        t0 = time.perf_counter()
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            spent = time.perf_counter() - t0
+            inner = stack.pop()
+            exclusive[label] += spent - inner
+            calls[label] += 1
+            peak_after[label] = peak_mib()
+            if stack:
+                stack[-1] += spent
+
+    return wrapper
+
+
+def install() -> list[str]:
+    missing = []
+    for label, module_name, path in PHASES:
+        try:
+            owner: Any = importlib.import_module(module_name)
+            *parents, attr = path.split(".")
+            for name in parents:
+                owner = getattr(owner, name)
+            setattr(owner, attr, timed(label, getattr(owner, attr)))
+        except (ImportError, AttributeError):
+            missing.append(f"{module_name}.{path}")
+    return missing
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("workbook", type=Path)
+    parser.add_argument("verb", choices=("check", "number", "expiries"))
+    parser.add_argument("--today", default="2026-11-26")
+    args = parser.parse_args()
+
+    t_imports = time.perf_counter()
+    import openpyxl  # noqa: F401 - counted as start-up, as in the CLI
+
+    from hikisup_xl import cli
+
+    missing = install()
+    t_ready = time.perf_counter()
+
+    with tempfile.TemporaryDirectory(prefix="hikisup-phases-") as tmp:
+        work = Path(tmp) / args.workbook.name
+        shutil.copyfile(args.workbook, work)
+        t0 = time.perf_counter()
+        result = cli.run_file_action(args.verb, work, dt.date.fromisoformat(args.today), None)
+        total = time.perf_counter() - t0
+
+    print(f"{args.verb} on {args.workbook.name}: {result.lines[0] if result.lines else ''}")
+    print(f"interpreter start to main: {t_imports - T_START:.2f} s (argparse etc.)")
+    print(f"imports (openpyxl, hikisup_xl.cli, wrapped modules): {t_ready - t_imports:.2f} s")
+    print(f"action (run_file_action): {total:.2f} s, peak RSS {peak_mib():.0f} MiB")
+    print()
+    print("| phase | calls | exclusive s | share | peak MiB after |")
+    print("|---|---:|---:|---:|---:|")
+    for label, _m, _p in PHASES:
+        if calls.get(label):
+            print(
+                f"| {label} | {calls[label]} | {exclusive[label]:.3f} | "
+                f"{exclusive[label] / total:.0%} | {peak_after[label]:.0f} |"
+            )
+    if missing:
+        print(f"\nnot found (skipped): {', '.join(missing)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

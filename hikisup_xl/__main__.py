@@ -1,0 +1,5 @@
+"""`python -m hikisup_xl` is the `hikisup` command."""
+
+from .cli import main
+
+main()

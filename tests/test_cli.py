@@ -1,0 +1,162 @@
+"""The `hikisup` command line: help texts, demo, new."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import click
+import pytest
+from conftest import invoke, sheet_values, table_rows
+
+from hikisup_xl.cli import main
+from hikisup_xl.core import schema
+
+JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
+
+
+def _commands(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    out = []
+    for name, cmd in sorted(group.commands.items()):
+        out.append((*prefix, name))
+        if isinstance(cmd, click.Group):
+            out += _commands(cmd, (*prefix, name))
+    return out
+
+
+COMMANDS = _commands(main)
+
+
+def _lookup(path: tuple[str, ...]) -> click.Command:
+    cmd: click.Command = main
+    for name in path:
+        assert isinstance(cmd, click.Group)
+        cmd = cmd.commands[name]
+    return cmd
+
+
+def test_the_expected_commands_exist() -> None:
+    assert set(COMMANDS) >= {
+        ("new",),
+        ("check",),
+        ("number",),
+        ("expiries",),
+        ("demo",),
+        ("template",),
+        ("template", "build"),
+    }
+
+
+@pytest.mark.parametrize("path", [(), *COMMANDS], ids=lambda p: " ".join(p) or "hikisup")
+def test_every_command_has_japanese_help(path: tuple[str, ...]) -> None:
+    cmd = _lookup(path)
+    assert cmd.help and JAPANESE.search(cmd.help), f"{path} has no Japanese help"
+    for param in cmd.params:
+        if isinstance(param, click.Option) and param.name not in ("help", "version"):
+            assert param.help and JAPANESE.search(param.help), f"{path} {param.name}"
+    result = invoke(*path, "--help")
+    assert result.exit_code == 0
+    assert JAPANESE.search(result.stdout)
+
+
+def test_demo_runs_and_its_checks_find_the_planted_mistakes(tmp_path: Path) -> None:
+    directory = tmp_path / "demo"
+    result = invoke("demo", directory, "--today", "2026-11-26")
+    assert result.exit_code == 0, result.output
+    assert "デモ用のブックを作りました" in result.stdout
+    assert "採番完了" in result.stdout
+    assert "期限確認" in result.stdout
+    assert "チェック完了" in result.stdout
+    books = [p for p in directory.glob("*.xlsx") if not p.name.endswith(".bak.xlsx")]
+    assert len(books) == 1
+    issues = table_rows(books[0], schema.ISSUES)
+    found = {i["code"] for i in issues}
+    assert found >= {
+        "notation.date",
+        "format.postal",
+        "format.kana",
+        "duplicate.person",
+        "report.time_order",
+        "format.phone",
+        "format.date",
+        "format.choice",
+        "report.other_blank",
+        "report.late",
+        "unknown.reference",
+        "dispatch.no_decision",
+    }
+    log = [r["action"] for r in table_rows(books[0], schema.LOG)]
+    assert log == ["採番", "期限確認", "チェック"]
+
+
+def test_demo_is_reproducible(tmp_path: Path) -> None:
+    for name in ("a", "b"):
+        assert invoke("demo", tmp_path / name, "--today", "2026-11-26").exit_code == 0
+    skip = ("操作履歴",)  # holds the clock time of each action
+    (a,) = [p for p in (tmp_path / "a").glob("*.xlsx") if ".bak." not in p.name]
+    (b,) = [p for p in (tmp_path / "b").glob("*.xlsx") if ".bak." not in p.name]
+    assert sheet_values(a, skip) == sheet_values(b, skip)
+
+
+def test_new_fills_settings_from_options(tmp_path: Path) -> None:
+    path = tmp_path / "甲府.xlsx"
+    result = invoke(
+        "new",
+        path,
+        "--body-name",
+        "甲府市",
+        "--mayor-name",
+        "甲府市長　山田太郎",
+        "--department",
+        "福祉保健部",
+        "--phone",
+        "055-237-1161",
+        "--fax",
+        "055-237-0000",
+        "--body-kind",
+        "市町村",
+    )
+    assert result.exit_code == 0, result.output
+    assert path.name in result.stdout
+    settings = {r[0]: r[1] for r in sheet_values(path)["設定"][1:] if r[0]}
+    assert settings["実施主体名"] == "甲府市"
+    assert settings["市町村長名"] == "甲府市長　山田太郎"
+    assert settings["担当部署"] == "福祉保健部"
+    assert settings["電話"] == "055-237-1161"
+    assert settings["FAX"] == "055-237-0000"
+    assert settings["実施主体の種別"] == "市町村"
+    assert invoke("check", path).exit_code == 0  # a new book is clean
+
+
+def test_new_refuses_to_overwrite(tmp_path: Path) -> None:
+    path = tmp_path / "既存.xlsx"
+    assert invoke("new", path).exit_code == 0
+    before = path.read_bytes(), path.stat().st_mtime_ns
+    result = invoke("new", path, "--body-name", "別の市")
+    assert result.exit_code == 2
+    assert "すでにあります" in result.stderr
+    assert (path.read_bytes(), path.stat().st_mtime_ns) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["既存.xlsx"]
+
+
+def test_new_refuses_a_name_that_is_not_xlsx(tmp_path: Path) -> None:
+    result = invoke("new", tmp_path / "名簿.xls")
+    assert result.exit_code == 2
+    assert ".xlsx" in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_bad_today_is_a_usage_error_in_japanese(tmp_path: Path) -> None:
+    path = tmp_path / "b.xlsx"
+    assert invoke("new", path).exit_code == 0
+    result = invoke("check", path, "--today", "令和7年2月30日")
+    assert result.exit_code == 2
+    assert "存在しない日付" in result.stderr
+
+
+def test_today_accepts_wareki(tmp_path: Path) -> None:
+    path = tmp_path / "w.xlsx"
+    assert invoke("new", path).exit_code == 0
+    result = invoke("expiries", path, "--today", "R8.11.26")
+    assert result.exit_code == 0, result.output
+    assert "基準日 2026/11/26" in result.stdout

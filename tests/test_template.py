@@ -1,0 +1,163 @@
+"""The template workbook: reproducible, complete, and readable by other spreadsheet tools."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
+from openpyxl.workbook.workbook import Workbook
+from python_calamine import CalamineWorkbook
+
+from hikisup_xl.core import schema
+from hikisup_xl.core.schema import Kind
+from hikisup_xl.demo import run_demo
+from hikisup_xl.template import build_template
+
+COMMITTED = Path(__file__).resolve().parent.parent / "workbook" / "hikisup_template.xlsx"
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_template(tmp_path_factory.mktemp("template") / "t.xlsx")
+
+
+@pytest.fixture(scope="module")
+def wb(template: Path) -> Workbook:
+    return load_workbook(template)
+
+
+def test_two_builds_give_identical_bytes(template: Path, tmp_path: Path) -> None:
+    again = build_template(tmp_path / "again.xlsx")
+    assert again.read_bytes() == template.read_bytes()
+
+
+def test_committed_template_is_a_fresh_build(template: Path) -> None:
+    assert COMMITTED.is_file(), f"{COMMITTED} is missing: run `hikisup template build`"
+    assert COMMITTED.read_bytes() == template.read_bytes(), "rebuild: hikisup template build"
+
+
+def test_sheets_in_schema_order(wb: Workbook) -> None:
+    assert wb.sheetnames == [t.sheet for t in schema.TABLES]
+
+
+@pytest.mark.parametrize("spec", schema.TABLES, ids=lambda s: s.key)
+def test_each_sheet_has_its_table_and_headers(wb: Workbook, spec: schema.TableSpec) -> None:
+    ws = wb[spec.sheet]
+    assert list(ws.tables) == [spec.table]
+    last = get_column_letter(len(spec.columns))
+    assert ws.tables[spec.table].ref.startswith("A1:" + last)
+    assert [c.value for c in ws[1]] == list(spec.headers)
+    assert ws.freeze_panes == "A2"
+
+
+def _validations(ws: object) -> list[object]:
+    return list(ws.data_validations.dataValidation)  # type: ignore[attr-defined]
+
+
+CHOICE_COLUMNS = [
+    (spec, col) for spec in schema.TABLES for col in spec.columns if col.kind is Kind.CHOICE
+]
+
+
+@pytest.mark.parametrize(
+    ("spec", "col"), CHOICE_COLUMNS, ids=[f"{s.key}.{c.key}" for s, c in CHOICE_COLUMNS]
+)
+def test_choice_columns_have_list_validation(
+    wb: Workbook, spec: schema.TableSpec, col: schema.Column
+) -> None:
+    letter = get_column_letter(spec.columns.index(col) + 1)
+    lists = [
+        dv
+        for dv in _validations(wb[spec.sheet])
+        if dv.type == "list" and f"{letter}2" in dv.sqref  # type: ignore[attr-defined]
+    ]
+    assert len(lists) == 1
+    assert lists[0].formula1 == '"' + ",".join(col.choices) + '"'  # type: ignore[attr-defined]
+
+
+DATE_COLUMNS = [
+    (spec, col) for spec in schema.TABLES for col in spec.columns if col.kind is Kind.DATE
+]
+
+
+@pytest.mark.parametrize(
+    ("spec", "col"), DATE_COLUMNS, ids=[f"{s.key}.{c.key}" for s, c in DATE_COLUMNS]
+)
+def test_date_columns_show_the_japanese_era(
+    wb: Workbook, spec: schema.TableSpec, col: schema.Column
+) -> None:
+    letter = get_column_letter(spec.columns.index(col) + 1)
+    assert wb[spec.sheet][f"{letter}2"].number_format.startswith("[$-411]")
+
+
+def test_sensitive_sheet_is_marked(wb: Workbook) -> None:
+    cases = wb["当事者"]
+    assert cases.sheet_properties.tabColor.rgb.endswith("C00000")
+    prompts = [dv.prompt or "" for dv in _validations(cases)]  # type: ignore[attr-defined]
+    assert any("要配慮個人情報" in p for p in prompts)
+    others = [wb[t.sheet] for t in schema.TABLES if not t.sensitive]
+    assert all(
+        ws.sheet_properties.tabColor is None
+        or not ws.sheet_properties.tabColor.rgb.endswith("C00000")
+        for ws in others
+    )
+
+
+def test_marker_property(wb: Workbook) -> None:
+    props = {p.name: p.value for p in wb.custom_doc_props.props}
+    assert props[schema.MARKER_PROPERTY] == str(schema.SCHEMA_VERSION)
+
+
+def test_settings_sheet_lists_every_setting(wb: Workbook) -> None:
+    from hikisup_xl.core.settings import SETTING_ITEMS
+
+    labels = [r[0] for r in wb["設定"].iter_rows(min_row=2, values_only=True) if r[0]]
+    assert labels == [i.label for i in SETTING_ITEMS]
+
+
+def test_calamine_reads_the_headers(template: Path) -> None:
+    book = CalamineWorkbook.from_path(str(template))
+    assert book.sheet_names == [t.sheet for t in schema.TABLES]
+    for spec in schema.TABLES:
+        rows = book.get_sheet_by_name(spec.sheet).to_python()
+        assert rows[0] == list(spec.headers)
+
+
+def test_libreoffice_opens_the_demo_workbook(tmp_path: Path) -> None:
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("LibreOffice (soffice) is required on CI but is not on PATH")
+        pytest.skip("LibreOffice (soffice) is not installed; install it to run this check")
+    import datetime as dt
+
+    run_demo(tmp_path / "demo", dt.date(2026, 11, 26))
+    (demo,) = [p for p in (tmp_path / "demo").glob("*.xlsx") if not p.name.endswith(".bak.xlsx")]
+    out = tmp_path / "out"
+    profile = (tmp_path / "lo-profile").as_uri()
+    proc = subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation={profile}",
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            "csv:Text - txt - csv (StarCalc):44,34,76",
+            "--outdir",
+            str(out),
+            str(demo),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=240,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    (csv,) = out.glob("*.csv")
+    first_line = csv.read_text(encoding="utf-8").splitlines()[0]
+    assert first_line.split(",")[:3] == ["登録番号", "ふりがな", "氏名"]

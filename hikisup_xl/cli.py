@@ -80,8 +80,30 @@ def run_file_action(verb: str, path: Path, today: dt.date | None, output: Path |
     return result
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="hikisup-xl")
+HELP_TEXT = "この説明を表示して終了します"
+
+
+class _JapaneseHelp:
+    """Describe click's built-in --help option in Japanese too."""
+
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        option: click.Option | None = super().get_help_option(ctx)  # type: ignore[misc]
+        if option is not None:
+            option.help = HELP_TEXT
+        return option
+
+
+class JaCommand(_JapaneseHelp, click.Command):
+    pass
+
+
+class JaGroup(_JapaneseHelp, click.Group):
+    command_class = JaCommand
+    group_class = type  # subgroups are JaGroups as well
+
+
+@click.group(cls=JaGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="hikisup-xl", help="版を表示して終了します")
 def main() -> None:
     """ひきこもりサポーター養成・派遣事業の管理ブックを操作します。"""
 

@@ -6,8 +6,9 @@ Runs the action in this process on a scratch copy of WORKBOOK, with a timer wrap
 the functions that matter (openpyxl load and save, our table reading and parsing, the rules,
 the history bookkeeping, the zip check, fsync, the backup copy). Times are exclusive: a phase
 does not count the wrapped phases it calls, so the rows add up to the action's total. Also
-shows the process's peak RSS when each phase last finished. Names are looked up at run time:
-a phase the package no longer has is skipped and listed.
+shows the process's peak RSS when each phase last finished, and the time the cyclic garbage
+collector took, which falls inside whichever phase happened to trigger it. Names are looked up
+at run time: a phase the package no longer has is skipped and listed.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import functools
+import gc
 import importlib
 import resource
 import shutil
@@ -61,6 +63,20 @@ exclusive: dict[str, float] = defaultdict(float)
 calls: dict[str, int] = defaultdict(int)
 peak_after: dict[str, float] = {}
 stack: list[float] = []  # time spent in wrapped callees, per active frame
+
+
+gc_time: dict[int, float] = defaultdict(float)
+gc_runs: dict[int, int] = defaultdict(int)
+_gc_start: list[float] = []
+
+
+def gc_callback(phase: str, info: dict[str, int]) -> None:
+    """Time spent in the cyclic garbage collector, by generation (it lands inside phases)."""
+    if phase == "start":
+        _gc_start.append(time.perf_counter())
+    elif _gc_start:
+        gc_time[info["generation"]] += time.perf_counter() - _gc_start.pop()
+        gc_runs[info["generation"]] += 1
 
 
 def peak_mib() -> float:
@@ -118,9 +134,11 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="hikisup-phases-") as tmp:
         work = Path(tmp) / args.workbook.name
         shutil.copyfile(args.workbook, work)
+        gc.callbacks.append(gc_callback)
         t0 = time.perf_counter()
         result = cli.run_file_action(args.verb, work, dt.date.fromisoformat(args.today), None)
         total = time.perf_counter() - t0
+        gc.callbacks.remove(gc_callback)
 
     print(f"{args.verb} on {args.workbook.name}: {result.lines[0] if result.lines else ''}")
     print(f"interpreter start to main: {t_imports - T_START:.2f} s (argparse etc.)")
@@ -135,6 +153,10 @@ def main() -> int:
                 f"| {label} | {calls[label]} | {exclusive[label]:.3f} | "
                 f"{exclusive[label] / total:.0%} | {peak_after[label]:.0f} |"
             )
+    spent = ", ".join(
+        f"gen{g} {gc_runs[g]}× {gc_time[g]:.3f} s" for g in sorted(gc_time) if gc_runs[g]
+    )
+    print(f"\ncyclic GC during the action (included in the phases above): {spent or 'none'}")
     if missing:
         print(f"\nnot found (skipped): {', '.join(missing)}")
     return 0

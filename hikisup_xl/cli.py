@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 import click
 
 from .applog import log_path, os_user, write_log
+from .clihelp import JaGroup
 from .core.errors import HikisupError
 from .core.wareki import WarekiError, parse_date
 
@@ -78,28 +79,6 @@ def run_file_action(verb: str, path: Path, today: dt.date | None, output: Path |
         _fail(verb, str(path), exc)
     write_log(os_user(), verb, str(path), "成功", " / ".join(result.lines[:1]))
     return result
-
-
-HELP_TEXT = "この説明を表示して終了します"
-
-
-class _JapaneseHelp:
-    """Describe click's built-in --help option in Japanese too."""
-
-    def get_help_option(self, ctx: click.Context) -> click.Option | None:
-        option: click.Option | None = super().get_help_option(ctx)  # type: ignore[misc]
-        if option is not None:
-            option.help = HELP_TEXT
-        return option
-
-
-class JaCommand(_JapaneseHelp, click.Command):
-    pass
-
-
-class JaGroup(_JapaneseHelp, click.Group):
-    command_class = JaCommand
-    group_class = type  # subgroups are JaGroups as well
 
 
 @click.group(cls=JaGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -222,3 +201,15 @@ def template_build_cmd(out: Path | None) -> None:
     except Exception as exc:
         _fail("template build", str(out), exc)
     click.echo(f"テンプレートを書き出しました：{path}")
+
+
+def _register_feature_commands() -> None:
+    # Each feature package defines its own commands; they import only click and light modules.
+    from .addin.commands import addin_group
+    from .forms.commands import forms_cmd
+
+    main.add_command(forms_cmd)
+    main.add_command(addin_group)
+
+
+_register_feature_commands()

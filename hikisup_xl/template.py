@@ -52,6 +52,10 @@ def build_workbook(
         _write_table(ws, spec, data)
         if spec is schema.SETTINGS:
             _settings_validation(ws)
+    # Present from the start so that engines only ever rewrite it, never add a sheet.
+    snapshot = wb.create_sheet(schema.SNAPSHOT_SHEET)
+    snapshot.sheet_state = "veryHidden"
+    snapshot.append(list(schema.SNAPSHOT_HEADERS))
     wb.custom_doc_props.append(  # type: ignore[attr-defined]  # not in the stubs
         StringProperty(name=schema.MARKER_PROPERTY, value=str(schema.SCHEMA_VERSION))
     )

@@ -44,6 +44,10 @@ def test_the_expected_commands_exist() -> None:
         ("demo",),
         ("template",),
         ("template", "build"),
+        ("forms",),
+        ("addin",),
+        ("addin", "build"),
+        ("addin", "install"),
     }
 
 

@@ -42,7 +42,13 @@ def test_committed_template_is_a_fresh_build(template: Path) -> None:
 
 
 def test_sheets_in_schema_order(wb: Workbook) -> None:
-    assert wb.sheetnames == [t.sheet for t in schema.TABLES]
+    assert wb.sheetnames == [t.sheet for t in schema.TABLES] + [schema.SNAPSHOT_SHEET]
+
+
+def test_snapshot_sheet_is_there_from_the_start_and_very_hidden(wb: Workbook) -> None:
+    ws = wb[schema.SNAPSHOT_SHEET]
+    assert ws.sheet_state == "veryHidden"
+    assert [c.value for c in ws[1]] == list(schema.SNAPSHOT_HEADERS)
 
 
 @pytest.mark.parametrize("spec", schema.TABLES, ids=lambda s: s.key)
@@ -122,7 +128,7 @@ def test_settings_sheet_lists_every_setting(wb: Workbook) -> None:
 
 def test_calamine_reads_the_headers(template: Path) -> None:
     book = CalamineWorkbook.from_path(str(template))
-    assert book.sheet_names == [t.sheet for t in schema.TABLES]
+    assert book.sheet_names == [t.sheet for t in schema.TABLES] + [schema.SNAPSHOT_SHEET]
     for spec in schema.TABLES:
         rows = book.get_sheet_by_name(spec.sheet).to_python()
         assert rows[0] == list(spec.headers)

@@ -82,6 +82,9 @@ DISPATCH_STATES = ("調整中", "派遣中", "中断", "終了")
 ACTIVITY_KINDS = ("訪問", "面接", "外出同行", "関係者会議等", "その他")
 POLICIES = ("継続", "中断", "終了", "その他")
 SEVERITIES = ("エラー", "警告")
+RECONFIRM_STATES = ("要確認", "確認済み")
+REVIEW_CATEGORIES = ("変更", "競合", "重複の可能性")
+REVIEW_DECISIONS = ("採用", "不採用", "別人として追加")
 
 SETTINGS = TableSpec(
     "settings",
@@ -162,6 +165,18 @@ REGISTER = TableSpec(
         _c("ended_reason", "辞退・取消理由", width=24),
         _c("reconfirmed", "意向確認日", Kind.DATE, width=16),
         _c("memo", "備考", width=20),
+        # Added for the roster exchange (#5): 実施要領 4(4)ウ(ア) asks the receiver of the
+        # prefecture's roster to re-confirm each person's will to act.
+        _c(
+            "reconfirm",
+            "意向再確認",
+            Kind.CHOICE,
+            choices=RECONFIRM_STATES,
+            width=10,
+            help="名簿の提供を受けた人は「要確認」になります。意向を確認したら「確認済み」にし、意向確認日を入力してください",
+        ),
+        _c("roster_date", "名簿作成日", Kind.DATE, width=16, help="取り込んだ名簿の作成日"),
+        _c("roster_source", "名簿提供元", width=16, help="名簿を提供した実施主体"),
     ),
 )
 
@@ -337,6 +352,80 @@ LOG = TableSpec(
     tab_color="808080",
 )
 
+# Roster import (#5): what the other side's roster would change here, for staff to decide.
+IMPORT_REVIEW = TableSpec(
+    "import_review",
+    "取込確認",
+    "tImportReview",
+    (
+        _c("found", "検出日", Kind.DATE, width=16),
+        _c("category", "区分", Kind.CHOICE, choices=REVIEW_CATEGORIES, width=12),
+        _c("roster_date", "名簿作成日", Kind.DATE, width=16),
+        _c("source", "提供元", width=14),
+        _c("their_no", "相手の登録番号", Kind.ID, width=12),
+        _c("reg_no", "こちらの登録番号", Kind.ID, width=12),
+        _c("name", "氏名", width=14),
+        _c("item", "項目", width=14),
+        _c("ours", "こちらの値", width=24),
+        _c("theirs", "相手の値", width=24),
+        _c("note", "説明", width=40),
+        _c(
+            "decision",
+            "判断",
+            Kind.CHOICE,
+            choices=REVIEW_DECISIONS,
+            width=14,
+            help="採用：相手の値にする／不採用：こちらの値のまま／別人として追加：重複の可能性の行を新しい人として追加。"
+            "選んだら、同じ名簿でもう一度取り込むと反映されます",
+        ),
+        _c("applied", "反映日", Kind.DATE, width=16),
+        _c("result", "反映結果", width=30),
+        _c("key", "照合キー", Kind.ID, width=14, help="ツールが使います。変更しないでください"),
+    ),
+    tab_color="7030A0",
+)
+
+# 年度 statistics (#5): every figure of the 集計 as one row, the form sent upward and summed by
+# the prefecture. 値 holds counts and, for 活動時間, hours with decimals.
+STATS = TableSpec(
+    "stats",
+    "集計データ",
+    "tStats",
+    (
+        _c("fy", "年度", width=12),
+        _c("section", "区分", width=10),
+        _c("item", "項目", width=24),
+        _c("month", "月", width=12),
+        _c("kind", "活動種別", width=12),
+        _c("value", "値", Kind.INT, width=10),
+        _c("unit", "単位", width=6),
+        _c("suppressed", "秘匿", width=16),
+    ),
+    generated=True,
+    tab_color="00B050",
+)
+
+# One row per activity report of the 年度, without free text: the pivot tables' source.
+ACTIVITY = TableSpec(
+    "activity",
+    "活動集計",
+    "tActivity",
+    (
+        _c("fy", "年度", width=12),
+        _c("month", "年月", width=12),
+        _c("date", "活動日", Kind.DATE, width=16),
+        _c("kind", "活動種別", width=12),
+        _c("dispatch_id", "派遣ID", Kind.ID, width=10),
+        _c("reg_no", "登録番号", Kind.ID, width=10),
+        _c("minutes", "活動時間（分）", Kind.INT, width=10),
+    ),
+    generated=True,
+    tab_color="00B050",
+)
+# The 集計 sheet itself (tables, charts, pivot tables) is drawn by hikisup report, not declared
+# as a table: it sits before 集計データ.
+STATS_SHEET = "集計"
+
 # Sheet order in the workbook: what staff use most first.
 TABLES: tuple[TableSpec, ...] = (
     REGISTER,
@@ -349,8 +438,11 @@ TABLES: tuple[TableSpec, ...] = (
     ACCIDENTS,
     PERIODS,
     CHANGES,
+    IMPORT_REVIEW,
     EXPIRING,
     ISSUES,
+    STATS,
+    ACTIVITY,
     LOG,
     SETTINGS,
 )
@@ -359,6 +451,7 @@ BY_SHEET: dict[str, TableSpec] = {t.sheet: t for t in TABLES}
 
 # Hidden sheet holding the register as last seen, to detect changes made by hand (第14–16条).
 SNAPSHOT_SHEET = "_前回値"
+SNAPSHOT_HEADERS = ("登録番号", "内容")
 # Register fields whose changes are recorded in 変更履歴.
 TRACKED_FIELDS = (
     "name",

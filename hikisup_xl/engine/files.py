@@ -19,7 +19,8 @@ from openpyxl.worksheet.table import Table
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..core.errors import HikisupError
-from ..core.schema import MARKER_PROPERTY, SCHEMA_VERSION, SNAPSHOT_SHEET, TABLES, TableSpec
+from ..core.identity import require_hikisup
+from ..core.schema import MARKER_PROPERTY, SNAPSHOT_HEADERS, SNAPSHOT_SHEET, TableSpec
 from ..core.table import RawTable
 from . import safety
 from .protocol import Link
@@ -64,7 +65,7 @@ class FileEngine:
         for ws in self.wb.worksheets:
             for table in ws.tables.values():
                 self._tables[table.name] = (ws, table)
-        require_hikisup(self.wb, path.name, set(self._tables))
+        require_hikisup(workbook_marker(self.wb), path.name, set(self._tables))
 
     @property
     def name(self) -> str:
@@ -176,10 +177,13 @@ class FileEngine:
 
     def write_snapshot(self, rows: Sequence[Sequence[object]]) -> None:
         if SNAPSHOT_SHEET in self.wb.sheetnames:
-            del self.wb[SNAPSHOT_SHEET]
-        ws = self.wb.create_sheet(SNAPSHOT_SHEET)
-        ws.sheet_state = "veryHidden"
-        ws.append(["登録番号", "内容"])
+            ws = self.wb[SNAPSHOT_SHEET]
+            if ws.max_row > 1:
+                ws.delete_rows(2, ws.max_row - 1)
+        else:  # a workbook made before the template carried the sheet
+            ws = self.wb.create_sheet(SNAPSHOT_SHEET)
+            ws.sheet_state = "veryHidden"
+            ws.append(list(SNAPSHOT_HEADERS))
         for row in rows:
             ws.append(list(row))
 
@@ -188,27 +192,12 @@ class FileEngine:
         save_atomic(self.wb, self.output, keep_backup=True)
 
 
-def require_hikisup(wb: Workbook, filename: str, tables: set[str]) -> None:
-    """Refuse a workbook that is not one of ours, naming what is missing."""
-    marker = None
+def workbook_marker(wb: Workbook) -> str | None:
+    """The hikisup_schema document property, or None."""
     for prop in wb.custom_doc_props.props:  # type: ignore[attr-defined]  # not in the stubs
         if prop.name == MARKER_PROPERTY:
-            marker = prop.value
-    missing = [t.sheet for t in TABLES if t.table not in tables]
-    if marker is None and len(missing) == len(TABLES):
-        raise HikisupError(
-            f"「{filename}」は hikisup のブックではありません。"
-            "hikisup new で作ったブック（またはテンプレートから作ったブック）を指定してください。"
-        )
-    if marker is not None and int(str(marker)) > SCHEMA_VERSION:
-        raise HikisupError(
-            f"「{filename}」は新しい版の hikisup で作られています。hikisup を更新してください。"
-        )
-    if missing:
-        raise HikisupError(
-            f"「{filename}」に必要なシートの表がありません：{'、'.join(missing)}。"
-            "シート名や表（テーブル）を削除・改名していないか確認してください。"
-        )
+            return str(prop.value)
+    return None
 
 
 def _last_filled_row(ws: Worksheet, max_row: int, min_col: int, max_col: int) -> int:

@@ -1,0 +1,497 @@
+"""The live engine: the hikisup workbook open in Excel, through xlwings.
+
+Round trips to Excel are what make xlwings slow, so their number per action does not depend on
+the number of rows:
+
+- a table is read with one range read (its header, its rows and a window below it, where a
+  clerk may have typed rows that Excel did not take into the table);
+- writes are buffered and applied by `save()` under suspended screen updating, calculation and
+  events: per changed column one read of the segment's formulas (so formulas in rows the action
+  does not change survive), one write of the segment and, for a text column, one number-format
+  set (so Excel keeps "001" as text); per appended or replaced table one
+  write, one number-format set per run of columns with the same format, one table resize;
+  hyperlinks are HYPERLINK formulas inside that same write;
+- the hidden snapshot sheet is one read and one write.
+
+`save()` does not save the file. Excel owns the open workbook; the clerk sees the result and
+saves it (Ctrl+S) or closes without saving to undo the action. Saving behind their back would
+also remove that way back, and AutoSave (OneDrive/SharePoint) saves anyway where it is on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from ..core.errors import HikisupError
+from ..core.identity import require_hikisup
+from ..core.schema import (
+    MARKER_PROPERTY,
+    SNAPSHOT_HEADERS,
+    SNAPSHOT_SHEET,
+    TABLES,
+    Kind,
+    TableSpec,
+)
+from ..core.table import RawTable
+from .protocol import Link
+from .styles import number_format
+
+# Rows just below a table are read too; a run of more blank rows than this ends the table (the
+# file engine's rule, engine/files.py TRAILING_SCAN).
+TRAILING_SCAN = 50
+# How many rows below a table one read takes; a longer run of typed rows costs another read.
+WINDOW = 200
+TEXT_FORMAT = "@"
+GENERAL = "General"  # a HYPERLINK formula in a text-formatted cell would show as text
+XL_SHEET_VERY_HIDDEN = 2
+SUSPENDED = {"screen_updating": False, "calculation": "manual", "enable_events": False}
+TEXT_KINDS = (Kind.TEXT, Kind.ID, Kind.POSTAL, Kind.PHONE)
+
+
+# The part of xlwings this engine uses (xlwings.Book satisfies it; so does the tests' fake).
+class XlRange(Protocol):
+    @property
+    def address(self) -> str: ...
+    @property
+    def value(self) -> Any: ...
+    @value.setter
+    def value(self, data: Any) -> None: ...
+    @property
+    def formula(self) -> Any: ...
+    @property
+    def number_format(self) -> str: ...
+    @number_format.setter
+    def number_format(self, value: str) -> None: ...
+    def options(self, convert: Any = None, **options: Any) -> XlRange: ...
+
+
+class XlTable(Protocol):
+    @property
+    def range(self) -> XlRange: ...
+    def resize(self, range: Any) -> None: ...  # xlwings' parameter name
+
+
+class XlTables(Protocol):
+    def __getitem__(self, key: int | str) -> XlTable: ...
+
+
+class XlSheet(Protocol):
+    @property
+    def name(self) -> str: ...
+    @property
+    def tables(self) -> XlTables: ...
+    @property
+    def used_range(self) -> XlRange: ...
+    @property
+    def visible(self) -> bool: ...
+    @visible.setter
+    def visible(self, value: bool) -> None: ...
+    @property
+    def api(self) -> Any: ...
+    def range(self, cell1: Any, cell2: Any = None) -> XlRange: ...
+    def activate(self) -> None: ...
+
+
+class XlSheets(Protocol):
+    def __getitem__(self, key: int | str) -> XlSheet: ...
+    def __len__(self) -> int: ...
+    @property
+    def active(self) -> XlSheet: ...
+    def add(self, name: str | None = None, before: Any = None, after: Any = None) -> XlSheet: ...
+
+
+class XlApp(Protocol):
+    def properties(self, **kwargs: Any) -> AbstractContextManager[Any]: ...
+    def alert(
+        self,
+        prompt: str,
+        title: str | None = None,
+        buttons: str = "ok",
+        mode: str | None = None,
+        callback: str | None = None,
+    ) -> str | None: ...
+
+
+class XlBook(Protocol):
+    @property
+    def name(self) -> str: ...
+    @property
+    def sheets(self) -> XlSheets: ...
+    @property
+    def app(self) -> XlApp: ...
+    @property
+    def api(self) -> Any: ...
+
+
+# ------------------------------------------------------------------------------ helpers
+_ADDRESS = re.compile(r"^\$?([A-Z]+)\$?(\d+)(?::\$?([A-Z]+)\$?(\d+))?$")
+
+
+def column_number(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+def column_letters(n: int) -> str:
+    out = ""
+    while n:
+        n, rem = divmod(n - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
+def parse_address(address: str) -> tuple[int, int, int, int]:
+    """(top, left, bottom, right), 1-based, of an A1 address such as "$A$1:$Y$20"."""
+    m = _ADDRESS.match(address.split("!")[-1])
+    if m is None:
+        raise HikisupError(
+            f"表の範囲「{address}」を読み取れません。表（テーブル）の範囲を確認してください。"
+        )
+    left, top = column_number(m.group(1)), int(m.group(2))
+    right = column_number(m.group(3)) if m.group(3) else left
+    bottom = int(m.group(4)) if m.group(4) else top
+    return top, left, bottom, right
+
+
+OLE_ZERO = dt.date(1899, 12, 30)  # day 0 of Excel's dates through COM: a time of day alone
+
+
+def from_excel(value: object) -> object:
+    """What Excel hands back, as the file engine would give it: whole numbers as int, a time
+    of day as a time."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, dt.datetime) and value.date() == OLE_ZERO:
+        return value.time()
+    if isinstance(value, str) and value == "":
+        return None
+    return value
+
+
+def hyperlink_formula(link: Link) -> str:
+    def quoted(text: str) -> str:
+        return '"' + text.replace('"', '""') + '"'
+
+    return f"=HYPERLINK({quoted('#' + link.location)},{quoted(link.text)})"
+
+
+def to_excel(value: object) -> object:
+    """A value as xlwings writes it in one range write."""
+    if isinstance(value, Link):
+        return hyperlink_formula(value)
+    if isinstance(value, dt.time):  # xlwings converts dates, not times: Excel's day fraction
+        return (value.hour * 3600 + value.minute * 60 + value.second) / 86400
+    return value
+
+
+def _rows2d(data: Any) -> list[list[Any]]:
+    if not isinstance(data, list | tuple):
+        return [[data]]
+    if data and not isinstance(data[0], list | tuple):
+        return [[v] for v in data]  # xlwings flattens a one-column read
+    return [list(r) for r in data]
+
+
+def _blank(values: Sequence[object]) -> bool:
+    return all(v is None or v == "" for v in values)
+
+
+def _last_row(grid: Sequence[Sequence[object]], top: int, bottom: int) -> tuple[int, bool]:
+    """The last row with something in it, counting rows below the table until more than
+    TRAILING_SCAN blank rows in a row; and whether such a run was seen (else read on)."""
+    last, run = top, 0
+    for row_no, row in enumerate(grid[1:], start=top + 1):
+        if not _blank(row):
+            last, run = row_no, 0
+        elif row_no > bottom:
+            run += 1
+            if run > TRAILING_SCAN:
+                return last, True
+    return last, False
+
+
+def _runs(formats: Sequence[str | None]) -> Iterator[tuple[int, int, str]]:
+    """(first, last, format) for each run of equal, non-None formats (0-based positions)."""
+    start = 0
+    for i in range(1, len(formats) + 1):
+        if i == len(formats) or formats[i] != formats[start]:
+            fmt = formats[start]
+            if fmt is not None:
+                yield start, i - 1, fmt
+            start = i
+
+
+# ------------------------------------------------------------------------------- engine
+@dataclass
+class _Table:
+    """One table as read: where it is and every row from its header to the end of the read."""
+
+    spec: TableSpec
+    sheet: XlSheet
+    table: XlTable
+    top: int
+    left: int
+    bottom: int  # the table's last row in Excel
+    right: int
+    grid: list[list[object]]  # rows top.. (header first), table columns only
+    last: int  # last sheet row with something in it (>= top)
+
+    def value(self, row: int, col: int) -> object:
+        r = row - self.top
+        return self.grid[r][col] if r < len(self.grid) else None
+
+
+@dataclass
+class _Pending:
+    cells: dict[int, dict[int, object]] = field(default_factory=dict)  # column -> row -> value
+    replace: list[Sequence[object]] | None = None
+    append: list[Sequence[object]] = field(default_factory=list)
+
+
+class LiveEngine:
+    """The workbook open in Excel. Reads go to Excel at once; writes wait for `save()`."""
+
+    def __init__(self, book: XlBook) -> None:
+        self.book = book
+        self.app = book.app  # the Excel instance (the forms action prints PDFs through it)
+        self._name = book.name
+        self._all_sheets = book.sheets
+        self._sheets: dict[str, XlSheet] = {}
+        self._tables: dict[str, XlTable] = {}
+        for spec in TABLES:
+            try:
+                sheet = self._sheets.get(spec.sheet) or self._all_sheets[spec.sheet]
+                self._sheets[spec.sheet] = sheet
+                self._tables[spec.table] = sheet.tables[spec.table]
+            except Exception:  # xlwings raises the COM error (Windows) or KeyError (Mac)
+                continue
+        require_hikisup(_marker(book), self._name, set(self._tables))
+        self._read: dict[str, _Table] = {}
+        self._pending: dict[str, _Pending] = {}
+        self._snapshot_rows: int | None = None  # rows the snapshot sheet had when read
+        self._snapshot: list[Sequence[object]] | None = None
+        self.touched = False  # True once save() has started writing into the workbook
+
+    @property
+    def name(self) -> str:
+        return self._name
+
+    # -- reading ---------------------------------------------------------------------------
+    def _load(self, spec: TableSpec) -> _Table:
+        if spec.key in self._read:
+            return self._read[spec.key]
+        sheet = self._sheets[spec.sheet]
+        table = self._tables[spec.table]
+        top, left, bottom, right = parse_address(table.range.address)
+        grid: list[list[object]] = []
+        end = bottom + WINDOW
+        start = top
+        while True:
+            block = sheet.range((start, left), (end, right)).options(ndim=2).value
+            grid += [[from_excel(v) for v in row] for row in _rows2d(block)]
+            last, ended = _last_row(grid, top, bottom)
+            if ended:
+                break
+            start, end = end + 1, end + WINDOW  # a long run of rows typed below the table
+        loaded = _Table(spec, sheet, table, top, left, bottom, right, grid, last)
+        self._read[spec.key] = loaded
+        return loaded
+
+    def read_table(self, spec: TableSpec) -> RawTable:
+        t = self._load(spec)
+        headers = [str(v).strip() if v is not None else "" for v in t.grid[0]]
+        missing = [c.header for c in spec.columns if c.header not in headers]
+        if missing:
+            raise HikisupError(
+                f"シート「{spec.sheet}」の表に列「{'」「'.join(missing)}」がありません。"
+                "列名を元に戻すか、テンプレートから列をコピーしてください。"
+            )
+        rows: list[tuple[object, ...]] = []
+        numbers: list[int] = []
+        for offset, values in enumerate(t.grid[1 : t.last - t.top + 1], start=t.top + 1):
+            if not _blank(values):
+                rows.append(tuple(values))
+                numbers.append(offset)
+        letters = [column_letters(c) for c in range(t.left, t.right + 1)]
+        return RawTable(spec, headers, rows, numbers, letters, t.top)
+
+    def read_snapshot(self) -> list[tuple[object, ...]]:
+        sheet = self._snapshot_sheet()
+        if sheet is None:
+            self._snapshot_rows = 0
+            return []
+        values = _rows2d(sheet.used_range.options(ndim=2).value)
+        self._snapshot_rows = len(values)
+        return [tuple(from_excel(v) for v in r) for r in values[1:] if r and r[0]]
+
+    def _snapshot_sheet(self) -> XlSheet | None:
+        if SNAPSHOT_SHEET not in self._sheets:
+            try:
+                self._sheets[SNAPSHOT_SHEET] = self._all_sheets[SNAPSHOT_SHEET]
+            except Exception:
+                return None
+        return self._sheets[SNAPSHOT_SHEET]
+
+    # -- buffered writes -----------------------------------------------------------------
+    def _pending_for(self, spec: TableSpec) -> _Pending:
+        return self._pending.setdefault(spec.key, _Pending())
+
+    def write_cells(self, raw: RawTable, key: str, values: Mapping[int, object]) -> None:
+        pos = raw.position(key)
+        if pos is None:  # read_table refused a table missing a declared column
+            raise HikisupError(
+                f"シート「{raw.spec.sheet}」に列「{raw.spec.col(key).header}」がありません。"
+            )
+        column = self._pending_for(raw.spec).cells.setdefault(pos, {})
+        for index, value in values.items():
+            column[raw.row_numbers[index]] = value
+
+    def replace_rows(self, spec: TableSpec, rows: Sequence[Sequence[object]]) -> None:
+        pending = self._pending_for(spec)
+        pending.replace = list(rows)
+        pending.append = []
+
+    def append_rows(self, spec: TableSpec, rows: Sequence[Sequence[object]]) -> None:
+        if rows:
+            self._pending_for(spec).append += list(rows)
+
+    def write_snapshot(self, rows: Sequence[Sequence[object]]) -> None:
+        self._snapshot = list(rows)
+
+    def discard(self) -> None:
+        """Forget every buffered write (after an action failed)."""
+        self._pending.clear()
+        self._snapshot = None
+
+    # -- applying ------------------------------------------------------------------------
+    def save(self) -> None:
+        """Apply the buffered writes in Excel, with screen updating, calculation and events
+        suspended. The workbook is left for the clerk to save (see the module docstring)."""
+        if not self._pending and self._snapshot is None:
+            return
+        self.touched = True
+        with self.app.properties(**SUSPENDED):
+            for spec in TABLES:
+                pending = self._pending.get(spec.key)
+                if pending is not None:
+                    self._apply(spec, pending)
+            if self._snapshot is not None:
+                self._apply_snapshot(self._snapshot)
+        self.discard()
+
+    def _apply(self, spec: TableSpec, pending: _Pending) -> None:
+        t = self._load(spec)
+        bottom = t.bottom
+        for column, cells in sorted(pending.cells.items()):
+            if cells:
+                self._write_column(t, spec, column, cells)
+                bottom = max(bottom, max(cells))
+        if pending.replace is not None:
+            rows = [*pending.replace, *pending.append]
+            # One write that also blanks every old row; an empty table keeps one blank row.
+            height = max(len(rows), t.last - t.top, t.bottom - t.top, 1)
+            self._write_rows(t, spec, t.top + 1, rows, height)
+            bottom = t.top + max(1, len(rows))
+        elif pending.append:
+            start = t.last + 1  # after the last row with something in it
+            self._write_rows(t, spec, start, pending.append, len(pending.append))
+            bottom = max(bottom, start + len(pending.append) - 1)
+        if bottom != t.bottom:
+            t.table.resize(t.sheet.range((t.top, t.left), (bottom, t.right)))
+        self._read.pop(spec.key, None)  # read again if anything looks at it again
+
+    def _write_rows(
+        self,
+        t: _Table,
+        spec: TableSpec,
+        start: int,
+        rows: Sequence[Sequence[object]],
+        height: int,
+    ) -> None:
+        """Rows in spec column order into the table's columns (wherever they stand now), as
+        one block of `height` rows; the schema's number formats first, one call per run of
+        columns, so that Excel keeps "001" as text and shows dates as dates."""
+        positions = self._positions(t)
+        width = t.right - t.left + 1
+        block: list[list[object]] = [[None] * width for _ in range(height)]
+        for r, row in enumerate(rows):
+            for pos, value in zip(positions, row, strict=False):
+                if pos is not None:
+                    block[r][pos] = to_excel(value)
+        formats: list[str | None] = [None] * width
+        for col, pos in zip(spec.columns, positions, strict=True):
+            if pos is not None:
+                formats[pos] = GENERAL if _has_links(rows, spec, col.key) else number_format(col)
+        end = start + height - 1
+        for first, last, fmt in _runs(formats):
+            t.sheet.range((start, t.left + first), (end, t.left + last)).number_format = fmt
+        t.sheet.range((start, t.left), (end, t.right)).value = block
+
+    def _positions(self, t: _Table) -> list[int | None]:
+        """Where each schema column stands in the table now (clerks may reorder columns)."""
+        headers = [str(v).strip() if v is not None else "" for v in t.grid[0]]
+        return [headers.index(c.header) if c.header in headers else None for c in t.spec.columns]
+
+    def _write_column(self, t: _Table, spec: TableSpec, pos: int, cells: dict[int, object]) -> None:
+        first, last = min(cells), max(cells)
+        segment = t.sheet.range((first, t.left + pos), (last, t.left + pos))
+        formulas = _rows2d(segment.formula)
+        out: list[list[object]] = []
+        for row, (formula,) in zip(range(first, last + 1), formulas, strict=True):
+            if row in cells:
+                out.append([to_excel(cells[row])])
+            elif isinstance(formula, str) and formula.startswith("="):
+                out.append([formula])  # keep a clerk's formula in a row the action leaves alone
+            else:
+                out.append([t.value(row, pos)])
+        col = next(
+            (c for c, p in zip(spec.columns, self._positions(t), strict=True) if p == pos), None
+        )
+        if col is not None and col.kind in TEXT_KINDS:
+            segment.number_format = TEXT_FORMAT  # so Excel keeps "001" as text, not 1
+        segment.value = out
+
+    def _apply_snapshot(self, rows: Sequence[Sequence[object]]) -> None:
+        sheet = self._snapshot_sheet()
+        if self._snapshot_rows is None and sheet is not None:
+            self.read_snapshot()
+        old = self._snapshot_rows or 0
+        if sheet is None:  # a workbook made before the template carried the sheet
+            sheets = self._all_sheets
+            active = sheets.active
+            sheet = sheets.add(SNAPSHOT_SHEET, after=sheets[len(sheets) - 1])
+            self._sheets[SNAPSHOT_SHEET] = sheet
+            try:
+                sheet.api.Visible = XL_SHEET_VERY_HIDDEN  # Windows: not even in Unhide...
+            except Exception:
+                sheet.visible = False  # elsewhere: hidden
+            active.activate()
+        block: list[list[object]] = [
+            list(SNAPSHOT_HEADERS),
+            *([to_excel(v) for v in r] for r in rows),
+        ]
+        block += [[None, None] for _ in range(old - len(block))]
+        target = sheet.range((1, 1), (len(block), 2))
+        target.number_format = TEXT_FORMAT
+        target.value = block
+        self._snapshot_rows = len(block)
+
+
+def _has_links(rows: Sequence[Sequence[object]], spec: TableSpec, key: str) -> bool:
+    i = [c.key for c in spec.columns].index(key)
+    return any(i < len(r) and isinstance(r[i], Link) for r in rows)
+
+
+def _marker(book: XlBook) -> str | None:
+    """The workbook's hikisup_schema document property (Windows COM), else None."""
+    try:
+        return str(book.api.CustomDocumentProperties(MARKER_PROPERTY).Value)
+    except Exception:  # no such property, or no COM (Mac, tests)
+        return None

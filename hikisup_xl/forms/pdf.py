@@ -1,0 +1,218 @@
+"""PDF from the forms workbook: Excel when running live (xlwings), LibreOffice headless otherwise.
+
+All the workbooks of one run go through ONE LibreOffice process (a fresh, throw-away profile
+so that it never meets a clerk's open LibreOffice). On Linux the process gets our own
+fontconfig file, which maps the Windows font names the forms use to the IPAex fonts; nothing
+else on the machine sees it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator, Sequence
+from importlib import resources
+from pathlib import Path
+from typing import Any, Protocol
+
+from ..core.errors import HikisupError
+
+Job = tuple[Path, Path]  # (workbook to print, PDF to write)
+
+SOFFICE_ENV = "HIKISUP_SOFFICE"
+TIMEOUT_S = 600
+_WINDOWS_PLACES = (
+    r"C:\Program Files\LibreOffice\program\soffice.exe",
+    r"C:\Program Files (x86)\LibreOffice\program\soffice.exe",
+)
+_MAC_PLACES = ("/Applications/LibreOffice.app/Contents/MacOS/soffice",)
+
+NO_CONVERTER = (
+    "PDFを作成できません：LibreOffice（soffice）が見つかりません。"
+    "LibreOffice をインストールするか、--pdf を付けずに実行して、できた Excel ファイルを"
+    "Excel から印刷してください（Excel のリボンから実行すると Excel が PDF を作ります）。"
+)
+
+
+class Converter(Protocol):
+    name: str
+
+    def convert(self, jobs: Sequence[Job]) -> None:
+        """Write each job's PDF (every sheet of the workbook, in order)."""
+        ...
+
+
+def find_soffice() -> str | None:
+    """The LibreOffice program: $HIKISUP_SOFFICE, then PATH, then the usual install places."""
+    configured = os.environ.get(SOFFICE_ENV)
+    if configured:
+        return configured if Path(configured).exists() else shutil.which(configured)
+    for name in ("soffice", "libreoffice"):
+        found = shutil.which(name)
+        if found:
+            return found
+    places = _WINDOWS_PLACES if sys.platform == "win32" else _MAC_PLACES
+    return next((p for p in places if Path(p).exists()), None)
+
+
+def converter_for(engine: object) -> Converter:
+    """Excel for a live engine (its xlwings Book is `engine.book`), else LibreOffice."""
+    app = getattr(getattr(engine, "book", None), "app", None)
+    if app is not None:
+        return ExcelConverter(app)
+    soffice = find_soffice()
+    if soffice is None:
+        raise HikisupError(NO_CONVERTER)
+    return LibreOfficeConverter(soffice)
+
+
+def fonts_conf() -> contextlib.AbstractContextManager[Path]:
+    return resources.as_file(
+        resources.files("hikisup_xl.forms").joinpath("data").joinpath("fonts.conf")
+    )
+
+
+class LibreOfficeConverter:
+    name = "LibreOffice"
+
+    def __init__(self, program: str, timeout: float = TIMEOUT_S) -> None:
+        self.program = program
+        self.timeout = timeout
+
+    def convert(self, jobs: Sequence[Job]) -> None:
+        if not jobs:
+            return
+        with tempfile.TemporaryDirectory(prefix="hikisup-pdf-") as tmp, fonts_conf() as conf:
+            work = Path(tmp)
+            # ASCII names in a private folder: no Unicode, space or OneDrive path reaches soffice.
+            sources = []
+            for i, (xlsx, _pdf) in enumerate(jobs):
+                source = work / f"form{i}.xlsx"
+                shutil.copyfile(xlsx, source)
+                sources.append(source)
+            self._run(work, sources, conf)
+            for source, (_xlsx, pdf) in zip(sources, jobs, strict=True):
+                made = source.with_suffix(".pdf")
+                if not made.exists():
+                    raise HikisupError(
+                        f"LibreOffice が「{pdf.name}」を作成しませんでした。"
+                        "LibreOffice を一度起動して閉じてから、もう一度実行してください。"
+                    )
+                place_file(made, pdf)
+
+    def _run(self, work: Path, sources: list[Path], conf: Path) -> None:
+        profile = work / "profile"
+        argv = [
+            self.program,
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--headless",
+            "--invisible",
+            "--norestore",
+            "--nolockcheck",
+            "--nodefault",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(work),
+            *(str(s) for s in sources),
+        ]
+        env = dict(os.environ)
+        if sys.platform not in ("win32", "darwin"):
+            env["FONTCONFIG_FILE"] = str(conf)
+        try:
+            returncode, stderr = _run_group(argv, work, env, self.timeout)
+        except subprocess.TimeoutExpired:
+            raise HikisupError(
+                f"LibreOffice が {self.timeout:.0f} 秒たっても終わらないため中止しました。"
+                "帳票の Excel ファイルは作成済みです。"
+            ) from None
+        except OSError as exc:
+            raise HikisupError(
+                f"LibreOffice（{self.program}）を起動できません（{exc.strerror}）。"
+            ) from None
+        if returncode != 0:
+            detail = stderr.decode(errors="replace").strip().splitlines()[-1:]
+            raise HikisupError(
+                f"LibreOffice でPDFを作成できませんでした（終了コード {returncode}"
+                + (f"：{detail[0]}" if detail else "")
+                + "）。帳票の Excel ファイルは作成済みです。"
+            )
+
+
+def _run_group(
+    argv: list[str], cwd: Path, env: dict[str, str], timeout: float
+) -> tuple[int, bytes]:
+    """Run soffice in its own process group; on timeout end that group (soffice.bin too)."""
+    posix = os.name == "posix"
+    with subprocess.Popen(
+        argv,
+        cwd=cwd,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=posix,
+    ) as proc:
+        try:
+            _out, err = proc.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            if posix:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(proc.pid, signal.SIGKILL)
+            else:
+                proc.kill()
+            proc.communicate()
+            raise
+        return proc.returncode, err
+
+
+class ExcelConverter:
+    """PDF through the running Excel (the live engine's xlwings App)."""
+
+    name = "Excel"
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    def convert(self, jobs: Sequence[Job]) -> None:
+        for xlsx, pdf in jobs:
+            book = self.app.books.open(str(xlsx), read_only=True)
+            try:
+                with _temporary_beside(pdf) as tmp:
+                    book.to_pdf(str(tmp))
+                    _swap(tmp, pdf)
+            finally:
+                book.close()
+
+
+@contextlib.contextmanager
+def _temporary_beside(path: Path) -> Iterator[Path]:
+    fd, name = tempfile.mkstemp(prefix=".~hikisup-", suffix=path.suffix, dir=path.parent)
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        yield tmp
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def place_file(made: Path, target: Path) -> None:
+    """Copy `made` next to `target`, then swap it in: a reader never sees half a file."""
+    with _temporary_beside(target) as tmp:
+        shutil.copyfile(made, tmp)
+        _swap(tmp, target)
+
+
+def _swap(tmp: Path, target: Path) -> None:
+    try:
+        tmp.replace(target)
+    except PermissionError:
+        raise HikisupError(
+            f"「{target.name}」に書き込めません。PDFを開いているアプリを閉じてから、"
+            "もう一度実行してください。"
+        ) from None

@@ -1,0 +1,445 @@
+"""A fake of the xlwings objects the live engine uses, holding a 2-D list per sheet.
+
+It behaves like Excel where the engine's correctness depends on it:
+
+- numbers come back as float, dates as datetime, empty cells as None;
+- a string that looks like a number becomes a number unless the cell is text-formatted ("@");
+- a string starting with "=" is a formula, except in a text-formatted cell, where it stays text;
+  HYPERLINK formulas read back as their display text;
+- `.formula` gives formulas as written and constants as text.
+
+Every property or method that is a round trip to Excel in real xlwings counts one call, so the
+tests can assert that an action's number of round trips does not grow with the rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from openpyxl.utils import get_column_letter, range_boundaries
+from openpyxl.workbook.workbook import Workbook
+
+NUMBER = re.compile(r"-?\d+(\.\d+)?")
+HYPERLINK = re.compile(r'^=HYPERLINK\("((?:[^"]|"")*)","((?:[^"]|"")*)"\)$')
+
+
+OLE_EPOCH = dt.datetime(1899, 12, 30)
+QUOTED = re.compile(r'"[^"]*"|\[[^\]]*\]')
+
+
+def is_date_format(fmt: str) -> bool:
+    return bool(re.search(r"[ydhsg]", QUOTED.sub("", fmt).lower()))
+
+
+class Calls:
+    """Round trips to 'Excel', by kind."""
+
+    def __init__(self) -> None:
+        self.by_kind: Counter[str] = Counter()
+        self.writes = 0
+
+    def hit(self, kind: str) -> None:
+        self.by_kind[kind] += 1
+        if kind in ("range.value=", "range.number_format=", "table.resize", "sheets.add"):
+            self.writes += 1
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_kind.values())
+
+
+class SheetData:
+    def __init__(self, name: str, rows: list[list[object]] | None = None) -> None:
+        self.name = name
+        self.cells: list[list[object]] = rows or []
+        self.formulas: dict[tuple[int, int], str] = {}
+        self.formats: dict[tuple[int, int], str] = {}
+        self.tables: dict[str, list[int]] = {}  # name -> [top, left, bottom, right]
+        self.state = "visible"
+
+    def get(self, row: int, col: int) -> object:
+        """What Range.Value gives: a date or time format turns a number into a datetime."""
+        value = self.raw(row, col)
+        if isinstance(value, float) and is_date_format(self.formats.get((row, col), "")):
+            return OLE_EPOCH + dt.timedelta(days=value)
+        return value
+
+    def raw(self, row: int, col: int) -> object:
+        if row <= len(self.cells) and col <= len(self.cells[row - 1]):
+            return self.cells[row - 1][col - 1]
+        return None
+
+    def put(self, row: int, col: int, value: object) -> None:
+        while len(self.cells) < row:
+            self.cells.append([])
+        line = self.cells[row - 1]
+        while len(line) < col:
+            line.append(None)
+        line[col - 1] = value
+
+    def write(self, row: int, col: int, value: object) -> None:
+        """What Excel makes of a value assigned through Range.Value."""
+        self.formulas.pop((row, col), None)
+        text_cell = self.formats.get((row, col)) == "@"
+        if value is None or value == "":
+            value = None
+        elif isinstance(value, bool):
+            pass
+        elif isinstance(value, int | float):
+            value = float(value)
+        elif isinstance(value, dt.datetime):
+            pass
+        elif isinstance(value, dt.time):  # Excel holds a time of day as a day fraction
+            value = (value.hour * 3600 + value.minute * 60 + value.second) / 86400
+        elif isinstance(value, dt.date):
+            value = dt.datetime(value.year, value.month, value.day)
+        elif isinstance(value, str):
+            if value.startswith("=") and not text_cell:
+                self.formulas[(row, col)] = value
+                m = HYPERLINK.match(value)
+                value = m.group(2).replace('""', '"') if m else None
+            elif NUMBER.fullmatch(value) and not text_cell:
+                value = float(value)
+        else:
+            raise TypeError(f"Excel cannot hold {type(value).__name__}")
+        self.put(row, col, value)
+
+    def used(self) -> tuple[int, int]:
+        rows = max(
+            (i + 1 for i, r in enumerate(self.cells) if any(v is not None for v in r)), default=1
+        )
+        cols = max((len(r) for r in self.cells), default=1)
+        return rows, max(cols, 1)
+
+
+class FakeRange:
+    def __init__(self, sheet: FakeSheet, top: int, left: int, bottom: int, right: int) -> None:
+        self._sheet = sheet
+        self.top, self.left, self.bottom, self.right = top, left, bottom, right
+        self._ndim: int | None = None
+
+    @property
+    def _data(self) -> SheetData:
+        return self._sheet.data
+
+    def _hit(self, kind: str) -> None:
+        self._sheet.calls.hit(kind)
+
+    @property
+    def address(self) -> str:
+        self._hit("range.address")
+        first = f"${get_column_letter(self.left)}${self.top}"
+        if (self.top, self.left) == (self.bottom, self.right):
+            return first
+        return f"{first}:${get_column_letter(self.right)}${self.bottom}"
+
+    def options(self, convert: Any = None, **options: Any) -> FakeRange:
+        out = FakeRange(self._sheet, self.top, self.left, self.bottom, self.right)
+        out._ndim = options.get("ndim")
+        return out
+
+    def _grid(self, getter: Any) -> Any:
+        grid = [
+            [getter(r, c) for c in range(self.left, self.right + 1)]
+            for r in range(self.top, self.bottom + 1)
+        ]
+        if self._ndim == 2:
+            return grid
+        if len(grid) == 1 and len(grid[0]) == 1:
+            return grid[0][0]
+        if len(grid) == 1:
+            return grid[0]
+        if len(grid[0]) == 1:
+            return [r[0] for r in grid]
+        return grid
+
+    @property
+    def value(self) -> Any:
+        self._hit("range.value")
+        return self._grid(self._data.get)
+
+    @value.setter
+    def value(self, data: Any) -> None:
+        self._hit("range.value=")
+        app = self._sheet.book._app
+        app.states_seen.append(
+            {k: getattr(app, k) for k in ("screen_updating", "calculation", "enable_events")}
+        )
+        rows = data if isinstance(data, list) and data and isinstance(data[0], list) else [[data]]
+        for r, row in enumerate(rows):
+            for c, v in enumerate(row):
+                self._data.write(self.top + r, self.left + c, v)
+
+    @property
+    def formula(self) -> Any:
+        self._hit("range.formula")
+
+        def formula(r: int, c: int) -> str:
+            if (r, c) in self._data.formulas:
+                return self._data.formulas[(r, c)]
+            v = self._data.raw(r, c)
+            return "" if v is None else str(v)
+
+        grid = [
+            tuple(formula(r, c) for c in range(self.left, self.right + 1))
+            for r in range(self.top, self.bottom + 1)
+        ]
+        return grid[0][0] if len(grid) == 1 and len(grid[0]) == 1 else tuple(grid)
+
+    @property
+    def number_format(self) -> str:
+        self._hit("range.number_format")
+        return self._data.formats.get((self.top, self.left), "General")
+
+    @number_format.setter
+    def number_format(self, value: str) -> None:
+        self._hit("range.number_format=")
+        for r in range(self.top, self.bottom + 1):
+            for c in range(self.left, self.right + 1):
+                if value == "General":
+                    self._data.formats.pop((r, c), None)
+                else:
+                    self._data.formats[(r, c)] = value
+
+
+class FakeTable:
+    def __init__(self, sheet: FakeSheet, name: str) -> None:
+        self._sheet = sheet
+        self.name = name
+
+    @property
+    def range(self) -> FakeRange:
+        self._sheet.calls.hit("table.range")
+        top, left, bottom, right = self._sheet.data.tables[self.name]
+        return FakeRange(self._sheet, top, left, bottom, right)
+
+    def resize(self, range: FakeRange) -> None:  # xlwings' parameter name
+        self._sheet.calls.hit("table.resize")
+        self._sheet.data.tables[self.name] = [range.top, range.left, range.bottom, range.right]
+
+
+class FakeTables:
+    def __init__(self, sheet: FakeSheet) -> None:
+        self._sheet = sheet
+
+    def __getitem__(self, key: int | str) -> FakeTable:
+        self._sheet.calls.hit("tables[]")
+        if key not in self._sheet.data.tables:
+            raise KeyError(key)
+        return FakeTable(self._sheet, str(key))
+
+
+class _SheetApi:
+    def __init__(self, sheet: FakeSheet) -> None:
+        object.__setattr__(self, "_sheet", sheet)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        if name != "Visible":
+            raise AttributeError(name)
+        self._sheet.calls.hit("sheet.api.Visible=")
+        self._sheet.data.state = {-1: "visible", 0: "hidden", 2: "veryHidden"}[int(value)]  # type: ignore[call-overload]
+
+
+class FakeSheet:
+    def __init__(self, book: FakeBook, data: SheetData) -> None:
+        self.book = book
+        self.data = data
+        self.calls = book.calls
+
+    @property
+    def name(self) -> str:
+        self.calls.hit("sheet.name")
+        return self.data.name
+
+    @property
+    def tables(self) -> FakeTables:
+        self.calls.hit("sheet.tables")
+        return FakeTables(self)
+
+    @property
+    def used_range(self) -> FakeRange:
+        self.calls.hit("sheet.used_range")
+        rows, cols = self.data.used()
+        return FakeRange(self, 1, 1, rows, cols)
+
+    @property
+    def visible(self) -> bool:
+        self.calls.hit("sheet.visible")
+        return self.data.state == "visible"
+
+    @visible.setter
+    def visible(self, value: bool) -> None:
+        self.calls.hit("sheet.visible=")
+        self.data.state = "visible" if value else "hidden"
+
+    @property
+    def api(self) -> Any:
+        return _SheetApi(self)
+
+    def range(self, cell1: Any, cell2: Any = None) -> FakeRange:
+        self.calls.hit("sheet.range")
+        if isinstance(cell1, str):
+            min_col, min_row, max_col, max_row = range_boundaries(cell1)
+            return FakeRange(self, min_row or 1, min_col or 1, max_row or 1, max_col or 1)
+        top, left = cell1
+        bottom, right = cell2 if cell2 is not None else cell1
+        return FakeRange(self, top, left, bottom, right)
+
+    def activate(self) -> None:
+        self.calls.hit("sheet.activate")
+        self.book.active = self.data.name
+
+
+class FakeSheets:
+    def __init__(self, book: FakeBook) -> None:
+        self._book = book
+
+    def __getitem__(self, key: int | str) -> FakeSheet:
+        self._book.calls.hit("sheets[]")
+        data = self._book.data
+        if isinstance(key, int):
+            return FakeSheet(self._book, list(data.values())[key])
+        if key not in data:
+            raise KeyError(key)
+        return FakeSheet(self._book, data[key])
+
+    def __len__(self) -> int:
+        self._book.calls.hit("sheets.count")
+        return len(self._book.data)
+
+    @property
+    def active(self) -> FakeSheet:
+        self._book.calls.hit("sheets.active")
+        return FakeSheet(self._book, self._book.data[self._book.active])
+
+    def add(self, name: str | None = None, before: Any = None, after: Any = None) -> FakeSheet:
+        self._book.calls.hit("sheets.add")
+        name = name or f"Sheet{len(self._book.data) + 1}"
+        if name in self._book.data:
+            raise ValueError(f"sheet {name} exists")
+        self._book.data[name] = SheetData(name)
+        self._book.active = name
+        return FakeSheet(self._book, self._book.data[name])
+
+
+class FakeApp:
+    def __init__(self, calls: Calls) -> None:
+        self.calls = calls
+        self.screen_updating = True
+        self.calculation = "automatic"
+        self.enable_events = True
+        self.alerts: list[tuple[str, str | None, str | None]] = []
+        self.states_seen: list[dict[str, object]] = []  # app state whenever a value is written
+
+    @contextmanager
+    def properties(self, **kwargs: Any) -> Iterator[FakeApp]:
+        self.calls.hit("app.properties")
+        before = {k: getattr(self, k) for k in kwargs}
+        for k, v in kwargs.items():
+            setattr(self, k, v)
+        try:
+            yield self
+        finally:
+            for k, v in before.items():
+                setattr(self, k, v)
+
+    def alert(
+        self,
+        prompt: str,
+        title: str | None = None,
+        buttons: str = "ok",
+        mode: str | None = None,
+        callback: str | None = None,
+    ) -> str | None:
+        self.alerts.append((prompt, title, mode))
+        return "ok"
+
+
+class _Property:
+    def __init__(self, value: object) -> None:
+        self.Value = value
+
+
+class _BookApi:
+    def __init__(self, book: FakeBook) -> None:
+        self._book = book
+
+    def CustomDocumentProperties(self, name: str) -> _Property:  # noqa: N802  # COM's name
+        if name not in self._book.properties:
+            raise KeyError(name)
+        return _Property(self._book.properties[name])
+
+
+class FakeBook:
+    def __init__(self, name: str, sheets: list[SheetData], properties: dict[str, object]) -> None:
+        self._name = name
+        self.calls = Calls()
+        self.data: dict[str, SheetData] = {s.name: s for s in sheets}
+        self.properties = properties
+        self.active = sheets[0].name if sheets else ""
+        self._app = FakeApp(self.calls)
+
+    @property
+    def name(self) -> str:
+        self.calls.hit("book.name")
+        return self._name
+
+    @property
+    def sheets(self) -> FakeSheets:
+        self.calls.hit("book.sheets")
+        return FakeSheets(self)
+
+    @property
+    def app(self) -> FakeApp:
+        self.calls.hit("book.app")
+        return self._app
+
+    @property
+    def api(self) -> _BookApi:
+        return _BookApi(self)
+
+    # -- test helpers (not part of the xlwings surface) ----------------------------------
+    @classmethod
+    def from_openpyxl(cls, wb: Workbook, name: str) -> FakeBook:
+        """The fake holding what `wb` holds: values as Excel would give them back, number
+        formats, tables, sheet states and the hikisup marker property."""
+        sheets = []
+        for ws in wb.worksheets:
+            data = SheetData(ws.title)
+            for r, row in enumerate(ws.iter_rows(), start=1):
+                for c, cell in enumerate(row, start=1):
+                    if cell.number_format and cell.number_format != "General":
+                        data.formats[(r, c)] = cell.number_format
+                    if cell.value is not None:
+                        data.write(r, c, cell.value)
+            for table in ws.tables.values():
+                min_col, min_row, max_col, max_row = range_boundaries(table.ref)
+                data.tables[table.name] = [min_row, min_col, max_row, max_col]  # type: ignore[list-item]
+            data.state = ws.sheet_state
+            sheets.append(data)
+        properties = {p.name: p.value for p in wb.custom_doc_props.props}  # type: ignore[attr-defined]
+        return cls(name, sheets, properties)
+
+    def clone(self) -> FakeBook:
+        """A copy with its own cells and a fresh call count."""
+        sheets = []
+        for d in self.data.values():
+            copy = SheetData(d.name, [row[:] for row in d.cells])
+            copy.formulas, copy.formats = dict(d.formulas), dict(d.formats)
+            copy.tables = {k: v[:] for k, v in d.tables.items()}
+            copy.state = d.state
+            sheets.append(copy)
+        return FakeBook(self._name, sheets, dict(self.properties))
+
+    def table_rows(self, sheet: str, table: str) -> list[list[object]]:
+        """Every data row of a table (blank ones too), straight from the cells: no calls."""
+        data = self.data[sheet]
+        top, left, bottom, right = data.tables[table]
+        return [
+            [data.get(r, c) for c in range(left, right + 1)] for r in range(top + 1, bottom + 1)
+        ]

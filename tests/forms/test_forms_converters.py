@@ -1,0 +1,141 @@
+"""Choosing and driving the PDF converter, without LibreOffice or Excel (fakes stand in)."""
+
+from __future__ import annotations
+
+import stat
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from hikisup_xl.core.errors import HikisupError
+from hikisup_xl.forms.pdf import (
+    ExcelConverter,
+    LibreOfficeConverter,
+    converter_for,
+    find_soffice,
+    fonts_conf,
+)
+
+pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="fake soffice is a shell script")
+
+
+class FakeBook:
+    def __init__(self, app: FakeApp, path: str) -> None:
+        self.app, self.path = app, path
+
+    def to_pdf(self, path: str) -> None:
+        self.app.calls.append(("to_pdf", Path(self.path).name))
+        Path(path).write_bytes(b"%PDF-1.4 fake")
+
+    def close(self) -> None:
+        self.app.calls.append(("close", Path(self.path).name))
+
+
+class FakeBooks:
+    def __init__(self, app: FakeApp) -> None:
+        self.app = app
+
+    def open(self, path: str, **options: Any) -> FakeBook:
+        self.app.calls.append(("open", Path(path).name))
+        return FakeBook(self.app, path)
+
+
+class FakeApp:
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, str]] = []
+        self.books = FakeBooks(self)
+
+
+class LiveLike:
+    """What the live engine exposes: its xlwings Book, whose app is Excel."""
+
+    def __init__(self, app: FakeApp) -> None:
+        self.book = type("Book", (), {"app": app})()
+
+
+def test_a_live_engine_prints_through_excel(tmp_path: Path) -> None:
+    app = FakeApp()
+    converter = converter_for(LiveLike(app))
+    assert isinstance(converter, ExcelConverter)
+    xlsx = tmp_path / "帳票.xlsx"
+    xlsx.write_bytes(b"x")
+    converter.convert([(xlsx, tmp_path / "帳票.pdf")])
+    assert app.calls == [("open", "帳票.xlsx"), ("to_pdf", "帳票.xlsx"), ("close", "帳票.xlsx")]
+    assert (tmp_path / "帳票.pdf").read_bytes().startswith(b"%PDF")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["帳票.pdf", "帳票.xlsx"]
+
+
+def _script(path: Path, body: str) -> Path:
+    path.write_text("#!/bin/sh\n" + body + "\n", encoding="utf-8")
+    path.chmod(path.stat().st_mode | stat.S_IEXEC)
+    return path
+
+
+def test_soffice_is_found_through_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake = _script(tmp_path / "soffice", "exit 0")
+    monkeypatch.setenv("HIKISUP_SOFFICE", str(fake))
+    assert find_soffice() == str(fake)
+    monkeypatch.setenv("HIKISUP_SOFFICE", str(tmp_path / "missing"))
+    assert find_soffice() is None
+    with pytest.raises(HikisupError, match="LibreOffice（soffice）が見つかりません"):
+        converter_for(object())
+
+
+def test_one_soffice_call_converts_every_file_with_our_fontconfig(tmp_path: Path) -> None:
+    seen = tmp_path / "argv.txt"
+    # A stand-in soffice: records its arguments and FONTCONFIG_FILE, writes a PDF per input.
+    fake = _script(
+        tmp_path / "soffice",
+        f'echo "$FONTCONFIG_FILE" > {seen}; for a in "$@"; do echo "$a" >> {seen}; done\n'
+        'out=""; prev=""\n'
+        'for a in "$@"; do [ "$prev" = "--outdir" ] && out="$a"; prev="$a"; done\n'
+        'for a in "$@"; do case "$a" in *.xlsx) b=$(basename "$a" .xlsx);'
+        ' echo "%PDF" > "$out/$b.pdf";; esac; done',
+    )
+    jobs = []
+    for name in ("修了証書", "登録証"):
+        xlsx = tmp_path / f"{name}.xlsx"
+        xlsx.write_bytes(b"x")
+        jobs.append((xlsx, tmp_path / f"{name}.pdf"))
+    LibreOfficeConverter(str(fake)).convert(jobs)
+    lines = seen.read_text(encoding="utf-8").splitlines()
+    assert lines[0].endswith("fonts.conf")
+    assert sum(line.endswith(".xlsx") for line in lines) == 2  # both in the one call
+    assert "--headless" in lines and "--convert-to" in lines
+    assert any(line.startswith("-env:UserInstallation=file://") for line in lines)
+    assert all(pdf.read_bytes().startswith(b"%PDF") for _x, pdf in jobs)
+
+
+def test_libreoffice_failures_are_explained(tmp_path: Path) -> None:
+    xlsx = tmp_path / "a.xlsx"
+    xlsx.write_bytes(b"x")
+    failing = _script(tmp_path / "bad", "echo 'Error: source file could not be loaded' >&2; exit 1")
+    with pytest.raises(HikisupError, match=r"終了コード 1：Error: source file"):
+        LibreOfficeConverter(str(failing)).convert([(xlsx, tmp_path / "a.pdf")])
+    silent = _script(tmp_path / "silent", "exit 0")
+    with pytest.raises(HikisupError, match=r"「a\.pdf」を作成しませんでした"):
+        LibreOfficeConverter(str(silent)).convert([(xlsx, tmp_path / "a.pdf")])
+    slow = _script(tmp_path / "slow", "sleep 5 & sleep 5")  # a child keeps stderr open too
+    with pytest.raises(HikisupError, match="終わらないため中止しました"):
+        LibreOfficeConverter(str(slow), timeout=0.5).convert([(xlsx, tmp_path / "a.pdf")])
+    assert not (tmp_path / "a.pdf").exists()
+
+
+def test_the_fontconfig_file_maps_windows_fonts_to_ipaex() -> None:
+    with fonts_conf() as conf:
+        text = conf.read_text(encoding="utf-8")
+    assert '<include ignore_missing="yes">/etc/fonts/fonts.conf</include>' in text
+    for windows, ipaex in (
+        ("ＭＳ 明朝", "IPAexMincho"),
+        ("ＭＳ Ｐ明朝", "IPAexMincho"),
+        ("游明朝", "IPAexMincho"),
+        ("ＭＳ ゴシック", "IPAexGothic"),
+        ("ＭＳ Ｐゴシック", "IPAexGothic"),
+        ("游ゴシック", "IPAexGothic"),
+        ("BIZ UDPゴシック", "IPAexGothic"),
+    ):
+        assert f"<family>{windows}</family><prefer><family>{ipaex}</family>" in text

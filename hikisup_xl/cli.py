@@ -206,10 +206,19 @@ def template_build_cmd(out: Path | None) -> None:
 def _register_feature_commands() -> None:
     # Each feature package defines its own commands; they import only click and light modules.
     from .addin.commands import addin_group
+    from .exchange.commands import export_roster_cmd, import_roster_cmd
     from .forms.commands import forms_cmd
+    from .stats.commands import consolidate_cmd, report_cmd
 
-    main.add_command(forms_cmd)
-    main.add_command(addin_group)
+    for command in (
+        forms_cmd,
+        export_roster_cmd,
+        import_roster_cmd,
+        report_cmd,
+        consolidate_cmd,
+        addin_group,
+    ):
+        main.add_command(command)
 
 
 _register_feature_commands()

@@ -46,6 +46,10 @@ def test_the_expected_commands_exist() -> None:
         ("template", "build"),
         ("forms",),
         ("addin",),
+        ("export-roster",),
+        ("import-roster",),
+        ("report",),
+        ("consolidate",),
         ("addin", "build"),
         ("addin", "install"),
     }

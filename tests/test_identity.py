@@ -16,7 +16,11 @@ ALL = {t.table for t in schema.TABLES}
     [
         (None, set(), "hikisup のブックではありません"),
         (str(schema.SCHEMA_VERSION + 1), ALL, "新しい版の hikisup"),
-        (str(schema.SCHEMA_VERSION), ALL - {schema.REGISTER.table}, "必要なシートの表がありません：登録名簿"),
+        (
+            str(schema.SCHEMA_VERSION),
+            ALL - {schema.REGISTER.table},
+            "必要なシートの表がありません：登録名簿",
+        ),
         (None, ALL - {schema.LOG.table}, "操作履歴"),
     ],
 )

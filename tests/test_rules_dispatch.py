@@ -242,3 +242,15 @@ def test_why_no_consent(
 def test_why_no_consent_leaves_unknown_cases_to_the_reference_rule() -> None:
     assert why_no_consent({}, "C9", D(2026, 1, 1)) is None
     assert why_no_consent({"C1": (None, None)}, None, D(2026, 1, 1)) is None
+
+
+def test_dispatching_someone_not_yet_reconfirmed_is_flagged() -> None:
+    _assert_rule(
+        dispatch.dispatch_eligibility,
+        "dispatches",
+        "reg_no",
+        "dispatch.not_reconfirmed",
+        world(register={"reconfirm": "要確認"}),
+        world(register={"reconfirm": "確認済み"}),
+        WARNING,
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 
 import pytest
-from conftest import World, base_world, book_of
+from conftest import World, base_world, book_of, world
 
 from hikisup_xl.core import schema
 from hikisup_xl.core.issues import ERROR, WARNING, Issue
@@ -88,3 +88,13 @@ def test_blank_reference_is_left_to_the_required_check() -> None:
     w = base_world()
     w["dispatches"][0]["reg_no"] = None
     assert _hits(w, references.known_references, "unknown.reference") == []
+
+
+def test_a_supporter_from_another_bodys_roster_needs_no_local_training_record() -> None:
+    from hikisup_xl.core.rules import people
+
+    foreign = world(register={"cert_no": "P-123", "roster_source": "山梨県"})
+    local = world(register={"cert_no": "P-123"})
+    for rule in (references.known_references, people.registration_prerequisites):
+        assert [i for i in rule(book_of(foreign)) if i.column == "修了番号"] == []
+        assert [i for i in rule(book_of(local)) if i.column == "修了番号"] != []

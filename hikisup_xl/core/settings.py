@@ -32,6 +32,7 @@ class Settings(BaseModel):
     warn_days: int = Field(default=60, ge=0, le=366)
     report_deadline_days: int = Field(default=14, ge=1, le=366)
     silence_days: int = Field(default=30, ge=1, le=366)
+    suppress_below: int = Field(default=3, ge=0, le=100)
     reg_prefix: str = ""
     reg_digits: int = Field(default=3, ge=1, le=10)
     cert_prefix: str = ""
@@ -68,6 +69,9 @@ SETTING_ITEMS: tuple[SettingItem, ...] = (
     SettingItem("warn_days", "期限警告日数", "登録期間の終了が何日以内に迫ったら期限間近とするか"),
     SettingItem("report_deadline_days", "報告期限日数", "活動日から何日以内に活動報告を出すか"),
     SettingItem("silence_days", "未報告警告日数", "派遣中なのに何日活動報告がなければ知らせるか"),
+    SettingItem(
+        "suppress_below", "秘匿基準", "都道府県へ提出する集計で、この数未満の件数・人数を秘匿する"
+    ),
     SettingItem("reg_prefix", "登録番号の接頭辞", "登録番号の頭に付ける文字（空欄可）"),
     SettingItem("reg_digits", "登録番号の桁数", "ゼロ埋めの桁数（例：3 → 001）"),
     SettingItem("cert_prefix", "修了番号の接頭辞", "修了番号の頭に付ける文字（空欄可）"),

@@ -16,6 +16,8 @@ def dispatch_eligibility(book: Book) -> Iterator[Issue]:
     d = book["dispatches"]
     people = supporters(book)
     consent = consents(book)
+    reg = book["register"]
+    reconfirm = dict(zip(reg.texts("reg_no"), reg.texts("reconfirm"), strict=True))
     for i, (state, reg_no, decided, requested) in enumerate(
         zip(
             d.texts("state"),
@@ -56,6 +58,14 @@ def dispatch_eligibility(book: Book) -> Iterator[Issue]:
                     f"派遣中ですが、このサポーターは現在活動できません：{late}",
                     WARNING,
                 )
+        if reg_no is not None and reg_no in people and reconfirm.get(reg_no) == "要確認":
+            yield d.issue(
+                i,
+                "reg_no",
+                "dispatch.not_reconfirmed",
+                "このサポーターは名簿の提供を受けたあと、活動の意向をまだ確認していません（登録名簿「意向再確認」）",
+                WARNING,
+            )
         if state == "派遣中" and (why := why_no_consent(consent, d.texts("case_id")[i], day)):
             yield d.issue(i, "case_id", "dispatch.no_consent", f"派遣できません：{why}")
 

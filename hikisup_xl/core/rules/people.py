@@ -9,6 +9,7 @@ from ..issues import WARNING, Issue
 from ..schema import ENDED_STATES
 from ..table import ParsedTable
 from ..text import name_key
+from .references import trained_elsewhere
 
 
 def _duplicates(table: ParsedTable, *, scope_key: str | None = None) -> Iterator[Issue]:
@@ -52,11 +53,14 @@ def registration_prerequisites(book: Book) -> Iterator[Issue]:
         )
         if no and done
     }
+    foreign = trained_elsewhere(book)
     for i, no in enumerate(reg.texts("reg_no")):
         if no is None:
             continue
         cert = reg.texts("cert_no")[i]
-        if cert is None:
+        if i in foreign and cert is not None:
+            pass  # completed training with the body that sent the roster
+        elif cert is None:
             yield reg.issue(
                 i,
                 "cert_no",

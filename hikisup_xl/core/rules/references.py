@@ -34,6 +34,11 @@ REFERENCES: tuple[tuple[str, str, str, str, str], ...] = (
 )
 
 
+def trained_elsewhere(book: Book) -> set[int]:
+    """Register rows that came from another body's roster (名簿提供元 filled in)."""
+    return {i for i, source in enumerate(book["register"].texts("roster_source")) if source}
+
+
 def unique_ids(book: Book) -> Iterator[Issue]:
     for table_key, key in UNIQUE:
         table = book[table_key]
@@ -58,6 +63,9 @@ def known_references(book: Book) -> Iterator[Issue]:
         known = targets[(dst, dst_key)]
         table = book[src]
         severity = WARNING if src in ("changes", "periods") else "エラー"
+        # Supporters received on another body's roster were trained there: their 修了番号
+        # is not in this workbook's 受講者.
+        foreign = trained_elsewhere(book) if (src, key) == ("register", "cert_no") else set()
         for i, value in enumerate(table.texts(key)):
-            if value is not None and value not in known:
+            if value is not None and value not in known and i not in foreign:
                 yield table.issue(i, key, "unknown.reference", message, severity)

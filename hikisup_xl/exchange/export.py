@@ -1,0 +1,117 @@
+"""The export-roster action: a roster for the other office, built from the allowlist only.
+
+Only the 登録名簿 table and the 設定 are read; 当事者, 派遣 and 活動報告 are never touched. The
+export is recorded in 操作履歴 of the source workbook.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from openpyxl import Workbook
+
+from ..actions import Result
+from ..applog import os_user
+from ..core import schema
+from ..core.issues import Issue
+from ..core.table import parse_table
+from ..core.wareki import to_wareki
+from ..engine.files import FileEngine
+from ..session import read_settings
+from . import xlsxout
+from .allowlist import ROSTER_KEYS
+from .fileformat import (
+    FORMAT_NAME,
+    FORMAT_VERSION,
+    KIND_ROSTER,
+    M_BODY,
+    M_BODY_KIND,
+    M_CHECKSUM,
+    M_COLUMNS,
+    M_CREATED,
+    M_DEPARTMENT,
+    M_FORMAT,
+    M_KIND,
+    M_ROWS,
+    M_SOURCE,
+    M_VERSION,
+    ROSTER_SHEET,
+    ROSTER_TABLE,
+    checksum,
+)
+from .roster import RosterRows, select_roster
+
+
+def build_roster_workbook(
+    roster: RosterRows, body: str, body_kind: str, department: str, source: str, today: dt.date
+) -> Workbook:
+    """The export as an openpyxl Workbook (nothing but the roster and its manifest)."""
+    wb = xlsxout.new_workbook(KIND_ROSTER, f"{body} ひきこもりサポーター名簿", today)
+    ws = wb.create_sheet(ROSTER_SHEET)
+    columns = [schema.REGISTER.col(k) for k in ROSTER_KEYS]
+    xlsxout.add_table(ws, ROSTER_TABLE, columns, roster.rows)
+    ws.freeze_panes = "A2"
+    xlsxout.print_landscape(ws)
+    xlsxout.add_manifest(
+        wb,
+        [
+            (M_FORMAT, FORMAT_NAME),
+            (M_VERSION, FORMAT_VERSION),
+            (M_KIND, KIND_ROSTER),
+            (M_BODY, body),
+            (M_BODY_KIND, body_kind),
+            (M_DEPARTMENT, department),
+            (M_CREATED, today),
+            (M_SOURCE, source),
+            (M_ROWS, str(len(roster.rows))),
+            ("件数", roster.summary()),
+            (M_COLUMNS, "、".join(roster.headers)),
+            (M_CHECKSUM, checksum(roster.headers, roster.rows)),
+            (
+                "注意",
+                "サポーター本人が同意書（資料5）で提供に同意した項目だけを載せています。"
+                "受け取った実施主体は、名簿に載った人の活動の意向を再確認してください"
+                "（ひきこもり対策推進事業実施要領 4(4)ウ(ア)）。",
+            ),
+        ],
+    )
+    wb.active = 0
+    return wb
+
+
+def export_roster(
+    engine: FileEngine, today: dt.date, out: Path, password: str | None = None
+) -> Result:
+    xlsxout.refuse_existing(out)
+    settings, _ = read_settings(engine)
+    issues: list[Issue] = []
+    register = parse_table(engine.read_table(schema.REGISTER), issues)
+    roster = select_roster(register, today)
+    wb = build_roster_workbook(
+        roster, settings.body_name, settings.body_kind, settings.department, engine.name, today
+    )
+    xlsxout.save_exchange(wb, out, today, password)
+    locked = "（パスワードで暗号化）" if password else ""
+    engine.append_rows(
+        schema.LOG,
+        [
+            (
+                dt.datetime.now().replace(microsecond=0),
+                os_user(),
+                "名簿書き出し",
+                roster.summary(),
+                f"{out.name}{locked}",
+                engine.name,
+            )
+        ],
+    )
+    engine.save()
+    lines = [
+        f"名簿を書き出しました：{out}{locked}",
+        f"  {roster.summary()}（作成日 {to_wareki(today)}）",
+        "  載せた項目：" + "、".join(roster.headers),
+    ]
+    if password:
+        lines.append("  パスワードは、ファイルとは別の方法（電話など）で相手に伝えてください。")
+    return Result("export-roster", lines, [], dict(roster.counts))

@@ -1,0 +1,185 @@
+"""Write an exchange file with openpyxl: macro-free, reproducible, optionally encrypted.
+
+The same rows and date give the same bytes (fixed timestamps inside the zip and in the
+document properties). With a password the file is encrypted with the standard Office
+encryption (ECMA-376 agile, AES-256) that Excel asks the password for when opening; the
+encrypted bytes carry a random salt, so only the file inside is reproducible.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import re
+import tempfile
+import zipfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.packaging.custom import StringProperty
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
+from openpyxl.worksheet.table import Table, TableStyleInfo
+from openpyxl.worksheet.worksheet import Worksheet
+
+from ..core.errors import HikisupError
+from ..core.schema import Column
+from ..engine import safety
+from ..engine.styles import apply_cell_style
+from .fileformat import (
+    EXCHANGE_PROPERTY,
+    FORMAT_VERSION,
+    MANIFEST_HEADERS,
+    MANIFEST_SHEET,
+    MANIFEST_TABLE,
+)
+
+NORMAL_FONT = "游ゴシック"
+HEADER_FONT = Font(name=NORMAL_FONT, size=11, bold=True)
+TITLE_FONT = Font(name=NORMAL_FONT, size=14, bold=True)
+_MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
+_CREATED = re.compile(rb"(<dcterms:created[^>]*>)[^<]*(</dcterms:created>)")
+
+
+def new_workbook(kind: str, title: str, created: dt.date) -> Workbook:
+    """An empty exchange workbook whose properties say what it is and when it was made."""
+    wb = Workbook()
+    # Column widths follow the Normal font: set it for Excel and LibreOffice alike.
+    wb._fonts[0] = Font(name=NORMAL_FONT, size=11)  # type: ignore[attr-defined]
+    wb.remove(wb.active)  # type: ignore[arg-type]
+    wb.custom_doc_props.append(  # type: ignore[attr-defined]  # not in the stubs
+        StringProperty(name=EXCHANGE_PROPERTY, value=f"{kind}/{FORMAT_VERSION}")
+    )
+    stamp = dt.datetime.combine(created, dt.time(0))
+    wb.properties.creator = "hikisup_xl"
+    wb.properties.lastModifiedBy = "hikisup_xl"
+    wb.properties.title = title
+    wb.properties.created = stamp
+    wb.properties.modified = stamp
+    return wb
+
+
+def add_table(
+    ws: Worksheet,
+    name: str,
+    columns: Sequence[Column],
+    rows: Sequence[Sequence[object]],
+    *,
+    top: int = 1,
+    left: int = 1,
+    style: str = "TableStyleMedium2",
+) -> str:
+    """Write a header and rows as an Excel table at (top, left); returns its range."""
+    for j, col in enumerate(columns):
+        head = ws.cell(row=top, column=left + j, value=col.header)
+        head.font = HEADER_FONT
+        head.alignment = Alignment(vertical="center", wrap_text=True)
+        letter = get_column_letter(left + j)
+        current = ws.column_dimensions[letter].width
+        if not current or current < col.width:
+            ws.column_dimensions[letter].width = col.width
+    for i, values in enumerate(rows, start=1):
+        for j, (col, value) in enumerate(zip(columns, values, strict=True)):
+            cell: Any = ws.cell(row=top + i, column=left + j)
+            cell.value = value
+            apply_cell_style(cell, col)
+    last_row = top + max(1, len(rows))
+    ref = f"{get_column_letter(left)}{top}:{get_column_letter(left + len(columns) - 1)}{last_row}"
+    table = Table(displayName=name, ref=ref)
+    table.tableStyleInfo = TableStyleInfo(name=style, showRowStripes=True)
+    ws.add_table(table)
+    return ref
+
+
+def add_manifest(wb: Workbook, items: Sequence[tuple[str, object]]) -> Worksheet:
+    ws: Worksheet = wb.create_sheet(MANIFEST_SHEET)
+    columns = (Column("item", MANIFEST_HEADERS[0], width=24), Column("value", MANIFEST_HEADERS[1]))
+    add_table(ws, MANIFEST_TABLE, columns, [(k, v) for k, v in items])
+    ws.column_dimensions["B"].width = 70
+    for row in ws.iter_rows(min_row=2, min_col=2, max_col=2):
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            if isinstance(cell.value, dt.date):
+                cell.number_format = "yyyy/m/d"
+    return ws
+
+
+def print_landscape(ws: Worksheet) -> None:
+    """One page wide when printed (or converted to PDF), as many pages down as needed."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+
+
+def _normalized(data: bytes, created: dt.date) -> bytes:
+    """The same zip with fixed timestamps, so the same workbook gives the same bytes."""
+    stamp = created.strftime("%Y-%m-%dT00:00:00Z").encode()
+    zip_time = (max(created.year, 1980), created.month, created.day, 0, 0, 0)
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            part = src.read(info)
+            if info.filename == "docProps/core.xml":
+                part = _MODIFIED.sub(rb"\g<1>" + stamp + rb"\g<2>", part)
+                part = _CREATED.sub(rb"\g<1>" + stamp + rb"\g<2>", part)
+            new = zipfile.ZipInfo(info.filename, date_time=zip_time)
+            new.compress_type = zipfile.ZIP_DEFLATED
+            new.external_attr = 0o644 << 16
+            dst.writestr(new, part)
+    return out.getvalue()
+
+
+def encrypt(data: bytes, password: str) -> bytes:
+    from msoffcrypto.format.ooxml import OOXMLFile
+
+    out = io.BytesIO()
+    OOXMLFile(io.BytesIO(data)).encrypt(password, out)
+    return out.getvalue()
+
+
+def refuse_existing(out: Path) -> None:
+    if out.exists():
+        raise HikisupError(
+            f"「{out}」はすでにあります。上書きしないので、別の名前を指定するか、先に削除してください。"
+        )
+    if out.suffix.lower() != ".xlsx":
+        raise HikisupError("出力ファイル名は .xlsx で終わるようにしてください。")
+    if not out.parent.exists():
+        raise HikisupError(f"フォルダー「{out.parent}」がありません。")
+
+
+def save_exchange(wb: Workbook, out: Path, created: dt.date, password: str | None) -> None:
+    """Write `wb` to `out` (a new file) atomically: reproducible bytes, encrypted on request."""
+    refuse_existing(out)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    data = _normalized(buffer.getvalue(), created)
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        if zf.testzip() is not None or any(n.startswith("xl/vbaProject") for n in zf.namelist()):
+            raise HikisupError("出力ファイルの検証に失敗しました。ファイルは作っていません。")
+    if password:
+        data = encrypt(data, password)
+    safety.refuse_if_open(out)
+    fd, tmp_name = tempfile.mkstemp(prefix=".~hikisup-", suffix=".xlsx", dir=out.parent)
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        if out.exists():  # appeared meanwhile: never replace someone else's file
+            refuse_existing(out)
+        tmp.replace(out)
+    except PermissionError:
+        raise HikisupError(
+            f"「{out}」に書き込めません。フォルダーへの書き込み権限を確認してください。"
+        ) from None
+    finally:
+        if tmp.exists():
+            tmp.unlink()

@@ -1,0 +1,246 @@
+"""The consolidation workbook: per-municipality and total tables, charts and a pivot table."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from openpyxl.chart import BarChart, Reference
+from openpyxl.workbook.workbook import Workbook
+
+from ..core.wareki import fiscal_year_range, to_wareki
+from ..exchange import xlsxout
+from ..exchange.fileformat import (
+    FORMAT_NAME,
+    FORMAT_VERSION,
+    KIND_CONSOLIDATED,
+    M_BODY,
+    M_CHECKSUM,
+    M_CREATED,
+    M_FORMAT,
+    M_FY,
+    M_FY_LABEL,
+    M_KIND,
+    M_PERIOD,
+    M_ROWS,
+    M_VERSION,
+    checksum,
+)
+from .compute import HOURS, KIND_ITEMS, KINDS, MONTHS, SUMMARY, SUMMARY_ITEMS, month_label
+from .consolidate import (
+    DATA_COLUMNS,
+    DATA_SHEET,
+    DATA_TABLE,
+    OK,
+    RECEIVED_COLUMNS,
+    RECEIVED_SHEET,
+    RECEIVED_TABLE,
+    SHEET,
+    Consolidation,
+)
+from .pivots import PivotSpec, add_pivot
+from .sheet import (
+    format_numbers,
+    heading,
+    kinds_chart,
+    months_chart,
+    num_col,
+    text_col,
+    write_header,
+)
+from .suppress import SUPPRESSED_TEXT
+
+
+def _headers_unique(names: Sequence[str], taken: Sequence[str]) -> list[str]:
+    out: list[str] = []
+    seen = set(taken)
+    for name in names:
+        candidate, n = name or "（名称なし）", 2
+        while candidate in seen:
+            candidate, n = f"{name}（{n}）", n + 1
+        seen.add(candidate)
+        out.append(candidate)
+    return out
+
+
+def build_workbook(c: Consolidation, body: str, created: dt.date) -> Workbook:
+    title_body = body or "都道府県"
+    wb = xlsxout.new_workbook(KIND_CONSOLIDATED, f"{title_body} {c.label} 集約", created)
+    ws = wb.create_sheet(SHEET)
+    ws.sheet_properties.tabColor = "00B050"
+    xlsxout.print_landscape(ws)
+    bad = [r for r in c.received if r.status != OK]
+    lines = [
+        f"集約した実施主体：{len(c.bodies)}（{'、'.join(c.bodies)}）　作成日：{to_wareki(created)}",
+        "合計は秘匿されていない値の合計です。「秘匿を含む」はその値を秘匿した実施主体の数です。",
+    ]
+    if bad:
+        lines.append(
+            f"集約しなかったファイル：{len(bad)}件（「{RECEIVED_SHEET}」シートに理由があります）"
+        )
+    row = write_header(
+        ws, f"{title_body}　{c.label} ひきこもりサポーター養成・派遣事業 集約", lines
+    )
+    names = _headers_unique(c.bodies, ("項目", "単位", "合計", "秘匿を含む"))
+
+    # 概要: 項目 x 実施主体
+    heading(ws, row, "概要（実施主体別）")
+    top = row + 1
+    columns = [
+        text_col("項目", 26),
+        text_col("単位", 6),
+        num_col("合計"),
+        num_col("秘匿を含む", 10),
+        *(num_col(n) for n in names),
+    ]
+    rows: list[tuple[object, ...]] = []
+    for item, unit, _note in SUMMARY_ITEMS:
+        key = (SUMMARY, item, "", "")
+        total, hidden = c.total(key)
+        rows.append((item, unit, total, hidden, *(c.of(key, b) for b in c.bodies)))
+    xlsxout.add_table(ws, "tConsOverview", columns, rows, top=top)
+    format_numbers(ws, top, len(rows), columns)
+    row = top + len(rows) + 2
+
+    # 実施主体ごとの主な数（グラフ用）
+    heading(ws, row, "実施主体ごとの主な数")
+    bodies_top = row + 1
+    main_items = ("活動延べ回数", "派遣依頼件数", "3月31日時点の登録者数")
+    body_columns = [text_col("実施主体", 26), *(num_col(i, 14) for i in main_items)]
+    body_rows = [
+        (n, *(c.of((SUMMARY, i, "", ""), b) for i in main_items))
+        for n, b in zip(names, c.bodies, strict=True)
+    ]
+    xlsxout.add_table(ws, "tConsBodies", body_columns, body_rows, top=bodies_top)
+    format_numbers(ws, bodies_top, len(body_rows), body_columns)
+    row = bodies_top + len(body_rows) + 2
+
+    # 活動種別
+    heading(ws, row, "活動種別ごとの活動（全実施主体の合計）")
+    kinds_top = row + 1
+    kind_columns = (
+        [text_col("活動種別", 26)]
+        + [num_col(item if unit != HOURS else "活動時間（時間）") for item, unit in KIND_ITEMS]
+        + [num_col("秘匿を含む", 10)]
+    )
+    kind_rows = []
+    for k in c.kinds:
+        totals = [c.total((KINDS, item, "", k)) for item, _u in KIND_ITEMS]
+        kind_rows.append((k, *(t for t, _h in totals), max(h for _t, h in totals)))
+    xlsxout.add_table(ws, "tConsKinds", kind_columns, kind_rows, top=kinds_top)
+    format_numbers(ws, kinds_top, len(kind_rows), kind_columns)
+    row = kinds_top + len(kind_rows) + 2
+
+    # 月別
+    heading(ws, row, "月別（全実施主体の合計）")
+    months_top = row + 1
+    month_columns = [
+        text_col("月", 26),
+        num_col("派遣依頼件数"),
+        num_col("派遣決定件数"),
+        *(num_col(k) for k in c.kinds),
+        num_col("活動回数計"),
+        num_col("活動時間（時間）"),
+        num_col("秘匿を含む", 10),
+    ]
+    month_rows = []
+    for m in c.months:
+        keys = [
+            (MONTHS, "派遣依頼件数", m, ""),
+            (MONTHS, "派遣決定件数", m, ""),
+            *((MONTHS, "活動回数", m, k) for k in c.kinds),
+            (MONTHS, "活動回数", m, ""),
+            (MONTHS, "活動時間", m, ""),
+        ]
+        totals = [c.total(k) for k in keys]
+        month_rows.append((month_label(m), *(t for t, _h in totals), max(h for _t, h in totals)))
+    xlsxout.add_table(ws, "tConsMonths", month_columns, month_rows, top=months_top)
+    format_numbers(ws, months_top, len(month_rows), month_columns)
+    row = months_top + len(month_rows) + 2
+
+    kinds_chart(
+        ws, kinds_top, len(c.kinds), f"{c.label} 活動種別の活動回数（合計）", anchor_row=top
+    )
+    months_chart(
+        ws,
+        months_top,
+        len(c.months),
+        first_col=4,
+        n_series=len(c.kinds),
+        title=f"{c.label} 月別の活動回数（合計）",
+        anchor_row=top + 18,
+    )
+    chart = BarChart()
+    chart.type = "col"
+    chart.title = f"{c.label} 実施主体別の活動延べ回数"
+    chart.y_axis.title = "回数"
+    chart.legend = None
+    chart.add_data(
+        Reference(ws, min_col=2, min_row=bodies_top, max_row=bodies_top + len(body_rows)),
+        titles_from_data=True,
+    )
+    chart.set_categories(
+        Reference(ws, min_col=1, min_row=bodies_top + 1, max_row=bodies_top + len(body_rows))
+    )
+    chart.height, chart.width = 8, 20
+    ws.add_chart(chart, ws.cell(row=top + 38, column=13).coordinate)
+
+    # 集約データ and the pivot over it
+    data = wb.create_sheet(DATA_SHEET)
+    data_rows: list[tuple[object, ...]] = []
+    for name, b in zip(names, c.bodies, strict=True):
+        for (section, item, month, kind), (unit, values) in sorted(c.table.items()):
+            if b in values:
+                value = values[b]
+                mark = SUPPRESSED_TEXT if value is None else ""
+                data_rows.append((name, c.label, section, item, month, kind, value, unit, mark))
+    xlsxout.add_table(data, DATA_TABLE, DATA_COLUMNS, data_rows)
+    data.freeze_panes = "A2"
+
+    heading(
+        ws, row, "ピボットテーブル（項目を選ぶと実施主体別に表示します。自由に組み替えられます）"
+    )
+    items = [i for i, _u, _n in SUMMARY_ITEMS] + sorted(
+        {k[1] for k in c.table} - {i for i, _u, _n in SUMMARY_ITEMS}
+    )
+    add_pivot(
+        wb,
+        ws,
+        row + 1,
+        1,
+        PivotSpec(
+            name="集約ピボット",
+            source=DATA_TABLE,
+            headers=[col.header for col in DATA_COLUMNS],
+            rows="実施主体",
+            page="項目",
+            page_item="活動延べ回数",
+            data="値",
+            function="sum",
+            caption="合計 / 値",
+            items={"実施主体": sorted(names), "項目": items},
+        ),
+    )
+
+    rec = wb.create_sheet(RECEIVED_SHEET)
+    xlsxout.add_table(rec, RECEIVED_TABLE, RECEIVED_COLUMNS, [r.row() for r in c.received])
+    start, end = fiscal_year_range(c.fy)
+    data_headers = [col.header for col in DATA_COLUMNS]
+    xlsxout.add_manifest(
+        wb,
+        [
+            (M_FORMAT, FORMAT_NAME),
+            (M_VERSION, FORMAT_VERSION),
+            (M_KIND, KIND_CONSOLIDATED),
+            (M_BODY, body),
+            (M_FY, str(c.fy)),
+            (M_FY_LABEL, c.label),
+            (M_PERIOD, f"{to_wareki(start)}〜{to_wareki(end)}"),
+            (M_CREATED, created),
+            ("集約した実施主体", "、".join(c.bodies)),
+            (M_ROWS, str(len(data_rows))),
+            (M_CHECKSUM, checksum(data_headers, data_rows)),
+        ],
+    )
+    wb.active = 0
+    return wb

@@ -1,0 +1,324 @@
+"""The 集計 sheet: summary, 活動種別 and month tables, native charts, and pivot tables.
+
+The same drawing serves the workbook's own 集計 (with pivot tables over its tables) and the
+file sent upward (suppressed figures, no pivot tables, nothing but counts).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from openpyxl.chart import BarChart, Reference
+from openpyxl.styles import Alignment, Font
+from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
+
+from ..core.schema import ACTIVITY, REG_STATES, STATS_SHEET, Column, Kind
+from ..core.wareki import to_wareki
+from ..exchange.xlsxout import HEADER_FONT, NORMAL_FONT, TITLE_FONT, add_table, print_landscape
+from .compute import (
+    KIND_ITEMS,
+    KINDS,
+    MONTHS,
+    SUMMARY,
+    SUMMARY_ITEMS,
+    Figure,
+    Key,
+    month_label,
+)
+from .pivots import PivotSpec, add_pivot
+from .suppress import SUPPRESSED_TEXT
+
+COUNT_FORMAT = "#,##0"
+HOURS_FORMAT = "#,##0.0"
+CHART_COLUMN = 13  # charts stand right of the widest table (column M)
+
+
+@dataclass(slots=True)
+class View:
+    """What one 集計 sheet shows."""
+
+    body: str
+    label: str  # 令和7年度
+    start: dt.date
+    end: dt.date
+    as_of: dt.date
+    months: Sequence[str]
+    kinds: Sequence[str]
+    figures: Sequence[Figure]
+    threshold: int | None = None  # suppression threshold, when applied
+
+    def value(self, key: Key) -> float | int | str | None:
+        for f in self.figures:
+            if f.key == key:
+                return SUPPRESSED_TEXT if f.suppressed else f.value
+        return None
+
+
+def text_col(header: str, width: float = 12) -> Column:
+    return Column(header, header, Kind.TEXT, width=width)
+
+
+def num_col(header: str, width: float = 11) -> Column:
+    return Column(header, header, Kind.INT, width=width)
+
+
+def heading(ws: Worksheet, row: int, text: str) -> None:
+    cell = ws.cell(row=row, column=1, value=text)
+    cell.font = Font(name=NORMAL_FONT, size=12, bold=True)
+
+
+def format_numbers(ws: Worksheet, top: int, n_rows: int, columns: Sequence[Column]) -> None:
+    for j, col in enumerate(columns, start=1):
+        if col.kind is not Kind.INT:
+            continue
+        fmt = HOURS_FORMAT if "時間" in col.header else COUNT_FORMAT
+        for r in range(top + 1, top + 1 + n_rows):
+            cell: Any = ws.cell(row=r, column=j)
+            cell.number_format = fmt
+            if cell.value == SUPPRESSED_TEXT:
+                cell.alignment = Alignment(horizontal="right")
+
+
+def write_header(ws: Worksheet, title: str, lines: Sequence[str]) -> int:
+    ws.cell(row=1, column=1, value=title).font = TITLE_FONT
+    for i, line in enumerate(lines, start=2):
+        ws.cell(row=i, column=1, value=line).font = Font(name=NORMAL_FONT, size=10)
+    return 2 + len(lines) + 1
+
+
+def period_line(view: View) -> str:
+    line = (
+        f"集計期間：{to_wareki(view.start)}〜{to_wareki(view.end)}　基準日：{to_wareki(view.as_of)}"
+    )
+    if view.as_of < view.end:
+        line += "（年度途中の集計です）"
+    return line
+
+
+def write_stats_sheet(
+    wb: Workbook, view: View, *, index: int | None = None, prefix: str = "tSum"
+) -> tuple[Worksheet, int]:
+    """Draw the 集計 sheet (replacing an old one); returns it and its first free row."""
+    if STATS_SHEET in wb.sheetnames:  # drawn again in the same place
+        index = wb.sheetnames.index(STATS_SHEET)
+        wb.remove(wb[STATS_SHEET])
+    ws: Worksheet = wb.create_sheet(STATS_SHEET, index)
+    ws.sheet_properties.tabColor = "00B050"
+    print_landscape(ws)
+    lines = [period_line(view)]
+    if view.threshold and view.threshold > 1:
+        lines.append(
+            f"個人が特定されないよう、{view.threshold}未満の件数・人数は「{SUPPRESSED_TEXT}」としています"
+            "（合計などから逆算できるセルも秘匿しています）。"
+        )
+    row = write_header(
+        ws, f"{view.body}　{view.label} ひきこもりサポーター養成・派遣事業 集計", lines
+    )
+
+    # 概要
+    heading(ws, row, "概要")
+    top = row + 1
+    columns = [text_col("項目", 26), num_col("値"), text_col("単位", 6), text_col("説明", 40)]
+    rows = [
+        (item, view.value((SUMMARY, item, "", "")), unit, note)
+        for item, unit, note in SUMMARY_ITEMS
+    ]
+    add_table(ws, f"{prefix}Overview", columns, rows, top=top)
+    format_numbers(ws, top, len(rows), columns)
+    row = top + len(rows) + 2
+
+    # 活動種別
+    heading(ws, row, "活動種別ごとの活動")
+    kinds_top = row + 1
+    kind_columns = [text_col("活動種別", 26)] + [
+        num_col(item if unit != "時間" else "活動時間（時間）") for item, unit in KIND_ITEMS
+    ]
+    kind_rows: list[tuple[object, ...]] = [
+        (k, *(view.value((KINDS, item, "", k)) for item, _u in KIND_ITEMS)) for k in view.kinds
+    ]
+    kind_rows.append(
+        (
+            "合計",
+            view.value((SUMMARY, "活動延べ回数", "", "")),
+            view.value((SUMMARY, "派遣実件数", "", "")),
+            view.value((SUMMARY, "支援した当事者の実人数", "", "")),
+            view.value((SUMMARY, "活動時間", "", "")),
+        )
+    )
+    add_table(ws, f"{prefix}Kinds", kind_columns, kind_rows, top=kinds_top)
+    format_numbers(ws, kinds_top, len(kind_rows), kind_columns)
+    row = kinds_top + len(kind_rows) + 2
+
+    # 月別
+    heading(ws, row, "月別")
+    months_top = row + 1
+    month_columns = [
+        text_col("月", 26),
+        num_col("派遣依頼件数"),
+        num_col("派遣決定件数"),
+        *(num_col(k) for k in view.kinds),
+        num_col("活動回数計"),
+        num_col("活動時間（時間）"),
+    ]
+    month_rows: list[tuple[object, ...]] = [
+        (
+            month_label(m),
+            view.value((MONTHS, "派遣依頼件数", m, "")),
+            view.value((MONTHS, "派遣決定件数", m, "")),
+            *(view.value((MONTHS, "活動回数", m, k)) for k in view.kinds),
+            view.value((MONTHS, "活動回数", m, "")),
+            view.value((MONTHS, "活動時間", m, "")),
+        )
+        for m in view.months
+    ]
+    month_rows.append(
+        (
+            "合計",
+            view.value((SUMMARY, "派遣依頼件数", "", "")),
+            view.value((SUMMARY, "派遣決定件数", "", "")),
+            *(view.value((KINDS, "活動回数", "", k)) for k in view.kinds),
+            view.value((SUMMARY, "活動延べ回数", "", "")),
+            view.value((SUMMARY, "活動時間", "", "")),
+        )
+    )
+    add_table(ws, f"{prefix}Months", month_columns, month_rows, top=months_top)
+    format_numbers(ws, months_top, len(month_rows), month_columns)
+    row = months_top + len(month_rows) + 2
+
+    kinds_chart(ws, kinds_top, len(view.kinds), f"{view.label} 活動種別の活動回数", anchor_row=top)
+    months_chart(
+        ws,
+        months_top,
+        len(view.months),
+        first_col=4,
+        n_series=len(view.kinds),
+        title=f"{view.label} 月別の活動回数（活動種別ごと）",
+        anchor_row=top + 18,
+    )
+    return ws, row
+
+
+def kinds_chart(
+    ws: Worksheet, top: int, n: int, title: str, *, anchor_row: int, col: int = 2
+) -> None:
+    chart = BarChart()
+    chart.type = "bar"
+    chart.title = title
+    chart.y_axis.title = "回数"
+    chart.x_axis.title = "活動種別"
+    chart.legend = None
+    chart.add_data(Reference(ws, min_col=col, min_row=top, max_row=top + n), titles_from_data=True)
+    chart.set_categories(Reference(ws, min_col=1, min_row=top + 1, max_row=top + n))
+    chart.height, chart.width = 8, 16
+    ws.add_chart(chart, ws.cell(row=anchor_row, column=CHART_COLUMN).coordinate)
+
+
+def months_chart(
+    ws: Worksheet,
+    top: int,
+    n: int,
+    *,
+    first_col: int,
+    n_series: int,
+    title: str,
+    anchor_row: int,
+) -> None:
+    chart = BarChart()
+    chart.type = "col"
+    chart.grouping = "stacked"
+    chart.overlap = 100
+    chart.title = title
+    chart.y_axis.title = "回数"
+    chart.x_axis.title = "月"
+    chart.add_data(
+        Reference(
+            ws, min_col=first_col, max_col=first_col + n_series - 1, min_row=top, max_row=top + n
+        ),
+        titles_from_data=True,
+    )
+    chart.set_categories(Reference(ws, min_col=1, min_row=top + 1, max_row=top + n))
+    chart.height, chart.width = 9, 20
+    ws.add_chart(chart, ws.cell(row=anchor_row, column=CHART_COLUMN).coordinate)
+
+
+def table_headers(wb: Workbook, table: str) -> list[str] | None:
+    """The header cells of a table as they stand in the workbook (staff may add columns)."""
+    from openpyxl.utils import range_boundaries
+
+    for ws in wb.worksheets:
+        if table in ws.tables:
+            min_col, min_row, max_col, _ = range_boundaries(ws.tables[table].ref)
+            assert min_col is not None and min_row is not None and max_col is not None
+            cells = next(
+                ws.iter_rows(
+                    min_row=min_row,
+                    max_row=min_row,
+                    min_col=min_col,
+                    max_col=max_col,
+                    values_only=True,
+                )
+            )
+            return ["" if v is None else str(v).strip() for v in cells]
+    return None
+
+
+def add_report_pivots(
+    wb: Workbook,
+    ws: Worksheet,
+    top: int,
+    kinds: Sequence[str],
+    months: Sequence[str],
+    states: Sequence[str],
+) -> None:
+    """Two pivot tables under the tables: activities by 種別 x 月, register by 状態."""
+    heading(
+        ws,
+        top,
+        "ピボットテーブル（ファイルを開くと最新の表から作り直されます。項目は自由に組み替えられます）",
+    )
+    ws.cell(
+        row=top + 1, column=1, value="活動集計シートの活動回数（活動種別 × 年月）"
+    ).font = HEADER_FONT
+    used = add_pivot(
+        wb,
+        ws,
+        top + 2,
+        1,
+        PivotSpec(
+            name="活動回数ピボット",
+            source=ACTIVITY.table,
+            headers=list(ACTIVITY.headers),
+            rows=ACTIVITY.col("kind").header,
+            cols=ACTIVITY.col("month").header,
+            data=ACTIVITY.col("date").header,
+            function="count",
+            caption="活動回数",
+            items={ACTIVITY.col("kind").header: kinds, ACTIVITY.col("month").header: months},
+        ),
+    )
+    register_headers = table_headers(wb, "tRegister")
+    if register_headers is None:
+        return
+    second = top + 2 + used + 2
+    ws.cell(row=second, column=1, value="登録名簿の状態別の人数（現在）").font = HEADER_FONT
+    ordered = [s for s in REG_STATES if s in states] + sorted(set(states) - set(REG_STATES))
+    add_pivot(
+        wb,
+        ws,
+        second + 1,
+        1,
+        PivotSpec(
+            name="登録状態ピボット",
+            source="tRegister",
+            headers=register_headers,
+            rows="状態",
+            data="登録番号",
+            function="count",
+            caption="登録者数",
+            items={"状態": ordered},
+        ),
+    )

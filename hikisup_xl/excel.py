@@ -16,12 +16,15 @@ import traceback
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .engine.live import LiveEngine, XlApp, XlBook
+    from collections.abc import Callable
+
+    from .addin.arguments import XlCaller
+    from .engine.live import LiveEngine, XlApp
 
 MAX_ISSUE_LINES = 10
 
 
-def dispatch(button_id: str, book: XlBook | None = None, today: dt.date | None = None) -> None:
+def dispatch(button_id: str, book: XlCaller | None = None, today: dt.date | None = None) -> None:
     """Run the action of ribbon button `button_id` on the workbook that called (or `book`)."""
     from .applog import log_path, os_user, write_log
     from .core.errors import HikisupError
@@ -46,11 +49,17 @@ def dispatch(button_id: str, book: XlBook | None = None, today: dt.date | None =
         from .engine.live import LiveEngine
 
         engine = LiveEngine(book)  # refuses a workbook that is not ours, before touching it
-        from .actions import ACTIONS
+        action = resolve(button.action)
+        kwargs: dict[str, Any] = dict(button.params)
+        notes: list[str] = []
+        if button.arguments:  # what the action needs from the workbook: selection, output...
+            from .addin.arguments import PROVIDERS
 
-        action: Any = ACTIONS[button.action]
-        result = action(engine, today or dt.date.today(), **dict(button.params))
-        lines = list(result.lines)
+            provided = PROVIDERS[button.arguments](book, engine, dict(button.params))
+            kwargs.update(provided.kwargs)
+            notes = provided.notes
+        result = action(engine, today or dt.date.today(), **kwargs)
+        lines = [*result.lines, *notes]
         for issue in result.issues[:MAX_ISSUE_LINES]:
             tag = "保留" if issue.code == "number.held_back" else issue.severity
             lines.append(f"  [{tag}] {issue.location()}")
@@ -80,6 +89,22 @@ def dispatch(button_id: str, book: XlBook | None = None, today: dt.date | None =
             TITLE,
             "critical",
         )
+
+
+def resolve(action: str) -> Callable[..., Any]:
+    """A button's action: a key of hikisup_xl.actions.ACTIONS, or "package.module:function"
+    (imported here, at the click, so that this module stays stdlib-only)."""
+    from .registry import is_import_path
+
+    if is_import_path(action):
+        import importlib
+
+        module, _, name = action.partition(":")
+        found: Callable[..., Any] = getattr(importlib.import_module(module), name)
+        return found
+    from .actions import ACTIONS
+
+    return ACTIONS[action]
 
 
 def _record(engine: LiveEngine | None, action: str, result: str) -> None:

@@ -5,6 +5,11 @@ build` then renders the ribbon XML (`macros/customUI.xml`) from this table and r
 add-in. `tests/addin/test_registry.py` fails when the ribbon XML, the VBA module, the actions or
 the CLI verbs disagree with this table.
 
+A button's action is a key of `hikisup_xl.actions.ACTIONS` or, for an action that lives in a
+feature package, its import path ("package.module:function"), imported only when the button is
+pressed. A button may name an argument provider (`hikisup_xl.addin.arguments.PROVIDERS`) that
+computes the action's other arguments from the live workbook (selected rows, output path).
+
 This module is imported on every button click: keep it free of imports beyond the stdlib.
 """
 
@@ -37,11 +42,80 @@ class Button:
     supertip: str  # Japanese, the tooltip's body: what the button does
     group: str  # a label from GROUPS
     macro: str  # the VBA Sub in macros/hikisup.bas, `Sub <macro>(control As IRibbonControl)`
-    action: str  # key of hikisup_xl.actions.ACTIONS
+    action: str  # key of hikisup_xl.actions.ACTIONS, or "package.module:function"
     verb: str  # the `hikisup` CLI command that runs the same action on a file
     image: str = "MacroPlay"  # imageMso icon
     # Fixed keyword arguments for the action (e.g. (("kind", "certificate"),) for one 帳票 button).
     params: tuple[tuple[str, str], ...] = ()
+    # Key of hikisup_xl.addin.arguments.PROVIDERS: more keyword arguments, from the live workbook.
+    arguments: str = ""
+    menu: str = ""  # id of the Menu (in MENUS) the button sits in; "" = directly in its group
+
+
+@dataclass(frozen=True, slots=True)
+class Menu:
+    """A drop-down in a group; its buttons name it in `Button.menu`. It sits where its first
+    button would."""
+
+    id: str
+    label: str
+    screentip: str
+    supertip: str
+    group: str
+    image: str = "MacroPlay"
+
+
+def is_import_path(action: str) -> bool:
+    """True for an action named by "package.module:function" (not a key of ACTIONS)."""
+    return ":" in action
+
+
+FORMS_ACTION = "hikisup_xl.forms.action:forms"
+# Where the PDF and the workbook of a 帳票 button go; said once in every 帳票 tooltip.
+_FORMS_OUT = "管理ブックと同じフォルダーに「ブック名_帳票名.xlsx」とPDFを作ります。"
+
+
+def _suffix(kind: str) -> str:
+    """The form kind in a ribbon id / VBA Sub name: "case-consent" -> "CaseConsent"."""
+    return "".join(part.capitalize() for part in kind.split("-"))
+
+
+def _filled_form(kind: str, label: str, screentip: str, what: str, image: str) -> Button:
+    """A 帳票 button: the form for the selected rows of its sheet, else for its default rows."""
+    return Button(
+        id=f"hikisupForms{_suffix(kind)}",
+        label=label,
+        screentip=screentip,
+        supertip=what + _FORMS_OUT,
+        group="帳票",
+        macro=f"OnForms{_suffix(kind)}",
+        action=FORMS_ACTION,
+        verb="forms",
+        image=image,
+        params=(("kind", kind),),
+        arguments="form",
+    )
+
+
+def _blank_form(kind: str, name: str, seed: str) -> Button:
+    """An item of the 空欄の様式 menu: the form with every field blank."""
+    return Button(
+        id=f"hikisupBlank{_suffix(kind)}",
+        label=f"{name}（{seed}）",
+        screentip=f"空欄の{name}",
+        supertip=(
+            f"記入欄が空欄の{name}（{seed}）を作ります（配布・手書き用）。"
+            "管理ブックと同じフォルダーに「ブック名_帳票名_空欄.xlsx」とPDFを作ります。"
+        ),
+        group="帳票",
+        macro=f"OnBlank{_suffix(kind)}",
+        action=FORMS_ACTION,
+        verb="forms",
+        image="FileNew",
+        params=(("kind", kind),),
+        arguments="blank_form",
+        menu="hikisupMenuBlank",
+    )
 
 
 BUTTONS: tuple[Button, ...] = (
@@ -86,6 +160,69 @@ BUTTONS: tuple[Button, ...] = (
         action="expiries",
         verb="expiries",
         image="DateAndTimeInsert",
+    ),
+    _filled_form(
+        "certificate",
+        "修了証書",
+        "修了証書（資料3）を作る",
+        "「受講者」シートで行を選んでから押すと、選んだ行の人の修了証書を作ります。"
+        "ほかのシートから押すと、修了番号のある全員の分を作ります。",
+        "SignatureLineInsert",
+    ),
+    _filled_form(
+        "card",
+        "登録証",
+        "登録証（資料6）を作る",
+        "「登録名簿」シートで行を選んでから押すと、選んだ行の人の登録証を作ります。"
+        "ほかのシートから押すと、登録番号のある全員（辞退・取消の人を除く）の分を作ります。",
+        "FilePrint",
+    ),
+    _filled_form(
+        "roster",
+        "登録名簿",
+        "登録名簿（資料7）を作る",
+        "登録中の全員（登録番号があり、辞退・取消でない人）の名簿を、登録番号の順に作ります。"
+        "選んでいる行にかかわらず全員の分です。",
+        "TableInsert",
+    ),
+    _filled_form(
+        "report",
+        "活動報告書",
+        "活動報告書（資料9）を作る",
+        "「活動報告」シートで印刷する報告の行を選んでから押してください。"
+        "選んだ行の活動報告書を作ります。",
+        "FileSaveAsPdfOrXps",
+    ),
+    _filled_form(
+        "renewal",
+        "更新案内",
+        "登録期間満了のお知らせを作る",
+        "「登録名簿」シートで行を選んでから押すと、選んだ行の人への更新案内を作ります。"
+        "ほかのシートから押すと、登録期間が期限警告日数以内に終わる人（期限一覧と同じ人）の分を"
+        "作ります。",
+        "EnvelopesAndLabelsDialog",
+    ),
+    _blank_form("application", "参加申込書", "資料2"),
+    _blank_form("certificate", "修了証書", "資料3"),
+    _blank_form("registration", "登録申込書", "資料4"),
+    _blank_form("consent", "同意書", "資料5"),
+    _blank_form("card", "登録証", "資料6"),
+    _blank_form("roster", "登録名簿", "資料7"),
+    _blank_form("case-consent", "当事者同意書", "資料8"),
+    _blank_form("report", "活動報告書", "資料9"),
+)
+
+MENUS: tuple[Menu, ...] = (
+    Menu(
+        id="hikisupMenuBlank",
+        label="空欄の様式",
+        screentip="空欄の様式を作る",
+        supertip=(
+            "記入欄が空欄の様式（資料2〜9）を選んで作ります。申込者やサポーターに配って"
+            "手書きしてもらうときに使います。市町村名などは「設定」シートから入ります。"
+        ),
+        group="帳票",
+        image="FileNew",
     ),
 )
 

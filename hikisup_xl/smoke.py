@@ -8,7 +8,10 @@ Not run in CI and never run on the machine this was written on (no Excel there).
 2. starts Excel through xlwings, opens the add-in and the workbook;
 3. for every ribbon button, calls the add-in's `RunAction` with the button's id (the same VBA
    and Python path as a click; click OK on each message box), runs the same action on the copy
-   with the file engine, and compares every table the two left behind, cell by cell;
+   with the file engine, and compares every table the two left behind, cell by cell. A 帳票
+   button that prints the selected rows is pressed twice: from the 設定 sheet (its default
+   rows) and with two data rows of its sheet selected; each 帳票 press must leave the form
+   workbook (the same sheets as the file engine's) and a PDF made by Excel beside the workbook;
 4. checks that a workbook that is not a hikisup workbook is refused and left untouched;
 5. asks you to confirm what only a person can see (the ribbon tab, labels, tooltips).
 
@@ -22,18 +25,45 @@ import datetime as dt
 import sys
 import tempfile
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .registry import BUTTONS, TAB_LABEL
+from .registry import BUTTONS, MENUS, TAB_LABEL, Button
 
 WORKBOOK_NAME = "サポーター管理_スモーク.xlsx"
 FOLDER_NAME = "hikisup_スモーク"
+FILE_ENGINE_FOLDER = "file"  # the copy for the file engine: same name, so 操作履歴 matches
+NEUTRAL = ("設定", "A1")  # a sheet holding no form's IDs: a form prints its default rows
+SELECTED_ROWS = "A2:A3"  # the first two data rows of a table (its header is row 1)
 
 
-def plan() -> list[str]:
-    """The button ids the smoke test presses, in ribbon order."""
-    return [b.id for b in BUTTONS]
+@dataclass(frozen=True)
+class Press:
+    """One press of a button; with `sheet`, that sheet is activated and `cells` selected
+    first."""
+
+    button_id: str
+    sheet: str | None = None
+    cells: str | None = None
+
+
+def plan() -> list[Press]:
+    """The presses, in ribbon order: every button once; a 帳票 button that prints the selected
+    rows from its default rows first (if it has them), then from two selected rows."""
+    from .addin.arguments import SOURCES
+
+    presses: list[Press] = []
+    for b in BUTTONS:
+        if not b.arguments:
+            presses.append(Press(b.id))
+            continue
+        source = SOURCES.get(dict(b.params)["kind"]) if b.arguments == "form" else None
+        if source is None or source.everyone is not None:
+            presses.append(Press(b.id, *NEUTRAL))
+        if source is not None:
+            presses.append(Press(b.id, source.spec.sheet, SELECTED_ROWS))
+    return presses
 
 
 def _norm(value: object) -> object:
@@ -62,6 +92,76 @@ def _differences(live: Any, expected: Any) -> list[str]:
     return out
 
 
+class _NoPdf:
+    """The file engine's stand-in converter: the PDF is Excel's part of the comparison (the
+    file engine's run only has to name it the same in 操作履歴)."""
+
+    name = "Excel"
+
+    def convert(self, jobs: Sequence[tuple[Path, Path]]) -> None:
+        pass
+
+
+def on_file(button: Button, press: Press, path: Path, today: dt.date) -> Path | None:
+    """What the button does, on the file engine: the action with the arguments dispatch would
+    give it for the same selection; a refusal recorded as dispatch records it. Returns the
+    form workbook a 帳票 button writes (None for the other buttons)."""
+    from .actions import ACTIONS
+    from .applog import os_user
+    from .core import schema
+    from .core.errors import HikisupError
+    from .engine.files import FileEngine
+
+    engine = FileEngine(path)
+    if not button.arguments:
+        ACTIONS[button.action](engine, today, **dict(button.params))
+        return None
+    from .addin.arguments import blank_output, choose, selected_rows
+    from .forms.action import default_output, forms
+    from .forms.select import Selection
+
+    kind = dict(button.params)["kind"]
+    out = (blank_output if button.arguments == "blank_form" else default_output)(path, kind)
+    try:
+        if button.arguments == "blank_form":
+            selection = Selection(blank=True)
+        else:
+            spans = selected_rows(press.cells) if press.cells else []
+            selection, _ = choose(kind, press.sheet, spans, engine.read_table)
+        forms(engine, today, kind, selection, out, True, converter=_NoPdf())
+    except HikisupError as exc:
+        now = dt.datetime.now().replace(microsecond=0)
+        engine.append_rows(
+            schema.LOG, [(now, os_user(), button.label, "", f"拒否：{exc}", engine.name)]
+        )
+        engine.save()
+        return None
+    return out
+
+
+def _form_files(live_path: Path, expected: Path | None) -> list[str]:
+    """What is wrong with the form workbook and PDF a 帳票 press left beside the workbook."""
+    if expected is None:  # refused on both sides: 操作履歴 says so, and it was compared
+        return []
+    from openpyxl import load_workbook
+
+    xlsx = live_path.with_name(expected.name)
+    pdf = xlsx.with_suffix(".pdf")
+    if not xlsx.is_file():
+        return [f"{xlsx.name} was not written"]
+    found: list[str] = []
+    sheets = []
+    for p in (xlsx, expected):
+        wb = load_workbook(p, read_only=True)
+        sheets.append(wb.sheetnames)
+        wb.close()
+    if sheets[0] != sheets[1]:
+        found.append(f"{xlsx.name}: sheets {sheets[0]} != file engine {sheets[1]}")
+    if not pdf.is_file() or not pdf.read_bytes().startswith(b"%PDF"):
+        found.append(f"{pdf.name} was not made by Excel")
+    return found
+
+
 def _ask(question: str, prompt: bool) -> bool:
     if not prompt:
         print(f"  (not asked) {question}")
@@ -72,7 +172,6 @@ def _ask(question: str, prompt: bool) -> bool:
 def run(workdir: Path, prompt: bool) -> int:
     import xlwings as xw
 
-    from .actions import ACTIONS
     from .addin.build import build
     from .demo import DEMO_SETTINGS, generate
     from .engine.files import FileEngine, save_atomic
@@ -82,9 +181,9 @@ def run(workdir: Path, prompt: bool) -> int:
 
     today = dt.date.today()
     folder = workdir / FOLDER_NAME
-    folder.mkdir(parents=True, exist_ok=True)
+    (folder / FILE_ENGINE_FOLDER).mkdir(parents=True, exist_ok=True)
     addin_path = build(folder / "hikisup.xlam")
-    live_path, file_path = folder / WORKBOOK_NAME, folder / f"file_{WORKBOOK_NAME}"
+    live_path, file_path = folder / WORKBOOK_NAME, folder / FILE_ENGINE_FOLDER / WORKBOOK_NAME
     for path in (live_path, file_path):
         save_atomic(build_workbook(DEMO_SETTINGS, generate(today)), path, keep_backup=False)
     print(f"add-in: {addin_path}\nworkbook: {live_path}")
@@ -95,15 +194,22 @@ def run(workdir: Path, prompt: bool) -> int:
         addin = app.books.open(str(addin_path))
         book = app.books.open(str(live_path))
         run_action = addin.macro("RunAction")
-        for button_id in plan():
-            button = BY_ID[button_id]
-            print(f"- {button.label} ({button_id}): click OK on the message box")
+        for press in plan():
+            button = BY_ID[press.button_id]
+            where = f", {press.sheet}!{press.cells} selected" if press.sheet else ""
+            print(f"- {button.label} ({button.id}{where}): click OK on the message box")
             book.activate()
-            run_action(button_id)
-            ACTIONS[button.action](FileEngine(file_path), today)
+            if press.sheet is not None and press.cells is not None:
+                sheet = book.sheets[press.sheet]
+                sheet.activate()
+                sheet.range(press.cells).select()
+            run_action(button.id)
+            form = on_file(button, press, file_path, today)
             diff = _differences(LiveEngine(book), FileEngine(file_path))
-            failures += [f"{button_id}: {d}" for d in diff]
-            print("  same cells as the file engine" if not diff else f"  DIFFERENT: {diff}")
+            if button.arguments:
+                diff += _form_files(live_path, form)
+            failures += [f"{button.id}{where}: {d}" for d in diff]
+            print("  same as the file engine" if not diff else f"  DIFFERENT: {diff}")
         links = book.sheets["チェック結果"].range("H2").formula
         if isinstance(links, str) and links and not links.startswith("=HYPERLINK("):
             failures.append(f"チェック結果!H2 is not a HYPERLINK formula: {links!r}")
@@ -118,9 +224,13 @@ def run(workdir: Path, prompt: bool) -> int:
         other.close()
 
         print("Look at Excel:")
+        top = [b.label for b in BUTTONS if not b.menu] + [m.label for m in MENUS]
         checks = [
-            f"Is there a 「{TAB_LABEL}」 tab with the buttons {'・'.join(b.label for b in BUTTONS)}?",
+            f"Is there a 「{TAB_LABEL}」 tab with the buttons {'・'.join(top)}?",
+            f"Does 「{MENUS[0].label}」 open a list of "
+            f"{'・'.join(b.label for b in BUTTONS if b.menu == MENUS[0].id)}?",
             "Does hovering a button show a Japanese tooltip saying what it does?",
+            f"Open a PDF in {folder}: is it the form, on A4, with Japanese text?",
             "Did each message box show Japanese text with counts (and no English traceback)?",
             "In チェック結果, does clicking a 場所 cell jump to the cell it names?",
         ]

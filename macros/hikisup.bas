@@ -17,6 +17,58 @@ Public Sub OnExpiries(control As IRibbonControl)
     If HasWorkbook() Then RunPython "import hikisup_xl.excel as e; e.dispatch('hikisupExpiries')"
 End Sub
 
+Public Sub OnFormsCertificate(control As IRibbonControl)
+    If HasWorkbook() Then RunPython "import hikisup_xl.excel as e; e.dispatch('hikisupFormsCertificate')"
+End Sub
+
+Public Sub OnFormsCard(control As IRibbonControl)
+    If HasWorkbook() Then RunPython "import hikisup_xl.excel as e; e.dispatch('hikisupFormsCard')"
+End Sub
+
+Public Sub OnFormsRoster(control As IRibbonControl)
+    If HasWorkbook() Then RunPython "import hikisup_xl.excel as e; e.dispatch('hikisupFormsRoster')"
+End Sub
+
+Public Sub OnFormsReport(control As IRibbonControl)
+    If HasWorkbook() Then RunPython "import hikisup_xl.excel as e; e.dispatch('hikisupFormsReport')"
+End Sub
+
+Public Sub OnFormsRenewal(control As IRibbonControl)
+    If HasWorkbook() Then RunPython "import hikisup_xl.excel as e; e.dispatch('hikisupFormsRenewal')"
+End Sub
+
+Public Sub OnBlankApplication(control As IRibbonControl)
+    If HasWorkbook() Then RunPython "import hikisup_xl.excel as e; e.dispatch('hikisupBlankApplication')"
+End Sub
+
+Public Sub OnBlankCertificate(control As IRibbonControl)
+    If HasWorkbook() Then RunPython "import hikisup_xl.excel as e; e.dispatch('hikisupBlankCertificate')"
+End Sub
+
+Public Sub OnBlankRegistration(control As IRibbonControl)
+    If HasWorkbook() Then RunPython "import hikisup_xl.excel as e; e.dispatch('hikisupBlankRegistration')"
+End Sub
+
+Public Sub OnBlankConsent(control As IRibbonControl)
+    If HasWorkbook() Then RunPython "import hikisup_xl.excel as e; e.dispatch('hikisupBlankConsent')"
+End Sub
+
+Public Sub OnBlankCard(control As IRibbonControl)
+    If HasWorkbook() Then RunPython "import hikisup_xl.excel as e; e.dispatch('hikisupBlankCard')"
+End Sub
+
+Public Sub OnBlankRoster(control As IRibbonControl)
+    If HasWorkbook() Then RunPython "import hikisup_xl.excel as e; e.dispatch('hikisupBlankRoster')"
+End Sub
+
+Public Sub OnBlankCaseConsent(control As IRibbonControl)
+    If HasWorkbook() Then RunPython "import hikisup_xl.excel as e; e.dispatch('hikisupBlankCaseConsent')"
+End Sub
+
+Public Sub OnBlankReport(control As IRibbonControl)
+    If HasWorkbook() Then RunPython "import hikisup_xl.excel as e; e.dispatch('hikisupBlankReport')"
+End Sub
+
 ' The same path as a click, for scripts: Application.Run "'hikisup.xlam'!RunAction", "hikisupCheck"
 Public Sub RunAction(id As String)
     If HasWorkbook() Then RunPython "import hikisup_xl.excel as e; e.dispatch('" & id & "')"

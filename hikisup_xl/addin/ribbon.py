@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from xml.sax.saxutils import quoteattr
 
-from ..registry import BUTTONS, GROUPS, TAB_ID, TAB_LABEL
+from ..registry import BUTTONS, GROUPS, MENUS, TAB_ID, TAB_LABEL, Button, Menu
 
 # The 2006 namespace: openpyxl keeps its relationship on re-save; Excel 2007 and later read it.
 NAMESPACE = "http://schemas.microsoft.com/office/2006/01/customui"
@@ -12,10 +12,18 @@ FILENAME = "customUI.xml"
 
 
 def render() -> bytes:
-    """macros/customUI.xml as it must be: one group per registry group that has buttons."""
+    """macros/customUI.xml as it must be: one group per registry group that has buttons; a
+    menu's buttons inside the menu, which stands where its first button would."""
     unknown = sorted({b.group for b in BUTTONS} - {label for _, label in GROUPS})
     if unknown:
         raise ValueError(f"buttons name groups missing from registry.GROUPS: {unknown}")
+    menus = {m.id: m for m in MENUS}
+    strays = sorted({b.menu for b in BUTTONS if b.menu} - set(menus))
+    if strays:
+        raise ValueError(f"buttons name menus missing from registry.MENUS: {strays}")
+    for b in BUTTONS:
+        if b.menu and menus[b.menu].group != b.group:
+            raise ValueError(f"{b.id} is in group {b.group} but its menu {b.menu} is not")
     lines = [
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>',
         "<!-- Rendered from hikisup_xl/registry.py by `hikisup addin build`:"
@@ -30,13 +38,32 @@ def render() -> bytes:
         if not buttons:
             continue
         lines.append(f"        <group id={quoteattr(gid)} label={quoteattr(label)}>")
+        placed: set[str] = set()
         for b in buttons:
-            lines.append(
-                f"          <button id={quoteattr(b.id)} label={quoteattr(b.label)}"
-                f' size="large" imageMso={quoteattr(b.image)}'
-                f" screentip={quoteattr(b.screentip)} supertip={quoteattr(b.supertip)}"
-                f" onAction={quoteattr(b.macro)}/>"
-            )
+            if not b.menu:
+                lines.append(f"          <button {_control(b, large=True)} {_action(b)}/>")
+            elif b.menu not in placed:
+                placed.add(b.menu)
+                lines.append(f"          <menu {_control(menus[b.menu], large=True)}>")
+                lines += [
+                    f"            <button {_control(item)} {_action(item)}/>"
+                    for item in buttons
+                    if item.menu == b.menu
+                ]
+                lines.append("          </menu>")
         lines.append("        </group>")
     lines += ["      </tab>", "    </tabs>", "  </ribbon>", "</customUI>", ""]
     return "\n".join(lines).encode("utf-8")
+
+
+def _control(c: Button | Menu, *, large: bool = False) -> str:
+    """The attributes a button and a menu share (a button inside a menu takes no size)."""
+    size = ' size="large"' if large else ""
+    return (
+        f"id={quoteattr(c.id)} label={quoteattr(c.label)}{size} imageMso={quoteattr(c.image)}"
+        f" screentip={quoteattr(c.screentip)} supertip={quoteattr(c.supertip)}"
+    )
+
+
+def _action(b: Button) -> str:
+    return f"onAction={quoteattr(b.macro)}"

@@ -56,10 +56,7 @@ def forms(
     source = _workbook_path(engine)
     if out is None:
         if source is None:
-            raise HikisupError(
-                "ブックの保存場所がわからないため、帳票の出力先を決められません。"
-                "ブックをパソコン内のフォルダーに保存してから実行してください。"
-            )
+            raise HikisupError(NOT_SAVED_LOCALLY)
         out = default_output(source, kind)
     if out.suffix.lower() != ".xlsx":
         raise HikisupError(f"出力先「{out.name}」は .xlsx で終わる名前にしてください。")
@@ -97,12 +94,24 @@ def forms(
     return Result("forms", lines, [], {"sheets": len(plan.sheets), "rows": len(plan.rows)})
 
 
+NOT_SAVED_LOCALLY = (
+    "ブックの保存場所がわからないため、帳票の出力先を決められません。"
+    "ブックをパソコン内のフォルダーに保存してから実行してください。"
+)
+
+
+def engine_is_file(engine: Engine) -> bool:
+    """A file engine's path may be relative to the current folder (the CLI's argument)."""
+    return getattr(engine, "path", None) is not None
+
+
 def _workbook_path(engine: Engine) -> Path | None:
     """The workbook's file: the file engine's path or the live workbook's full name (if local)."""
     path = getattr(engine, "path", None) or getattr(getattr(engine, "book", None), "fullname", None)
     if not path or "://" in str(path):  # unsaved, or on OneDrive/SharePoint as a URL
         return None
-    return Path(path)
+    # A workbook never saved has a bare name ("Book1"): it has no folder to write beside.
+    return Path(path) if Path(path).is_absolute() or engine_is_file(engine) else None
 
 
 def _unreadable(book: Book, plan: Plan) -> list[str]:

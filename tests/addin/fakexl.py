@@ -19,6 +19,7 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from openpyxl.utils import get_column_letter, range_boundaries
@@ -327,6 +328,64 @@ class FakeSheets:
         return FakeSheet(self._book, self._book.data[name])
 
 
+class FakeSelection:
+    """What xlwings' Book.selection gives: a Range on the active sheet, possibly of several
+    areas ("$A$3:$C$4,$A$6"), read through its address and its sheet."""
+
+    def __init__(self, book: FakeBook, sheet: str, address: str) -> None:
+        self._book = book
+        self._sheet = sheet
+        self._address = address
+
+    @property
+    def address(self) -> str:
+        self._book.calls.hit("range.address")
+        return self._address
+
+    @property
+    def sheet(self) -> FakeSheet:
+        self._book.calls.hit("range.sheet")
+        return FakeSheet(self._book, self._book.data[self._sheet])
+
+
+class ExportedBook:
+    """A form workbook Excel opened to print it to PDF (the stub exporter): `to_pdf` writes a
+    small stand-in PDF naming the workbook's sheets, so a test can see what was printed."""
+
+    def __init__(self, app: FakeApp, path: str, read_only: bool | None) -> None:
+        self._app = app
+        self.path = path
+        self.read_only = read_only
+        self.closed = False
+
+    def to_pdf(self, path: str) -> None:
+        from openpyxl import load_workbook
+
+        wb = load_workbook(self.path, read_only=True)
+        try:
+            names = wb.sheetnames
+        finally:
+            wb.close()
+        Path(path).write_bytes(b"%PDF-1.4 stub\n" + "\n".join(names).encode("utf-8"))
+        self._app.exported.append((self.path, path))
+
+    def close(self) -> None:
+        self.closed = True
+
+
+class FakeBooks:
+    def __init__(self, app: FakeApp) -> None:
+        self._app = app
+
+    def open(self, fullname: str, read_only: bool | None = None) -> ExportedBook:
+        self._app.calls.hit("books.open")
+        if self._app.fail_export is not None:
+            raise self._app.fail_export
+        book = ExportedBook(self._app, fullname, read_only)
+        self._app.opened.append(book)
+        return book
+
+
 class FakeApp:
     def __init__(self, calls: Calls) -> None:
         self.calls = calls
@@ -335,6 +394,13 @@ class FakeApp:
         self.enable_events = True
         self.alerts: list[tuple[str, str | None, str | None]] = []
         self.states_seen: list[dict[str, object]] = []  # app state whenever a value is written
+        self.opened: list[ExportedBook] = []  # workbooks opened to print them
+        self.exported: list[tuple[str, str]] = []  # (workbook, PDF) printed by to_pdf
+        self.fail_export: Exception | None = None  # raised by books.open when set
+
+    @property
+    def books(self) -> FakeBooks:
+        return FakeBooks(self)
 
     @contextmanager
     def properties(self, **kwargs: Any) -> Iterator[FakeApp]:
@@ -383,11 +449,29 @@ class FakeBook:
         self.properties = properties
         self.active = sheets[0].name if sheets else ""
         self._app = FakeApp(self.calls)
+        # What FullName gives (a path, a OneDrive URL, or just the name of a book never saved);
+        # None: the fake has no fullname at all, as the forms tests expect of it.
+        self.path: str | None = None
+        self.selected = "$A$1"  # the selection on the active sheet; None: a chart or shape
 
     @property
     def name(self) -> str:
         self.calls.hit("book.name")
         return self._name
+
+    @property
+    def fullname(self) -> str:
+        self.calls.hit("book.fullname")
+        if self.path is None:
+            raise AttributeError("fullname")
+        return self.path
+
+    @property
+    def selection(self) -> FakeSelection | None:
+        self.calls.hit("book.selection")
+        if self.selected is None:
+            return None
+        return FakeSelection(self, self.active, self.selected)
 
     @property
     def sheets(self) -> FakeSheets:
@@ -425,6 +509,11 @@ class FakeBook:
         properties = {p.name: p.value for p in wb.custom_doc_props.props}  # type: ignore[attr-defined]
         return cls(name, sheets, properties)
 
+    def select(self, sheet: str, address: str | None) -> None:
+        """The clerk activates `sheet` and selects `address` (None: a shape, not cells)."""
+        self.active = sheet
+        self.selected = address
+
     def clone(self) -> FakeBook:
         """A copy with its own cells and a fresh call count."""
         sheets = []
@@ -434,7 +523,9 @@ class FakeBook:
             copy.tables = {k: v[:] for k, v in d.tables.items()}
             copy.state = d.state
             sheets.append(copy)
-        return FakeBook(self._name, sheets, dict(self.properties))
+        copy_book = FakeBook(self._name, sheets, dict(self.properties))
+        copy_book.active, copy_book.path, copy_book.selected = self.active, self.path, self.selected
+        return copy_book
 
     def table_rows(self, sheet: str, table: str) -> list[list[object]]:
         """Every data row of a table (blank ones too), straight from the cells: no calls."""

@@ -1,20 +1,24 @@
 """Ribbon button = VBA callback = action = CLI verb, one to one, read from the real sources:
-macros/customUI.xml, macros/hikisup.bas, hikisup_xl.actions.ACTIONS and the `hikisup` command."""
+macros/customUI.xml, macros/hikisup.bas, hikisup_xl.actions.ACTIONS (or the action's import
+path) and the `hikisup` command."""
 
 from __future__ import annotations
 
+import datetime as dt
+import inspect
 import re
 
 import click
 import pytest
 from lxml import etree
 
-from hikisup_xl import registry
+from hikisup_xl import excel, registry
 from hikisup_xl.actions import ACTIONS
+from hikisup_xl.addin.arguments import PROVIDERS
 from hikisup_xl.addin.build import macros_dir
 from hikisup_xl.addin.ribbon import NAMESPACE
 from hikisup_xl.cli import main
-from hikisup_xl.registry import BUTTONS, BY_ID, GROUPS
+from hikisup_xl.registry import BUTTONS, BY_ID, GROUPS, MENUS
 
 MACROS = macros_dir()
 JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
@@ -71,7 +75,32 @@ def test_every_ribbon_callback_in_the_vba_has_a_button() -> None:
 
 
 def test_every_action_has_a_button_and_every_button_an_action() -> None:
-    assert {b.action for b in BUTTONS} == set(ACTIONS)
+    keyed = {b.action for b in BUTTONS if not registry.is_import_path(b.action)}
+    assert keyed == set(ACTIONS)
+    for b in BUTTONS:
+        assert callable(excel.resolve(b.action)), b.id
+
+
+def test_an_action_named_by_import_path_is_the_function_its_cli_verb_runs() -> None:
+    """An action outside ACTIONS is named "package.module:function": the function exists, is
+    not an ACTIONS entry under another name, is named after the button's verb, and takes the
+    button's fixed parameters, which the verb takes too (as arguments or options)."""
+    by_path = [b for b in BUTTONS if registry.is_import_path(b.action)]
+    assert by_path, "no button names its action by import path: drop this test's premise"
+    verbs = _verbs()
+    for b in by_path:
+        action = excel.resolve(b.action)
+        assert action not in ACTIONS.values(), b.id
+        assert action.__name__ == b.verb, f"{b.id}: {b.action} is not what `hikisup {b.verb}` runs"
+        inspect.signature(action).bind_partial(object(), dt.date.today(), **dict(b.params))
+        cli_params = {p.name for p in verbs[b.verb].params}
+        assert set(dict(b.params)) <= cli_params, f"{b.id}: `hikisup {b.verb}` has no {b.params}"
+
+
+def test_every_argument_provider_named_exists() -> None:
+    named = {b.arguments for b in BUTTONS if b.arguments}
+    assert named <= set(PROVIDERS)
+    assert set(PROVIDERS) <= named, "a provider no button uses"
 
 
 def test_every_button_has_a_cli_verb_with_japanese_help_and_every_action_verb_a_button() -> None:
@@ -111,7 +140,27 @@ def test_groups_are_registered_japanese_and_not_empty() -> None:
     for group in groups:
         assert labels[group.get("id")] == group.get("label")
         assert JAPANESE.search(group.get("label") or "")
-        assert group.findall("ui:button", NS), f"group {group.get('label')} has no button"
+        assert group.findall(".//ui:button", NS), f"group {group.get('label')} has no button"
+
+
+def test_every_menu_is_on_the_ribbon_in_its_group_holding_its_buttons() -> None:
+    xml_menus = {m.get("id"): m for m in _ribbon().iterfind(".//ui:menu", NS)}
+    assert set(xml_menus) == {m.id for m in MENUS}
+    for menu in MENUS:
+        element = xml_menus[menu.id]
+        parent = element.getparent()
+        assert parent is not None and parent.tag == f"{{{NAMESPACE}}}group"
+        assert parent.get("id") == registry.group_id(menu.group)
+        for attribute in ("label", "screentip", "supertip"):
+            assert element.get(attribute) == getattr(menu, attribute)
+            assert JAPANESE.search(element.get(attribute) or ""), (menu.id, attribute)
+        inside = [b.get("id") for b in element.findall("ui:button", NS)]
+        assert inside == [b.id for b in BUTTONS if b.menu == menu.id]
+        assert inside, f"menu {menu.label} is empty"
+        assert all(b.get("size") is None for b in element.findall("ui:button", NS))
+    for b in BUTTONS:
+        if not b.menu:
+            assert _xml_buttons()[b.id].getparent().tag == f"{{{NAMESPACE}}}group", b.id
 
 
 def test_ribbon_uses_the_2006_namespace() -> None:

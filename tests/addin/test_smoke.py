@@ -5,14 +5,81 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
+from conftest import TODAY, base_world, world_rows, write_workbook
 
-from hikisup_xl import registry, smoke
+from addin.fakexl import FakeBook
+from hikisup_xl import excel, registry, smoke
+from hikisup_xl.addin.arguments import SOURCES
+from hikisup_xl.core.settings import Settings
+from hikisup_xl.engine.files import FileEngine
+from hikisup_xl.engine.live import LiveEngine
+from hikisup_xl.smoke import Press
+from hikisup_xl.template import build_workbook
 
 
-def test_it_presses_every_ribbon_button() -> None:
-    assert smoke.plan() == [b.id for b in registry.BUTTONS]
+def test_it_presses_every_ribbon_button_in_ribbon_order() -> None:
+    pressed = [p.button_id for p in smoke.plan()]
+    assert list(dict.fromkeys(pressed)) == [b.id for b in registry.BUTTONS]
+
+
+def test_a_form_that_prints_selected_rows_is_pressed_with_and_without_a_selection() -> None:
+    presses = smoke.plan()
+    for kind, source in SOURCES.items():
+        button = next(b for b in registry.BUTTONS if b.arguments == "form"
+                      and dict(b.params)["kind"] == kind)  # fmt: skip
+        sheets = [p.sheet for p in presses if p.button_id == button.id]
+        expected = [smoke.NEUTRAL[0], source.spec.sheet] if source.everyone else [source.spec.sheet]
+        assert sheets == expected, kind
+    for b in registry.BUTTONS:
+        if b.arguments == "blank_form":
+            assert [p.sheet for p in presses if p.button_id == b.id] == [smoke.NEUTRAL[0]]
+
+
+def test_the_file_engine_side_of_a_press_matches_dispatch(tmp_path: Path) -> None:
+    """What the smoke test compares Excel against: for selected rows, default rows and a
+    refusal, the file engine's run leaves the same tables (操作履歴 too) and the same form
+    as dispatch does on the fake Excel; and the PDF check sees a missing PDF."""
+    world = base_world()
+    world["reports"].append({**world["reports"][0], "report_id": "R000002"})
+    rows = world_rows(world)
+    (tmp_path / "live").mkdir()
+    (tmp_path / "file").mkdir()
+    path = write_workbook(tmp_path / "file" / smoke.WORKBOOK_NAME, rows)
+    live = FakeBook.from_openpyxl(build_workbook(Settings(), rows), smoke.WORKBOOK_NAME)
+    live.path = str(tmp_path / "live" / smoke.WORKBOOK_NAME)
+    presses = [
+        Press("hikisupFormsReport", "活動報告", smoke.SELECTED_ROWS),
+        Press("hikisupFormsReport", *smoke.NEUTRAL),  # refused: no rows selected
+        Press("hikisupFormsCertificate", *smoke.NEUTRAL),
+        Press("hikisupBlankConsent", *smoke.NEUTRAL),
+        Press("hikisupCheck"),
+    ]
+    forms_made = []
+    for press in presses:
+        button = registry.BY_ID[press.button_id]
+        if press.sheet is not None:
+            live.select(press.sheet, press.cells)
+        excel.dispatch(button.id, book=live, today=TODAY)
+        form = smoke.on_file(button, press, path, TODAY)
+        if button.arguments:
+            assert smoke._form_files(Path(live.path), form) == [], press
+        forms_made.append(form.name if form else None)
+        assert smoke._differences(LiveEngine(live), FileEngine(path)) == [], press
+    assert forms_made == [
+        f"{Path(smoke.WORKBOOK_NAME).stem}_活動報告書.xlsx",
+        None,
+        f"{Path(smoke.WORKBOOK_NAME).stem}_修了証書.xlsx",
+        f"{Path(smoke.WORKBOOK_NAME).stem}_同意書_空欄.xlsx",
+        None,
+    ]
+    Path(live.path).with_name(forms_made[0] or "").with_suffix(".pdf").unlink()
+    form = tmp_path / "file" / (forms_made[0] or "")
+    assert smoke._form_files(Path(live.path), form) == [
+        f"{form.with_suffix('.pdf').name} was not made by Excel"
+    ]
 
 
 @pytest.mark.skipif(sys.platform.startswith("win"), reason="runs Excel on Windows")

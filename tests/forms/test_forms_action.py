@@ -187,3 +187,17 @@ def test_the_ribbon_path_reads_and_logs_through_the_live_engine(book: Path) -> N
     assert log[2:5] == ["帳票作成", "修了証書1枚（001）", "live.xlsx"]
     with pytest.raises(HikisupError, match="保存場所がわからない"):  # no fullname: unsaved book
         forms(LiveEngine(fake), TODAY, "修了証書")
+
+
+def test_a_workbook_never_saved_has_no_folder_to_write_beside() -> None:
+    from types import SimpleNamespace
+
+    from hikisup_xl.forms.action import _workbook_path
+
+    def live(fullname: str) -> object:
+        return SimpleNamespace(book=SimpleNamespace(fullname=fullname))
+
+    assert _workbook_path(live("Book1")) is None  # type: ignore[arg-type]
+    assert _workbook_path(live("https://x.sharepoint.com/管理.xlsx")) is None  # type: ignore[arg-type]
+    assert _workbook_path(live("/home/clerk/管理.xlsx")) == Path("/home/clerk/管理.xlsx")  # type: ignore[arg-type]
+    assert _workbook_path(SimpleNamespace(path=Path("管理.xlsx"))) == Path("管理.xlsx")  # type: ignore[arg-type]

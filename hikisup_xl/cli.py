@@ -70,10 +70,10 @@ def _fail(action: str, file: str, exc: BaseException) -> None:
 
 def run_file_action(verb: str, path: Path, today: dt.date | None, output: Path | None) -> Any:
     from .actions import ACTIONS
-    from .engine.files import FileEngine
+    from .engine.choose import open_workbook
 
     try:
-        engine = FileEngine(path, output=output)
+        engine = open_workbook(path, output=output)
         result = ACTIONS[verb](engine, today or dt.date.today())
     except Exception as exc:
         _fail(verb, str(path), exc)

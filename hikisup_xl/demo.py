@@ -424,7 +424,8 @@ def _plant_mistakes(data: dict[str, list[tuple[object, ...]]], rng: random.Rando
 def run_demo(directory: Path, today: dt.date) -> list[str]:
     """Write the demo workbook, run check, number and expiries on it, and say what happened."""
     from .actions import check, expiries, number
-    from .engine.files import FileEngine, save_atomic
+    from .engine.choose import open_workbook
+    from .engine.files import save_atomic
     from .template import build_workbook
 
     directory.mkdir(parents=True, exist_ok=True)
@@ -433,7 +434,7 @@ def run_demo(directory: Path, today: dt.date) -> list[str]:
     save_atomic(build_workbook(DEMO_SETTINGS, data), path, keep_backup=False)
     lines = [f"デモ用のブックを作りました：{path}", _counts(data), ""]
     for action in (number, expiries, check):
-        result = action(FileEngine(path), today)
+        result = action(open_workbook(path), today)
         lines += result.lines
         lines.append("")
     lines.append(

@@ -102,6 +102,13 @@ class FileHarness:
         return cell.value, cell.hyperlink.location if cell.hyperlink else None
 
 
+class PatchHarness(FileHarness):
+    def engine(self) -> Engine:
+        from hikisup_xl.engine.patch import PatchEngine
+
+        return PatchEngine(self.path)
+
+
 class LiveHarness:
     def __init__(self, wb: Workbook, tmp: Path) -> None:
         self.book = FakeBook.from_openpyxl(wb, NAME)
@@ -131,9 +138,9 @@ class LiveHarness:
 Make = Callable[..., Harness]
 
 
-@pytest.fixture(params=["file", "live"])
+@pytest.fixture(params=["file", "patch", "live"])
 def make(request: pytest.FixtureRequest, tmp_path: Path) -> Make:
-    cls = FileHarness if request.param == "file" else LiveHarness
+    cls = {"file": FileHarness, "patch": PatchHarness, "live": LiveHarness}[request.param]
 
     def make(
         rows: Rows | None = None,

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from conftest import base_world, invoke, world_rows, write_workbook
 from openpyxl import Workbook, load_workbook
+from python_calamine import CalamineWorkbook
 
 from hikisup_xl.engine.files import save_atomic
 from hikisup_xl.engine.safety import OLE_MAGIC
@@ -165,6 +166,31 @@ def _craft(src: Path, dst: Path, kind: str) -> None:
 LOSSES = [("image", "画像"), ("shape", "図形"), ("x14", "拡張形式の入力規則")]
 
 
+@pytest.fixture
+def openpyxl_engine(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The openpyxl engine (HIKISUP_ENGINE=openpyxl) is the one that would lose these parts."""
+    monkeypatch.setenv("HIKISUP_ENGINE", "openpyxl")
+
+
+@pytest.mark.parametrize(("kind", "label"), LOSSES)
+def test_the_default_engine_keeps_what_openpyxl_would_lose(
+    hikisup_file: Path, kind: str, label: str
+) -> None:
+    crafted = hikisup_file.with_name("加工.xlsx")
+    _craft(hikisup_file, crafted, kind)
+    with zipfile.ZipFile(crafted) as z:
+        before = {n: z.read(n) for n in z.namelist() if "media" in n or "drawings" in n}
+    result = invoke("number", crafted, "--today", DAY)
+    assert result.exit_code == 0, result.output
+    with zipfile.ZipFile(crafted) as z:
+        assert {n: z.read(n) for n in before} == before
+        if kind == "x14":
+            assert any(b"x14:dataValidations" in z.read(n) for n in z.namelist() if "sheet" in n)
+    log = CalamineWorkbook.from_path(str(crafted)).get_sheet_by_name("操作履歴").to_python()
+    assert log[1][2] == "採番"
+
+
+@pytest.mark.usefixtures("openpyxl_engine")
 @pytest.mark.parametrize(("kind", "label"), LOSSES)
 def test_content_a_save_would_lose_is_refused(hikisup_file: Path, kind: str, label: str) -> None:
     crafted = hikisup_file.with_name("加工.xlsx")
@@ -175,6 +201,7 @@ def test_content_a_save_would_lose_is_refused(hikisup_file: Path, kind: str, lab
     assert "--output" in err
 
 
+@pytest.mark.usefixtures("openpyxl_engine")
 @pytest.mark.parametrize(("kind", "label"), LOSSES)
 def test_output_elsewhere_keeps_the_original(hikisup_file: Path, kind: str, label: str) -> None:
     crafted = hikisup_file.with_name("加工.xlsx")

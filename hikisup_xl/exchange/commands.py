@@ -42,12 +42,12 @@ def export_roster_cmd(
     同意書受領日・登録期間・状態）だけで、当事者・派遣・活動報告の内容は一切含みません。
     書き出しは元のブックの「操作履歴」に記録されます。
     """
-    from ..engine.files import FileEngine
+    from ..engine.choose import open_workbook
     from .export import export_roster
 
     try:
         secret = ask_password(password, confirm=True)
-        result = export_roster(FileEngine(file, output=output), parse_today(today), out, secret)
+        result = export_roster(open_workbook(file, output=output), parse_today(today), out, secret)
     except Exception as exc:
         fail("export-roster", str(file), exc)
     succeed("export-roster", str(file), result.lines)
@@ -75,13 +75,13 @@ def import_roster_cmd(
     登録名簿は書き換えません。「判断」を選んでから同じ名簿でもう一度実行すると反映します。
     壊れた・暗号化された（パスワードなし）・hikisup 以外のファイルは理由を示して取り込みません。
     """
-    from ..engine.files import FileEngine
+    from ..engine.choose import open_workbook
     from .importer import import_roster, read_roster
 
     try:
         secret = ask_password(password, confirm=False)
         data = read_roster(roster, secret)
-        engine = FileEngine(file, output=output)
+        engine = open_workbook(file, output=output)
         result = import_roster(engine, parse_today(today), data)
     except Exception as exc:
         fail("import-roster", str(file), exc)

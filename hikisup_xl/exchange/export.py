@@ -17,7 +17,7 @@ from ..core import schema
 from ..core.issues import Issue
 from ..core.table import parse_table
 from ..core.wareki import to_wareki
-from ..engine.files import FileEngine
+from ..engine.protocol import Engine
 from ..session import read_settings
 from . import xlsxout
 from .allowlist import ROSTER_KEYS
@@ -80,9 +80,7 @@ def build_roster_workbook(
     return wb
 
 
-def export_roster(
-    engine: FileEngine, today: dt.date, out: Path, password: str | None = None
-) -> Result:
+def export_roster(engine: Engine, today: dt.date, out: Path, password: str | None = None) -> Result:
     xlsxout.refuse_existing(out)
     settings, _ = read_settings(engine)
     issues: list[Issue] = []

@@ -104,7 +104,7 @@ def forms_cmd(
     from ..applog import os_user, write_log
     from ..cli import _fail  # the shared funnel: Japanese message, log line, exit code
     from ..engine import safety
-    from ..engine.files import FileEngine
+    from ..engine.choose import open_workbook
     from .action import default_output, forms
     from .select import Selection, split_ids
 
@@ -117,7 +117,7 @@ def forms_cmd(
         # A workbook we must not re-save is only read: point the engine's output elsewhere
         # (never written) so that it does not refuse to open it.
         unused = Path(tempfile.gettempdir()) / "hikisup-unused.xlsx"
-        engine = FileEngine(file, output=None if record else unused)
+        engine = open_workbook(file, output=None if record else unused)
         result: Any = forms(
             engine,
             day,

@@ -1,0 +1,618 @@
+"""The patch engine: a hikisup workbook file read with python-calamine and saved by rewriting
+only the parts an action changed.
+
+Reading takes the cell values from python-calamine (fast, and it sees every sheet), typed the
+way openpyxl would hand them to the rules: dates as datetimes, whole numbers as ints, blank
+cells as None. Where a cell's format shows a date that calamine reads as a plain number (an
+era-only or weekday-only format such as `ggge"年"`), the format in styles.xml decides, as in
+Excel. Two differences from the openpyxl engine, both deliberate: a formula cell reads as the
+value Excel last computed (openpyxl hands over the formula text), and replace_rows removes
+the old rows' cells in the table's columns without moving up what lies below the table
+(openpyxl deletes whole sheet rows).
+
+Writing edits the XML of the touched worksheets in place (lxml): cells are set or created in
+row and column order, strings are inline (`t="inlineStr"`, so sharedStrings.xml is never
+rewritten), dates are serials, and a new cell takes the format of the same column in the
+table's first data row (the template pre-formats that row). Hyperlinks, table ranges and the
+sheet dimension follow. Saving builds a new zip beside the file in which every other part —
+drawings, images, shapes, x14 extensions, custom parts — is copied byte for byte,
+then swaps it in atomically and keeps the previous file as NAME.bak.xlsx, as the openpyxl
+engine does. Nothing is lost, so unlike that engine this one refuses no file for what a save
+would drop.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import math
+import os
+import re
+import shutil
+import tempfile
+import zipfile
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..core.errors import HikisupError
+from ..core.identity import require_hikisup
+from ..core.schema import SNAPSHOT_HEADERS, SNAPSHOT_SHEET, Column, Kind, TableSpec
+from ..core.table import RawTable
+from . import safety, zipcopy
+from .ooxml import (
+    CONTENT_TYPES,
+    Package,
+    PackageError,
+    RelsDoc,
+    TableInfo,
+    col_letter,
+    parse_xml,
+    read_workbook,
+    rels_part,
+    to_bytes,
+)
+from .protocol import Engine, Link
+from .sheetxml import CellValue, SheetEditor
+from .styles import DATETIME, FORMATS, TIME, WAREKI_DATE
+from .xlstyles import DateKind, StyleBook, classify
+
+# Rows typed just below a table are read too, up to this many blank rows apart (the rule of
+# engine/files.py, which this module does not import: openpyxl alone costs 0.2 s to import).
+TRAILING_SCAN = 50
+DATE_KINDS = (Kind.DATE, Kind.TIME, Kind.DATETIME)
+_EPOCH_1900 = dt.datetime(1899, 12, 30)
+_EPOCH_1904 = dt.datetime(1904, 1, 1)
+_LEAP_BUG_END = dt.date(1900, 3, 1)  # Excel counts a 29 February 1900 that never was
+_FIRST_DAY = dt.date(1900, 1, 1)
+# Characters XML 1.0 cannot hold (a pasted control character would make the part unreadable).
+_ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+# Excel reads _xHHHH_ in a string as the character HHHH; a literal one is written _x005F_xHHHH_.
+_OOXML_ESCAPE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
+_SAFE_INT = 2**53
+MAX_TEXT = 32_767  # characters in one cell: Excel repairs (truncates) a file with more
+NEW_SHEET_XML = (
+    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+    b'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+    b'<dimension ref="A1"/><sheetViews><sheetView workbookViewId="0"/></sheetViews>'
+    b'<sheetFormatPr defaultRowHeight="15"/><sheetData/>'
+    b'<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>'
+    b"</worksheet>"
+)
+
+Stamp = tuple[int, int]
+
+
+def backup_path(path: Path) -> Path:
+    """NAME.bak.xlsx: the same name as engine/files.backup_path gives (tested to stay so)."""
+    return path.with_name(f"{path.stem}.bak{path.suffix}")
+
+
+# -- values ------------------------------------------------------------------------------------
+def from_calamine(value: object) -> object:
+    """A value as openpyxl would read it: '' is None, 3.0 is 3, a date is a datetime."""
+    kind = type(value)
+    if kind is str:
+        return value or None
+    if kind is float:
+        number: float = value  # type: ignore[assignment]
+        return int(number) if number.is_integer() and -_SAFE_INT < number < _SAFE_INT else number
+    if kind is dt.date:
+        day: dt.date = value  # type: ignore[assignment]
+        return dt.datetime(day.year, day.month, day.day)
+    return value
+
+
+def from_serial(value: float, kind: DateKind, date1904: bool) -> object:
+    """A serial shown in a date format, as openpyxl reads it (a time below 1, else a datetime)."""
+    if kind == "duration":
+        return dt.timedelta(days=value)
+    day, fraction = divmod(value, 1)
+    delta = dt.timedelta(milliseconds=round(fraction * 86_400_000))
+    if 0 <= value < 1 and delta.days == 0:
+        return (dt.datetime.min + delta).time()
+    if not date1904 and 0 < value < 60:
+        day += 1  # serials before the leap-year bug count from one day earlier
+    try:
+        return (_EPOCH_1904 if date1904 else _EPOCH_1900) + dt.timedelta(days=day) + delta
+    except OverflowError:
+        return value
+
+
+def to_serial(value: dt.date | dt.time | dt.timedelta, date1904: bool) -> float:
+    """Excel's serial number for a date, time, datetime or duration."""
+    if isinstance(value, dt.timedelta):
+        return value.total_seconds() / 86_400
+    if isinstance(value, dt.time):
+        return _seconds(value) / 86_400
+    if isinstance(value, dt.datetime):
+        day, fraction = value.date(), _seconds(value.time()) / 86_400
+    else:
+        day, fraction = value, 0.0
+    if date1904:
+        days = (day - _EPOCH_1904.date()).days
+    else:
+        days = (day - _EPOCH_1900.date()).days
+        if _FIRST_DAY <= day < _LEAP_BUG_END:
+            days -= 1
+    return days + fraction
+
+
+def _seconds(t: dt.time) -> float:
+    return t.hour * 3600 + t.minute * 60 + t.second + t.microsecond / 1_000_000
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if value.is_integer() and abs(value) < _SAFE_INT else repr(value)
+
+
+def clean_text(text: str) -> str:
+    """The text without characters XML 1.0 cannot hold."""
+    return _ILLEGAL_XML.sub("", text)
+
+
+def encode(value: object, date1904: bool) -> tuple[CellValue, object]:
+    """(what the cell XML holds, what reading the cell back gives) for one written value."""
+    if isinstance(value, Link):
+        value = value.text
+    if value is None:
+        return ("", ""), None
+    if isinstance(value, bool):
+        return ("b", "1" if value else "0"), value
+    if isinstance(value, int) and abs(value) < 1e300:
+        return ("n", str(value)), value
+    if isinstance(value, float) and math.isfinite(value):
+        return ("n", _number(value)), value
+    if isinstance(value, dt.datetime | dt.date | dt.time | dt.timedelta):
+        if isinstance(value, dt.datetime | dt.time) and value.tzinfo is not None:
+            value = value.replace(tzinfo=None)
+        return ("n", _number(to_serial(value, date1904))), value
+    text = clean_text(value if isinstance(value, str) else str(value))[:MAX_TEXT]
+    if not text:
+        return ("", ""), None
+    return ("s", _OOXML_ESCAPE.sub(r"_x005F_\1", text)), text
+
+
+def _date_format(value: object, column: Column | None) -> str | None:
+    """The number format a written date needs when its cell shows no date."""
+    if isinstance(value, dt.datetime):
+        default = DATETIME
+    elif isinstance(value, dt.date):
+        default = WAREKI_DATE
+    elif isinstance(value, dt.time):
+        default = TIME
+    else:
+        return None
+    if column is not None and column.kind in DATE_KINDS:
+        return FORMATS[column.kind]
+    return default
+
+
+def _header(value: object) -> str:
+    value = from_calamine(value)
+    return "" if value is None else str(value).strip()
+
+
+def _blank(value: object) -> bool:
+    return value is None or value == ""
+
+
+# -- the engine --------------------------------------------------------------------------------
+class PatchEngine:
+    """A workbook file opened for one action; `save()` replaces it atomically."""
+
+    def __init__(self, path: Path, *, output: Path | None = None) -> None:
+        self.path = path
+        self.output = output or path
+        # Refuses what is not a readable .xlsx (encrypted, old format, zip bomb...). What an
+        # openpyxl save would drop is no reason to refuse here: this engine copies it all.
+        safety.inspect_file(path)
+        try:
+            data = path.read_bytes()
+            self._stamp: Stamp | None = _stamp(path)
+            self._pkg = Package(data)
+            self._wb = read_workbook(self._pkg)
+            styles = self._wb.styles_part
+            self._styles = StyleBook(self._pkg.xml(styles) if styles else None)
+            self._hidden_dates = self._styles.hidden_dates()
+            from python_calamine import CalamineWorkbook
+
+            self._book: Any = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        except HikisupError:
+            raise
+        except Exception as exc:  # lxml, zipfile and calamine raise many types for damage
+            raise _unreadable(path, exc) from None
+        if any(i.flag_bits & 1 for i in self._pkg.infos):
+            raise HikisupError(
+                f"「{path.name}」の中身が暗号化されています。Excelで開いて保存し直してください。"
+            )
+        require_hikisup(self._wb.marker, path.name, set(self._wb.tables))
+        self._grids: dict[str, list[list[object]]] = {}
+        self._editors: dict[str, SheetEditor] = {}
+        self._new_parts: set[str] = set()
+        self._templates: dict[tuple[str, int], int | None] = {}
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+    # -- sheets ----------------------------------------------------------------------------
+    def _grid(self, sheet: str) -> list[list[object]]:
+        """The sheet's values from A1 (as calamine gives them), with this action's writes."""
+        grid = self._grids.get(sheet)
+        if grid is None:
+            try:
+                grid = [
+                    list(row)
+                    for row in self._book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+                ]
+            except Exception as exc:  # calamine's own error types
+                raise _unreadable(self.path, exc) from None
+            if self._hidden_dates:
+                self._convert_hidden_dates(sheet, grid)
+            self._grids[sheet] = grid
+        return grid
+
+    def _convert_hidden_dates(self, sheet: str, grid: list[list[object]]) -> None:
+        """Serials in formats calamine does not take for dates (`ggge"年"`, `aaa`...)."""
+        editor = self._editor(sheet)
+        for row, col, style in editor.styles():
+            kind = self._hidden_dates.get(style)
+            if kind is None or row > len(grid) or col > len(grid[row - 1]):
+                continue
+            value = grid[row - 1][col - 1]
+            if type(value) is float:
+                grid[row - 1][col - 1] = from_serial(value, kind, self._wb.date1904)
+
+    def _set_grid(self, sheet: str, row: int, col: int, value: object) -> None:
+        grid = self._grid(sheet)
+        while len(grid) < row:
+            grid.append([])
+        line = grid[row - 1]
+        if len(line) < col:
+            line.extend([None] * (col - len(line)))
+        line[col - 1] = value
+
+    def _editor(self, sheet: str) -> SheetEditor:
+        editor = self._editors.get(sheet)
+        if editor is None:
+            part = self._wb.sheets[sheet].part
+            try:
+                editor = SheetEditor(self._pkg.xml(part), part)
+            except PackageError as exc:
+                raise _unreadable(self.path, exc) from None
+            self._editors[sheet] = editor
+        return editor
+
+    def _table(self, spec: TableSpec) -> TableInfo:
+        table = self._wb.tables.get(spec.table)
+        if table is None or table.sheet not in self._wb.sheets:
+            raise HikisupError(
+                f"「{self.name}」に必要なシートの表がありません：{spec.sheet}。"
+                "シート名や表（テーブル）を削除・改名していないか確認してください。"
+            )
+        return table
+
+    # -- reading ---------------------------------------------------------------------------
+    def _cells(
+        self, grid: list[list[object]], row: int, min_col: int, max_col: int
+    ) -> list[object]:
+        line = grid[row - 1] if row <= len(grid) else []
+        values = line[min_col - 1 : max_col]
+        width = max_col - min_col + 1
+        if len(values) < width:
+            values = [*values, *([None] * (width - len(values)))]
+        return values
+
+    def _headers(self, spec: TableSpec, table: TableInfo) -> list[str]:
+        min_col, min_row, max_col, _ = table.bounds
+        headers = [
+            _header(v) for v in self._cells(self._grid(table.sheet), min_row, min_col, max_col)
+        ]
+        missing = [c.header for c in spec.columns if c.header not in headers]
+        if missing:
+            raise HikisupError(
+                f"シート「{spec.sheet}」の表に列「{'」「'.join(missing)}」がありません。"
+                "列名を元に戻すか、テンプレートから列をコピーしてください。"
+            )
+        return headers
+
+    def read_table(self, spec: TableSpec) -> RawTable:
+        table = self._table(spec)
+        min_col, min_row, max_col, max_row = table.bounds
+        headers = self._headers(spec, table)
+        grid = self._grid(table.sheet)
+        last = max(max_row, self._last_filled(grid, max_row, min_col, max_col))
+        rows: list[tuple[object, ...]] = []
+        numbers: list[int] = []
+        for row in range(min_row + 1, min(last, len(grid)) + 1):
+            values = tuple(from_calamine(v) for v in self._cells(grid, row, min_col, max_col))
+            if any(v is not None and v != "" for v in values):
+                rows.append(values)
+                numbers.append(row)
+        letters = [col_letter(c) for c in range(min_col, max_col + 1)]
+        return RawTable(spec, headers, rows, numbers, letters, min_row)
+
+    def _last_filled(
+        self, grid: list[list[object]], max_row: int, min_col: int, max_col: int
+    ) -> int:
+        """The last row just below the table that holds something (typed outside the table)."""
+        last = max_row
+        blank_run = 0
+        for row in range(max_row + 1, len(grid) + 1):
+            if any(not _blank(v) for v in grid[row - 1][min_col - 1 : max_col]):
+                last = row
+                blank_run = 0
+            else:
+                blank_run += 1
+                if blank_run > TRAILING_SCAN:
+                    break
+        return last
+
+    # -- writing ---------------------------------------------------------------------------
+    def write_cells(self, raw: RawTable, key: str, values: Mapping[int, object]) -> None:
+        table = self._table(raw.spec)
+        pos = raw.position(key)
+        if pos is None:  # read_table refused a table missing a declared column
+            raise HikisupError(
+                f"シート「{raw.spec.sheet}」に列「{raw.spec.col(key).header}」がありません。"
+            )
+        column = table.bounds[0] + pos
+        for index, value in values.items():
+            self._put(table, raw.row_numbers[index], column, value, raw.spec.col(key), fresh=False)
+        if raw.row_numbers:
+            self._grow(table, max(raw.row_numbers))
+
+    def replace_rows(self, spec: TableSpec, rows: Sequence[Sequence[object]]) -> None:
+        table = self._table(spec)
+        min_col, min_row, max_col, max_row = table.bounds
+        positions = self._positions(spec, table)
+        editor = self._editor(table.sheet)
+        for col in range(min_col, max_col + 1):
+            self._template(table, col)  # taken before the rows go
+        editor.remove_links(min_row + 1, max(max_row, min_row + 1), min_col, max_col)
+        for row in range(min_row + 2, max_row + 1):
+            editor.delete_cells(row, min_col, max_col)
+        for col in range(min_col, max_col + 1):
+            editor.clear(min_row + 1, col)
+        grid = self._grid(table.sheet)
+        for row in range(min_row + 1, min(max_row, len(grid)) + 1):
+            line = grid[row - 1]
+            for col in range(min_col, min(max_col, len(line)) + 1):
+                line[col - 1] = None
+        self._write_rows(spec, table, positions, min_row + 1, rows)
+        table.set_bounds(min_col, min_row, max_col, min_row + max(1, len(rows)))
+
+    def append_rows(self, spec: TableSpec, rows: Sequence[Sequence[object]]) -> None:
+        if not rows:
+            return
+        raw = self.read_table(spec)
+        table = self._table(spec)
+        start = (raw.row_numbers[-1] + 1) if raw.row_numbers else table.bounds[1] + 1
+        self._write_rows(spec, table, self._positions(spec, table), start, rows)
+        self._grow(table, start + len(rows) - 1)
+
+    def _positions(self, spec: TableSpec, table: TableInfo) -> list[int]:
+        """The sheet column of each spec column, wherever the clerk moved it."""
+        headers = self._headers(spec, table)
+        return [table.bounds[0] + headers.index(c.header) for c in spec.columns]
+
+    def _write_rows(
+        self,
+        spec: TableSpec,
+        table: TableInfo,
+        positions: list[int],
+        start: int,
+        rows: Sequence[Sequence[object]],
+    ) -> None:
+        for r, row in enumerate(rows):
+            for column, col, value in zip(spec.columns, positions, row, strict=False):
+                self._put(table, start + r, col, value, column, fresh=True)
+
+    def _grow(self, table: TableInfo, last_row: int) -> None:
+        min_col, min_row, max_col, max_row = table.bounds
+        if last_row > max_row:
+            table.set_bounds(min_col, min_row, max_col, last_row)
+
+    def _template(self, table: TableInfo, col: int) -> int | None:
+        """The style a new cell of this column takes: the first data row's (pre-formatted)."""
+        key = (table.part, col)
+        if key not in self._templates:
+            editor = self._editor(table.sheet)
+            style = editor.style_of(table.bounds[1] + 1, col)
+            if style is None:
+                style = editor.column_style(col)
+            if style is not None and self._styles.is_link(style):
+                style = self._styles.plain(style)
+            self._templates[key] = style
+        return self._templates[key]
+
+    def _put(
+        self,
+        table: TableInfo,
+        row: int,
+        col: int,
+        value: object,
+        column: Column | None,
+        *,
+        fresh: bool,
+    ) -> None:
+        """Write one cell. `fresh`: a row the engine lays out (append/replace), whose cells
+        take the column's number format as engine/files.py gives them."""
+        editor = self._editor(table.sheet)
+        cell, readback = encode(value, self._wb.date1904)
+        self._set_grid(table.sheet, row, col, readback)
+        existing = editor.style_of(row, col)
+        link = value if isinstance(value, Link) else None
+        if existing is None and not cell[0] and not fresh:
+            editor.remove_links(row, row, col, col)
+            return  # nothing to clear
+        styles = self._styles
+        style = existing if existing is not None else self._template(table, col)
+        code = FORMATS.get(column.kind) if fresh and column is not None else None
+        date_code = _date_format(value, column)
+        shown = classify(code) if code else styles.kind(style)
+        if date_code is not None and shown is None:
+            code = date_code
+        if code is not None:
+            style = styles.with_format(style, code)
+        if link is not None:
+            style = styles.link(style)
+        elif style is not None and styles.is_link(style):
+            style = styles.plain(style)
+        editor.set_value(row, col, cell, style)
+        if link is not None:
+            editor.set_link(row, col, link.location, cell[1])
+        else:
+            editor.remove_links(row, row, col, col)
+
+    # -- the snapshot sheet ----------------------------------------------------------------
+    def read_snapshot(self) -> list[tuple[object, ...]]:
+        if SNAPSHOT_SHEET not in self._wb.sheets:
+            return []
+        grid = self._grid(SNAPSHOT_SHEET)
+        width = max((len(line) for line in grid), default=0)
+        out: list[tuple[object, ...]] = []
+        for line in grid[1:]:
+            values = tuple(from_calamine(v) for v in line) + (None,) * (width - len(line))
+            if values and values[0]:
+                out.append(values)
+        return out
+
+    def write_snapshot(self, rows: Sequence[Sequence[object]]) -> None:
+        lines: list[Sequence[object]] = list(rows)
+        if SNAPSHOT_SHEET in self._wb.sheets:
+            editor = self._editor(SNAPSHOT_SHEET)
+            editor.delete_rows_from(2)  # the header row stays as the clerk left it
+            del self._grid(SNAPSHOT_SHEET)[1:]
+            start = 2
+        else:  # a workbook made before the template carried the sheet
+            part = self._wb.add_sheet(self._pkg, SNAPSHOT_SHEET, "veryHidden")
+            self._new_parts.add(part)
+            editor = SheetEditor(parse_xml(NEW_SHEET_XML, part), part)
+            self._editors[SNAPSHOT_SHEET] = editor
+            self._grids[SNAPSHOT_SHEET] = []
+            lines.insert(0, SNAPSHOT_HEADERS)
+            start = 1
+        for r, line in enumerate(lines, start=start):
+            for c, value in enumerate(line, start=1):
+                cell, readback = encode(value, self._wb.date1904)
+                self._set_grid(SNAPSHOT_SHEET, r, c, readback)
+                if cell[0]:
+                    editor.set_value(r, c, cell, None)
+
+    # -- saving ----------------------------------------------------------------------------
+    def save(self) -> None:
+        pkg, wb = self._pkg, self._wb
+        replaced: dict[str, bytes] = {}
+        added: dict[str, bytes] = {}
+        removed: set[str] = set()
+        data_changed = False
+        for editor in self._editors.values():
+            if not editor.dirty:
+                continue
+            data_changed = True
+            xml = editor.finish()
+            (added if editor.part in self._new_parts else replaced)[editor.part] = xml
+            if editor.removed_rel_ids:
+                rels = RelsDoc.load(pkg, editor.part)
+                if rels.remove(editor.removed_rel_ids):
+                    replaced[pkg.find(rels_part(editor.part)) or rels_part(editor.part)] = to_bytes(
+                        rels.root
+                    )
+            if editor.formulas_removed:
+                chain = wb.drop_calc_chain(pkg)
+                if chain is not None:
+                    removed.add(chain)
+        for table in {id(t): t for t in wb.tables.values()}.values():
+            if table.changed:
+                replaced[table.part] = to_bytes(table.root)
+        if self._styles.changed and wb.styles_part is not None:
+            replaced[wb.styles_part] = self._styles.to_bytes()
+        if data_changed:
+            wb.request_full_calculation()
+        if wb.changed:
+            replaced[wb.part] = to_bytes(wb.root)
+        if wb.rels is not None:
+            replaced[pkg.find(rels_part(wb.part)) or rels_part(wb.part)] = to_bytes(wb.rels.root)
+        if wb.content_types is not None:
+            replaced[pkg.find(CONTENT_TYPES) or CONTENT_TYPES] = to_bytes(wb.content_types.root)
+        expected = self._stamp if self.output == self.path else None
+        save_package(
+            pkg, replaced, added, removed, self.output, keep_backup=True, expected=expected
+        )
+
+
+if TYPE_CHECKING:
+
+    def _keeps_the_contract(engine: PatchEngine) -> Engine:
+        return engine  # mypy checks PatchEngine against the Engine protocol here
+
+
+def _unreadable(path: Path, exc: BaseException) -> HikisupError:
+    return HikisupError(
+        f"「{path.name}」を読み込めません（{type(exc).__name__}）。"
+        "ファイルが壊れていないかExcelで開いて確認してください。"
+    )
+
+
+def _stamp(path: Path) -> Stamp:
+    st = path.stat()
+    return st.st_size, st.st_mtime_ns
+
+
+def save_package(
+    pkg: Package,
+    replaced: Mapping[str, bytes],
+    added: Mapping[str, bytes],
+    removed: set[str],
+    path: Path,
+    *,
+    keep_backup: bool,
+    expected: Stamp | None = None,
+) -> None:
+    """Write the new package beside `path`, check it, then swap it in (engine/files.save_atomic's
+    steps: the lock-file refusal before and after, NAME.bak.xlsx, never a half-written file).
+
+    `expected`: the size and time `path` had when it was read; if it changed meanwhile the save
+    is refused rather than overwriting someone else's work.
+    """
+    safety.refuse_if_open(path)
+    fd, tmp_name = tempfile.mkstemp(prefix=".~hikisup-", suffix=".xlsx", dir=path.parent)
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            zipcopy.write_zip(fh, pkg.zip, pkg.data, replaced, added, removed)
+            fh.flush()
+            os.fsync(fh.fileno())
+        with zipfile.ZipFile(tmp) as zf:
+            bad = zf.testzip()
+        if bad is not None:
+            raise HikisupError(
+                f"保存したファイルの検証に失敗しました（{bad}）。元のファイルは変更していません。"
+            )
+        safety.refuse_if_open(path)  # Excel may have opened it meanwhile
+        if expected is not None and path.exists() and _stamp(path) != expected:
+            raise HikisupError(
+                f"「{path.name}」は読み込んだ後に別の操作で変更されました。"
+                "元のファイルは変更していません。もう一度実行してください。"
+            )
+        if path.exists():
+            shutil.copymode(path, tmp)  # mkstemp made it private; keep the workbook's sharing
+            if keep_backup:
+                shutil.copy2(path, backup_path(path))
+        tmp.replace(path)
+    except PermissionError:
+        raise HikisupError(
+            f"「{path.name}」に書き込めません。Excelなどで開いていないか、"
+            "フォルダーへの書き込み権限があるか確認してください。元のファイルは変更していません。"
+        ) from None
+    except zipcopy.ZipLimitError as exc:
+        raise HikisupError(
+            f"「{path.name}」は大きすぎるか特殊な形式のため保存できません（{exc}）。"
+            "元のファイルは変更していません。"
+        ) from None
+    finally:
+        if tmp.exists():
+            tmp.unlink()

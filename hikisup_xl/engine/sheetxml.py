@@ -1,0 +1,401 @@
+"""One worksheet part edited in place: cells, rows, hyperlinks and the dimension.
+
+Only what the engine writes changes. Rows and cells keep their order (new ones are inserted in
+place), a changed cell keeps its other attributes, and every other element of the worksheet
+(column widths, conditional formats, validations, drawings, extensions...) stays as it was.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterator
+from typing import Literal
+
+from .ooxml import (
+    DOC_REL_NS,
+    MAX_COL,
+    XML_NS,
+    Element,
+    PackageError,
+    col_letter,
+    format_range,
+    local,
+    parse_range,
+    parse_ref,
+    to_bytes,
+)
+
+# CT_Worksheet's sequence (ECMA-376 18.3.1.99): where a new child element goes.
+WORKSHEET_ORDER = (
+    "sheetPr",
+    "dimension",
+    "sheetViews",
+    "sheetFormatPr",
+    "cols",
+    "sheetData",
+    "sheetCalcPr",
+    "sheetProtection",
+    "protectedRanges",
+    "scenarios",
+    "autoFilter",
+    "sortState",
+    "dataConsolidate",
+    "customSheetViews",
+    "mergeCells",
+    "phoneticPr",
+    "conditionalFormatting",
+    "dataValidations",
+    "hyperlinks",
+    "printOptions",
+    "pageMargins",
+    "pageSetup",
+    "headerFooter",
+    "rowBreaks",
+    "colBreaks",
+    "customProperties",
+    "cellWatches",
+    "ignoredErrors",
+    "smartTags",
+    "drawing",
+    "legacyDrawing",
+    "legacyDrawingHF",
+    "drawingHF",
+    "picture",
+    "oleObjects",
+    "controls",
+    "webPublishItems",
+    "tableParts",
+    "extLst",
+)
+# Excel wraps oleObjects and controls in mc:AlternateContent; it stands where they would.
+_ALTERNATE_RANK = WORKSHEET_ORDER.index("oleObjects")
+
+CellKind = Literal["n", "b", "s", ""]  # number, boolean, (inline) string, no value
+CellValue = tuple[CellKind, str]
+
+
+def _rank(element: Element) -> int | None:
+    name = local(element.tag)
+    if name in WORKSHEET_ORDER:
+        return WORKSHEET_ORDER.index(name)
+    if name == "AlternateContent":
+        return _ALTERNATE_RANK
+    return None
+
+
+def needs_preserve(text: str) -> bool:
+    """Whether Excel would trim this text without xml:space="preserve"."""
+    return text != text.strip() or "\n" in text or "\t" in text or "  " in text
+
+
+class SheetEditor:
+    def __init__(self, root: Element, part: str) -> None:
+        if local(root.tag) != "worksheet":
+            raise PackageError(f"{part}: not a worksheet")
+        self.root = root
+        self.part = part
+        self._ns = root.tag[1:].split("}", 1)[0] if root.tag.startswith("{") else ""
+        data = root.find(self._q("sheetData"))
+        if data is None:
+            data = root.makeelement(self._q("sheetData"), {})
+            self._insert(data)
+        self.data = data
+        self.dirty = False  # something changed: the part must be written
+        self.formulas_removed = False  # the calculation chain must then be dropped
+        self.removed_rel_ids: set[str] = set()  # of external hyperlinks removed
+        self._orphans: set[str] = set()  # shared formulas whose master cell was overwritten
+        self._rows: dict[int, Element] = {}
+        self._order: list[int] = []
+        self._cells: dict[int, tuple[list[int], dict[int, Element]]] = {}
+        self._touched: set[int] = set()
+        self._links: dict[tuple[int, int], list[Element]] | None = None
+        self._col_styles: list[tuple[int, int, int]] | None = None
+        previous = 0
+        for el in data:
+            if local(el.tag) != "row":
+                continue
+            r = el.get("r")
+            number = int(r) if r and r.isdigit() else previous + 1
+            if not r:
+                el.set("r", str(number))
+            self._rows.setdefault(number, el)
+            previous = number
+        self._order = sorted(self._rows)
+
+    def _q(self, name: str) -> str:
+        return f"{{{self._ns}}}{name}" if self._ns else name
+
+    def _insert(self, child: Element) -> None:
+        rank = _rank(child)
+        assert rank is not None
+        for existing in self.root:
+            other = _rank(existing)
+            if other is not None and other > rank:
+                existing.addprevious(child)
+                return
+        self.root.append(child)
+
+    # -- rows and cells --------------------------------------------------------------------
+    def _row_cells(self, row: int) -> tuple[list[int], dict[int, Element]]:
+        found = self._cells.get(row)
+        if found is not None:
+            return found
+        cols: list[int] = []
+        cells: dict[int, Element] = {}
+        el = self._rows.get(row)
+        previous = 0
+        for c in el if el is not None else ():
+            if local(c.tag) != "c":
+                continue
+            ref = c.get("r")
+            if ref:
+                col = parse_ref(ref)[1]
+            else:
+                col = previous + 1
+                c.set("r", f"{col_letter(col)}{row}")
+            if col not in cells:
+                cells[col] = c
+                cols.append(col)
+            previous = col
+        cols.sort()
+        self._cells[row] = (cols, cells)
+        return cols, cells
+
+    def _row(self, row: int, *, create: bool) -> Element | None:
+        el = self._rows.get(row)
+        if el is None and create:
+            el = self.data.makeelement(self._q("row"), {"r": str(row)})
+            i = bisect.bisect_left(self._order, row)
+            if i < len(self._order):
+                self._rows[self._order[i]].addprevious(el)
+            else:
+                self.data.append(el)
+            self._order.insert(i, row)
+            self._rows[row] = el
+            self._cells[row] = ([], {})
+        return el
+
+    def cell(self, row: int, col: int, *, create: bool) -> Element | None:
+        row_el = self._row(row, create=create)
+        if row_el is None:
+            return None
+        cols, cells = self._row_cells(row)
+        c = cells.get(col)
+        if c is None and create:
+            c = row_el.makeelement(self._q("c"), {"r": f"{col_letter(col)}{row}"})
+            i = bisect.bisect_left(cols, col)
+            if i < len(cols):
+                cells[cols[i]].addprevious(c)
+            elif len(row_el) and local(row_el[-1].tag) == "extLst":
+                row_el[-1].addprevious(c)
+            else:
+                row_el.append(c)
+            cols.insert(i, col)
+            cells[col] = c
+            self._touched.add(row)
+        return c
+
+    def style_of(self, row: int, col: int) -> int | None:
+        """The cell's `s` (0 when it has none), or None when there is no such cell."""
+        c = self.cell(row, col, create=False)
+        if c is None:
+            return None
+        s = c.get("s", "0")
+        return int(s) if s.isdigit() else 0
+
+    def styles(self) -> Iterator[tuple[int, int, int]]:
+        """(row, column, style) of every cell that has a style."""
+        for row in list(self._order):
+            cols, cells = self._row_cells(row)
+            for col in cols:
+                s = cells[col].get("s")
+                if s and s.isdigit() and s != "0":
+                    yield row, col, int(s)
+
+    def column_style(self, col: int) -> int | None:
+        """The default style of a column (`<col style=...>`), if it has one."""
+        if self._col_styles is None:
+            self._col_styles = []
+            cols = self.root.find(self._q("cols"))
+            for el in cols if cols is not None else ():
+                style, lo, hi = el.get("style"), el.get("min", ""), el.get("max", "")
+                if style and style.isdigit() and lo.isdigit() and hi.isdigit():
+                    self._col_styles.append((int(lo), int(hi), int(style)))
+        for lo, hi, style in self._col_styles:
+            if lo <= col <= hi:
+                return style
+        return None
+
+    def set_value(self, row: int, col: int, value: CellValue, style: int | None) -> None:
+        """Give the cell `value` (creating it in place), and `style` unless that is None."""
+        kind, text = value
+        c = self.cell(row, col, create=True)
+        assert c is not None
+        self.dirty = True
+        self._clear(c)
+        if style is not None and (style != 0 or c.get("s") is not None):
+            c.set("s", str(style))
+        if kind == "s":
+            c.set("t", "inlineStr")
+            holder = c.makeelement(self._q("is"), {})
+            t = c.makeelement(self._q("t"), {})
+            t.text = text
+            if needs_preserve(text):
+                t.set(f"{{{XML_NS}}}space", "preserve")
+            holder.append(t)
+            c.insert(0, holder)
+        elif kind in ("n", "b"):
+            if kind == "b":
+                c.set("t", "b")
+            v = c.makeelement(self._q("v"), {})
+            v.text = text
+            c.insert(0, v)
+
+    def clear(self, row: int, col: int) -> None:
+        """Remove the cell's value (and formula); its style stays."""
+        c = self.cell(row, col, create=False)
+        if c is not None:
+            self.dirty = True
+            self._clear(c)
+
+    def _clear(self, c: Element) -> None:
+        for child in list(c):
+            name = local(child.tag)
+            if name == "f":
+                self.formulas_removed = True
+                if child.get("t") == "shared" and child.get("ref") is not None:
+                    self._orphans.add(child.get("si", ""))
+                c.remove(child)
+            elif name in ("v", "is"):
+                c.remove(child)
+        for attr in ("t", "cm", "vm"):
+            c.attrib.pop(attr, None)
+
+    def delete_cells(self, row: int, min_col: int, max_col: int) -> None:
+        """Remove the cells of columns min_col..max_col; a row left without cells goes too."""
+        row_el = self._rows.get(row)
+        if row_el is None:
+            return
+        cols, cells = self._row_cells(row)
+        self.dirty = True
+        for col in [c for c in cols if min_col <= c <= max_col]:
+            c = cells.pop(col)
+            self._clear(c)
+            row_el.remove(c)
+            cols.remove(col)
+        self._touched.add(row)
+        if not cols:
+            self.data.remove(row_el)
+            del self._rows[row]
+            del self._cells[row]
+            self._order.remove(row)
+
+    def delete_rows_from(self, first: int) -> None:
+        """Remove every row from `first` down (the snapshot sheet's data)."""
+        for row in [r for r in self._order if r >= first]:
+            self.delete_cells(row, 1, MAX_COL)
+
+    # -- hyperlinks ------------------------------------------------------------------------
+    def _link_index(self) -> dict[tuple[int, int], list[Element]]:
+        if self._links is None:
+            self._links = {}
+            holder = self.root.find(self._q("hyperlinks"))
+            for el in holder if holder is not None else ():
+                if local(el.tag) != "hyperlink":
+                    continue
+                try:
+                    min_col, min_row, _, _ = parse_range(el.get("ref", ""))
+                except PackageError:
+                    continue
+                self._links.setdefault((min_row, min_col), []).append(el)
+        return self._links
+
+    def set_link(self, row: int, col: int, location: str, display: str) -> None:
+        """An internal hyperlink on the cell (replacing one it had)."""
+        self.remove_links(row, row, col, col)
+        self.dirty = True
+        holder = self.root.find(self._q("hyperlinks"))
+        if holder is None:
+            holder = self.root.makeelement(self._q("hyperlinks"), {})
+            self._insert(holder)
+        el = holder.makeelement(
+            self._q("hyperlink"),
+            {"ref": f"{col_letter(col)}{row}", "location": location, "display": display},
+        )
+        holder.append(el)
+        self._link_index().setdefault((row, col), []).append(el)
+
+    def remove_links(self, min_row: int, max_row: int, min_col: int, max_col: int) -> None:
+        """Remove the hyperlinks that start in the given block of cells."""
+        index = self._link_index()
+        if not index:
+            return
+        if min_row == max_row and min_col == max_col:
+            keys = [(min_row, min_col)] if (min_row, min_col) in index else []
+        else:
+            keys = [(r, c) for r, c in index if min_row <= r <= max_row and min_col <= c <= max_col]
+        for key in keys:
+            self.dirty = True
+            for el in index.pop(key):
+                rid = el.get(f"{{{DOC_REL_NS}}}id")
+                if rid:
+                    self.removed_rel_ids.add(rid)
+                el.getparent().remove(el)
+        holder = self.root.find(self._q("hyperlinks"))
+        if holder is not None and not any(local(el.tag) == "hyperlink" for el in holder):
+            self.root.remove(holder)
+
+    # -- output ----------------------------------------------------------------------------
+    def _fix_orphans(self) -> None:
+        """A shared formula's dependants cannot outlive its master: they keep their value."""
+        if not self._orphans:
+            return
+        for c in self.data.iter(self._q("c")):
+            f = c.find(self._q("f"))
+            if (
+                f is not None
+                and f.get("t") == "shared"
+                and f.get("ref") is None
+                and f.get("si") in self._orphans
+            ):
+                c.remove(f)
+        self._orphans.clear()
+
+    def _extent(self, row_el: Element) -> tuple[int, int] | None:
+        """First and last column of a row's cells (cells are in column order)."""
+        cells = [row_el[0]] if len(row_el) and local(row_el[0].tag) == "c" else []
+        if not cells:
+            cells = [c for c in row_el if local(c.tag) == "c"][:1]
+        if not cells:
+            return None
+        last = row_el[-1]
+        if local(last.tag) != "c":
+            last = [c for c in row_el if local(c.tag) == "c"][-1]
+        return parse_ref(cells[0].get("r", "A1"))[1], parse_ref(last.get("r", "A1"))[1]
+
+    def finish(self) -> bytes:
+        self._fix_orphans()
+        for row in self._touched:
+            row_el = self._rows.get(row)
+            if row_el is not None and row_el.get("spans") is not None:
+                extent = self._extent(row_el)
+                if extent is None:
+                    del row_el.attrib["spans"]
+                else:
+                    row_el.set("spans", f"{extent[0]}:{extent[1]}")
+        bounds: list[int] | None = None
+        for row in self._order:
+            extent = self._extent(self._rows[row])
+            if extent is None:
+                continue
+            if bounds is None:
+                bounds = [extent[0], row, extent[1], row]
+            else:
+                bounds = [min(bounds[0], extent[0]), bounds[1], max(bounds[2], extent[1]), row]
+        ref = format_range(*bounds) if bounds else "A1"
+        dimension = self.root.find(self._q("dimension"))
+        if dimension is None:
+            dimension = self.root.makeelement(self._q("dimension"), {})
+            self._insert(dimension)
+        dimension.set("ref", ref)
+        return to_bytes(self.root)

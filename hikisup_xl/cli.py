@@ -5,15 +5,15 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
-import traceback
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
-from .applog import log_path, os_user, write_log
+from .applog import os_user, write_log
 from .clihelp import JaGroup
+from .clihelp import fail as _fail
 from .core.errors import HikisupError
 from .core.wareki import WarekiError, parse_date
 
@@ -52,20 +52,6 @@ def output_option(f: F) -> F:
         default=None,
         help="結果を別のファイルに保存する（元のファイルは変更しない）",
     )(f)
-
-
-def _fail(action: str, file: str, exc: BaseException) -> None:
-    if isinstance(exc, HikisupError):
-        write_log(os_user(), action, file, "拒否", str(exc))
-        click.echo(f"エラー：{exc}", err=True)
-        sys.exit(2)
-    write_log(os_user(), action, file, "失敗", "".join(traceback.format_exception(exc)))
-    click.echo(
-        f"エラー：予期しない問題が発生しました（{type(exc).__name__}）。ファイルは変更していません。"
-        f"詳細はログ {log_path()} にあります。",
-        err=True,
-    )
-    sys.exit(3)
 
 
 def run_file_action(verb: str, path: Path, today: dt.date | None, output: Path | None) -> Any:

@@ -1,7 +1,7 @@
 """`hikisup addin build|install`: the click group, registered on the main CLI by cli.py.
 
 cli.py imports this module to register the group, so this module does not import cli.py at
-import time; the shared error funnel (`cli._fail`) is looked up when a command runs.
+import time; the shared error funnel is `clihelp.fail`.
 """
 
 from __future__ import annotations
@@ -9,21 +9,15 @@ from __future__ import annotations
 import sys
 import tempfile
 from pathlib import Path
-from typing import Any
 
 import click
 
 from ..applog import os_user, write_log
 from ..clihelp import JaGroup
+from ..clihelp import fail as _fail
 
 FILE = click.Path(path_type=Path, dir_okay=False)
 DIRECTORY = click.Path(path_type=Path, file_okay=False)
-
-
-def _fail(action: str, file: str, exc: BaseException) -> Any:
-    from ..cli import _fail as fail
-
-    return fail(action, file, exc)
 
 
 @click.group("addin", cls=JaGroup)

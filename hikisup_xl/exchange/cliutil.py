@@ -7,14 +7,13 @@ level, so either module can be imported first.
 from __future__ import annotations
 
 import datetime as dt
-import sys
-import traceback
 from collections.abc import Callable
-from typing import Any, NoReturn, TypeVar
+from typing import Any, TypeVar
 
 import click
 
-from ..applog import log_path, os_user, write_log
+from ..applog import os_user, write_log
+from ..clihelp import fail as fail  # re-exported for the exchange and stats commands
 from ..core.errors import HikisupError
 from ..core.wareki import WarekiError, parse_date
 
@@ -53,21 +52,6 @@ def ask_password(value: str | None, *, confirm: bool) -> str | None:
         confirmation_prompt="確認のためもう一度" if confirm else False,
     )
     return answer
-
-
-def fail(action: str, file: str, exc: BaseException) -> NoReturn:
-    """Show a refusal (exit 2) or an unexpected error (exit 3) in Japanese, and log it."""
-    if isinstance(exc, HikisupError):
-        write_log(os_user(), action, file, "拒否", str(exc))
-        click.echo(f"エラー：{exc}", err=True)
-        sys.exit(2)
-    write_log(os_user(), action, file, "失敗", "".join(traceback.format_exception(exc)))
-    click.echo(
-        f"エラー：予期しない問題が発生しました（{type(exc).__name__}）。"
-        f"詳細はログ {log_path()} にあります。",
-        err=True,
-    )
-    sys.exit(3)
 
 
 def succeed(action: str, file: str, lines: list[str]) -> None:

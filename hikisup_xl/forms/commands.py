@@ -102,7 +102,7 @@ def forms_cmd(
     例：hikisup forms 修了証書 管理.xlsx 001 002 --pdf
     """
     from ..applog import os_user, write_log
-    from ..cli import _fail  # the shared funnel: Japanese message, log line, exit code
+    from ..clihelp import fail as _fail  # the shared funnel: Japanese message, log, exit code
     from ..engine import safety
     from ..engine.choose import open_workbook
     from .action import default_output, forms

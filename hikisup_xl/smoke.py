@@ -29,13 +29,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .core import schema
+from .core.grid import FIRST_COLUMN, FIRST_DATA_ROW, ORIGIN, address, span
 from .registry import BUTTONS, MENUS, TAB_LABEL, Button
 
 WORKBOOK_NAME = "サポーター管理_スモーク.xlsx"
 FOLDER_NAME = "hikisup_スモーク"
 FILE_ENGINE_FOLDER = "file"  # the copy for the file engine: same name, so 操作履歴 matches
-NEUTRAL = ("設定", "A1")  # a sheet holding no form's IDs: a form prints its default rows
-SELECTED_ROWS = "A2:A3"  # the first two data rows of a table (its header is row 1)
+NEUTRAL = ("設定", ORIGIN)  # a sheet holding no form's IDs: a form prints its default rows
+# The first two data rows of a table (below its header row).
+SELECTED_ROWS = span(FIRST_COLUMN, FIRST_DATA_ROW, FIRST_COLUMN, FIRST_DATA_ROW + 1)
 
 
 @dataclass(frozen=True)
@@ -76,7 +79,6 @@ def _norm(value: object) -> object:
 
 def _differences(live: Any, expected: Any) -> list[str]:
     """Every table the two engines hold, compared by value (操作履歴's time aside)."""
-    from .core import schema
 
     out: list[str] = []
     for spec in schema.TABLES:
@@ -108,7 +110,6 @@ def on_file(button: Button, press: Press, path: Path, today: dt.date) -> Path | 
     form workbook a 帳票 button writes (None for the other buttons)."""
     from .actions import ACTIONS
     from .applog import os_user
-    from .core import schema
     from .core.errors import HikisupError
     from .engine.files import FileEngine
 
@@ -210,9 +211,10 @@ def run(workdir: Path, prompt: bool) -> int:
                 diff += _form_files(live_path, form)
             failures += [f"{button.id}{where}: {d}" for d in diff]
             print("  same as the file engine" if not diff else f"  DIFFERENT: {diff}")
-        links = book.sheets["チェック結果"].range("H2").formula
+        first_link = address(FIRST_DATA_ROW, schema.ISSUES.column_number("link"))
+        links = book.sheets[schema.ISSUES.sheet].range(first_link).formula
         if isinstance(links, str) and links and not links.startswith("=HYPERLINK("):
-            failures.append(f"チェック結果!H2 is not a HYPERLINK formula: {links!r}")
+            failures.append(f"チェック結果!{first_link} is not a HYPERLINK formula: {links!r}")
 
         print("- a workbook that is not a hikisup workbook: click OK on the refusal")
         other = app.books.add()

@@ -12,12 +12,20 @@ from openpyxl import Workbook
 from openpyxl.formatting.rule import FormulaRule, Rule
 from openpyxl.packaging.custom import StringProperty
 from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
 from .core import schema
+from .core.grid import (
+    BELOW_HEADER,
+    FIRST_COLUMN,
+    FIRST_DATA_ROW,
+    HEADER_ROW,
+    address,
+    col_letter,
+    span,
+)
 from .core.schema import Column, Kind, TableSpec
 from .core.settings import SETTING_ITEMS, Settings, settings_to_rows
 from .engine.files import save_atomic
@@ -74,31 +82,30 @@ def _set_normal_font(wb: Workbook) -> None:
 
 def _write_table(ws: Worksheet, spec: TableSpec, data: Sequence[Sequence[object]]) -> None:
     ws.append(list(spec.headers))
-    for cell in ws[1]:
+    for cell in ws[HEADER_ROW]:
         cell.font = Font(name=NORMAL_FONT, size=11, bold=True)
         cell.alignment = Alignment(vertical="center", wrap_text=True)
     for values in data:
         ws.append(list(values))
-    last = 1 + max(1, len(data))
-    for i, col in enumerate(spec.columns, start=1):
-        letter = get_column_letter(i)
-        ws.column_dimensions[letter].width = col.width
-        for row in range(2, last + 1):
+    last = HEADER_ROW + max(1, len(data))  # an Excel table needs one data row, even if empty
+    for i, col in enumerate(spec.columns, start=FIRST_COLUMN):
+        ws.column_dimensions[col_letter(i)].width = col.width
+        for row in range(FIRST_DATA_ROW, last + 1):
             apply_cell_style(ws.cell(row=row, column=i), col)
-        _column_validation(ws, spec, col, letter)
-    ref = f"A1:{get_column_letter(len(spec.columns))}{last}"
+        _column_validation(ws, spec, col, i)
+    ref = span(FIRST_COLUMN, HEADER_ROW, len(spec.columns), last)
     table = Table(displayName=spec.table, ref=ref)
     table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
     ws.add_table(table)
-    ws.freeze_panes = "A2"
-    ws.row_dimensions[1].height = 30
+    ws.freeze_panes = BELOW_HEADER
+    ws.row_dimensions[HEADER_ROW].height = 30
     if spec.tab_color:
         ws.sheet_properties.tabColor = spec.tab_color
     _conditional_formats(ws, spec)
 
 
-def _column_validation(ws: Worksheet, spec: TableSpec, col: Column, letter: str) -> None:
-    sqref = f"{letter}2:{letter}{LAST_ROW}"
+def _column_validation(ws: Worksheet, spec: TableSpec, col: Column, number: int) -> None:
+    sqref = span(number, FIRST_DATA_ROW, number, LAST_ROW)
     prompt = col.help
     if spec.sensitive and col is spec.columns[0]:
         prompt = SENSITIVE_PROMPT
@@ -138,29 +145,28 @@ def _column_validation(ws: Worksheet, spec: TableSpec, col: Column, letter: str)
 
 
 def _conditional_formats(ws: Worksheet, spec: TableSpec) -> None:
-    def letter(key: str) -> str:
-        return get_column_letter(spec.columns.index(spec.col(key)) + 1)
+    def first(key: str) -> str:
+        """The column's first data cell, column fixed: each row's rule looks at its own row."""
+        return f"${address(FIRST_DATA_ROW, spec.column_number(key))}"
 
-    whole = f"A2:{get_column_letter(len(spec.columns))}{LAST_ROW}"
+    whole = span(FIRST_COLUMN, FIRST_DATA_ROW, len(spec.columns), LAST_ROW)
     if spec is schema.REGISTER:
-        state = letter("state")
-        ws.conditional_formatting.add(whole, _when([f'${state}2="期限切れ"'], fill=RED))
-        ws.conditional_formatting.add(whole, _when([f'${state}2="期限間近"'], fill=ORANGE))
+        state = first("state")
+        ws.conditional_formatting.add(whole, _when([f'{state}="期限切れ"'], fill=RED))
+        ws.conditional_formatting.add(whole, _when([f'{state}="期限間近"'], fill=ORANGE))
         ws.conditional_formatting.add(
-            whole, _when([f'OR(${state}2="辞退",${state}2="取消")'], font=GREY_FONT)
+            whole, _when([f'OR({state}="辞退",{state}="取消")'], font=GREY_FONT)
         )
     elif spec is schema.ISSUES:
-        sev = letter("severity")
-        ws.conditional_formatting.add(whole, _when([f'${sev}2="エラー"'], fill=RED))
-        ws.conditional_formatting.add(whole, _when([f'${sev}2="警告"'], fill=ORANGE))
+        sev = first("severity")
+        ws.conditional_formatting.add(whole, _when([f'{sev}="エラー"'], fill=RED))
+        ws.conditional_formatting.add(whole, _when([f'{sev}="警告"'], fill=ORANGE))
     elif spec is schema.EXPIRING:
-        days = letter("days_left")
-        ws.conditional_formatting.add(
-            whole, _when([f"AND(ISNUMBER(${days}2),${days}2<0)"], fill=RED)
-        )
+        days = first("days_left")
+        ws.conditional_formatting.add(whole, _when([f"AND(ISNUMBER({days}),{days}<0)"], fill=RED))
     elif spec is schema.DISPATCHES:
-        state = letter("state")
-        ws.conditional_formatting.add(whole, _when([f'${state}2="中断"'], fill=ORANGE))
+        state = first("state")
+        ws.conditional_formatting.add(whole, _when([f'{state}="中断"'], fill=ORANGE))
 
 
 def _when(formula: list[str], **style: object) -> Rule:
@@ -169,7 +175,8 @@ def _when(formula: list[str], **style: object) -> Rule:
 
 
 def _settings_validation(ws: Worksheet) -> None:
-    for row, item in enumerate(SETTING_ITEMS, start=2):
+    value_column = schema.SETTINGS.column_number("value")
+    for row, item in enumerate(SETTING_ITEMS, start=FIRST_DATA_ROW):
         if item.choices:
             dv = DataValidation(
                 type="list",
@@ -179,11 +186,8 @@ def _settings_validation(ws: Worksheet) -> None:
                 errorTitle="入力できない値です",
                 error="一覧から選んでください：" + "・".join(item.choices),
             )
-            dv.add(f"B{row}")
+            dv.add(address(row, value_column))
             ws.add_data_validation(dv)
-    ws.column_dimensions["A"].width = 24
-    ws.column_dimensions["B"].width = 30
-    ws.column_dimensions["C"].width = 70
 
 
 def normalize_zip(path: Path) -> None:

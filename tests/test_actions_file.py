@@ -21,7 +21,8 @@ from openpyxl import load_workbook
 
 from hikisup_xl import actions
 from hikisup_xl.core import schema
-from hikisup_xl.engine.files import FileEngine, backup_path, save_atomic
+from hikisup_xl.engine.files import FileEngine, save_atomic
+from hikisup_xl.engine.safety import backup_path
 
 D = dt.date
 DAY = "2026-11-26"

@@ -59,6 +59,10 @@ class TableSpec:
     def col(self, key: str) -> Column:
         return self._by_key[key]
 
+    def column_number(self, key: str) -> int:
+        """1-based sheet column of `key` in the layout we build (the table starts in column A)."""
+        return self.columns.index(self._by_key[key]) + 1
+
     @property
     def headers(self) -> tuple[str, ...]:
         return tuple(c.header for c in self.columns)
@@ -93,7 +97,7 @@ SETTINGS = TableSpec(
     (
         _c("item", "項目", width=24),
         _c("value", "値", width=30),
-        _c("note", "説明", width=60),
+        _c("note", "説明", width=70),
     ),
     tab_color="808080",
 )

@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
 import warnings
-import zipfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -25,14 +21,6 @@ from ..core.table import RawTable
 from . import safety
 from .protocol import Link
 from .styles import apply_cell_style
-
-# Rows typed just below a table that Excel did not take into it are read too (up to this many
-# blank rows apart), so a clerk's entry is never skipped.
-TRAILING_SCAN = 50
-
-
-def backup_path(path: Path) -> Path:
-    return path.with_name(f"{path.stem}.bak{path.suffix}")
 
 
 class FileEngine:
@@ -220,7 +208,7 @@ def _last_filled_row(ws: Worksheet, max_row: int, min_col: int, max_col: int) ->
             blank_run = 0
         else:
             blank_run += 1
-            if blank_run > TRAILING_SCAN:
+            if blank_run > safety.TRAILING_SCAN:
                 break
     return last
 
@@ -258,34 +246,5 @@ def _set_value(cell: Any, value: object) -> None:
 
 
 def save_atomic(wb: Workbook, path: Path, *, keep_backup: bool) -> None:
-    """Write to a temporary file beside `path`, check it, then swap it in.
-
-    The previous version is kept as NAME.bak.xlsx. A crash at any point leaves either the old
-    workbook or the new one in place, never a half-written file.
-    """
-    safety.refuse_if_open(path)
-    fd, tmp_name = tempfile.mkstemp(prefix=".~hikisup-", suffix=".xlsx", dir=path.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
-        wb.save(tmp)
-        with zipfile.ZipFile(tmp) as zf:
-            bad = zf.testzip()
-        if bad is not None:
-            raise HikisupError(
-                f"保存したファイルの検証に失敗しました（{bad}）。元のファイルは変更していません。"
-            )
-        with tmp.open("rb+") as fh:
-            os.fsync(fh.fileno())
-        safety.refuse_if_open(path)  # Excel may have opened it meanwhile
-        if keep_backup and path.exists():
-            shutil.copy2(path, backup_path(path))
-        tmp.replace(path)
-    except PermissionError:
-        raise HikisupError(
-            f"「{path.name}」に書き込めません。Excelなどで開いていないか、"
-            "フォルダーへの書き込み権限があるか確認してください。元のファイルは変更していません。"
-        ) from None
-    finally:
-        if tmp.exists():
-            tmp.unlink()
+    """Save atomically beside `path` (see safety.save_beside), keeping NAME.bak.xlsx."""
+    safety.save_beside(path, wb.save, keep_backup=keep_backup)

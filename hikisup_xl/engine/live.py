@@ -21,13 +21,13 @@ also remove that way back, and AutoSave (OneDrive/SharePoint) saves anyway where
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from ..core.errors import HikisupError
+from ..core.grid import col_letter, parse_span
 from ..core.identity import require_hikisup
 from ..core.schema import (
     MARKER_PROPERTY,
@@ -38,12 +38,12 @@ from ..core.schema import (
     TableSpec,
 )
 from ..core.table import RawTable
+from . import safety
 from .protocol import Link
 from .styles import number_format
 
-# Rows just below a table are read too; a run of more blank rows than this ends the table (the
-# file engine's rule, engine/files.py TRAILING_SCAN).
-TRAILING_SCAN = 50
+# Rows just below a table are read too; a run of more blank rows than this ends the table.
+TRAILING_SCAN = safety.TRAILING_SCAN
 # How many rows below a table one read takes; a longer run of typed rows costs another read.
 WINDOW = 200
 TEXT_FORMAT = "@"
@@ -129,34 +129,14 @@ class XlBook(Protocol):
 
 
 # ------------------------------------------------------------------------------ helpers
-_ADDRESS = re.compile(r"^\$?([A-Z]+)\$?(\d+)(?::\$?([A-Z]+)\$?(\d+))?$")
-
-
-def column_number(letters: str) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ord(ch) - 64
-    return n
-
-
-def column_letters(n: int) -> str:
-    out = ""
-    while n:
-        n, rem = divmod(n - 1, 26)
-        out = chr(65 + rem) + out
-    return out
-
-
 def parse_address(address: str) -> tuple[int, int, int, int]:
     """(top, left, bottom, right), 1-based, of an A1 address such as "$A$1:$Y$20"."""
-    m = _ADDRESS.match(address.split("!")[-1])
-    if m is None:
+    try:
+        left, top, right, bottom = parse_span(address)
+    except ValueError:
         raise HikisupError(
             f"表の範囲「{address}」を読み取れません。表（テーブル）の範囲を確認してください。"
-        )
-    left, top = column_number(m.group(1)), int(m.group(2))
-    right = column_number(m.group(3)) if m.group(3) else left
-    bottom = int(m.group(4)) if m.group(4) else top
+        ) from None
     return top, left, bottom, right
 
 
@@ -319,7 +299,7 @@ class LiveEngine:
             if not _blank(values):
                 rows.append(tuple(values))
                 numbers.append(offset)
-        letters = [column_letters(c) for c in range(t.left, t.right + 1)]
+        letters = [col_letter(c) for c in range(t.left, t.right + 1)]
         return RawTable(spec, headers, rows, numbers, letters, t.top)
 
     def read_snapshot(self) -> list[tuple[object, ...]]:

@@ -12,15 +12,14 @@ from __future__ import annotations
 
 import io
 import posixpath
-import re
 import zipfile
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any, cast
 
 from lxml import etree  # type: ignore[import-untyped]  # lxml ships no type information
 
 from ..core.errors import HikisupError
+from ..core.grid import parse_span, span
 from ..core.schema import MARKER_PROPERTY
 
 Element = Any  # an lxml element (lxml has no type stubs here)
@@ -85,48 +84,26 @@ def to_bytes(root: Element) -> bytes:
 
 
 # -- cell references ---------------------------------------------------------------------------
-_REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?([0-9]{1,7})$")
-
-
-@lru_cache(maxsize=1024)
-def col_letter(index: int) -> str:
-    """1 → A, 27 → AA."""
-    out = ""
-    while index > 0:
-        index, rem = divmod(index - 1, 26)
-        out = chr(65 + rem) + out
-    return out
-
-
-@lru_cache(maxsize=1024)
-def col_index(letters: str) -> int:
-    """A → 1, AA → 27."""
-    n = 0
-    for ch in letters.upper():
-        n = n * 26 + (ord(ch) - 64)
-    return n
-
-
 def parse_ref(ref: str) -> tuple[int, int]:
     """'B3' → (row 3, column 2)."""
-    m = _REF.match(ref.strip())
-    if m is None:
+    try:
+        min_col, min_row, max_col, max_row = parse_span(ref)
+    except ValueError:
+        raise PackageError(f"cell reference {ref!r}") from None
+    if (min_col, min_row) != (max_col, max_row):
         raise PackageError(f"cell reference {ref!r}")
-    return int(m.group(2)), col_index(m.group(1))
+    return min_row, min_col
 
 
 def parse_range(ref: str) -> tuple[int, int, int, int]:
     """'A1:C5' (or 'B2') → (min_col, min_row, max_col, max_row)."""
-    first, _, last = ref.strip().partition(":")
-    r1, c1 = parse_ref(first)
-    r2, c2 = parse_ref(last) if last else (r1, c1)
-    return min(c1, c2), min(r1, r2), max(c1, c2), max(r1, r2)
+    try:
+        return parse_span(ref)
+    except ValueError:
+        raise PackageError(f"cell reference {ref!r}") from None
 
 
-def format_range(min_col: int, min_row: int, max_col: int, max_row: int) -> str:
-    first = f"{col_letter(min_col)}{min_row}"
-    last = f"{col_letter(max_col)}{max_row}"
-    return first if first == last else f"{first}:{last}"
+format_range = span
 
 
 # -- the package -------------------------------------------------------------------------------

@@ -26,16 +26,13 @@ from __future__ import annotations
 import datetime as dt
 import io
 import math
-import os
 import re
-import shutil
-import tempfile
-import zipfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..core.errors import HikisupError
+from ..core.grid import ORIGIN, col_letter
 from ..core.identity import require_hikisup
 from ..core.schema import SNAPSHOT_HEADERS, SNAPSHOT_SHEET, Column, Kind, TableSpec
 from ..core.table import RawTable
@@ -46,7 +43,6 @@ from .ooxml import (
     PackageError,
     RelsDoc,
     TableInfo,
-    col_letter,
     parse_xml,
     read_workbook,
     rels_part,
@@ -57,9 +53,6 @@ from .sheetxml import CellValue, SheetEditor
 from .styles import DATETIME, FORMATS, TIME, WAREKI_DATE
 from .xlstyles import DateKind, StyleBook, classify
 
-# Rows typed just below a table are read too, up to this many blank rows apart (the rule of
-# engine/files.py, which this module does not import: openpyxl alone costs 0.2 s to import).
-TRAILING_SCAN = 50
 DATE_KINDS = (Kind.DATE, Kind.TIME, Kind.DATETIME)
 _EPOCH_1900 = dt.datetime(1899, 12, 30)
 _EPOCH_1904 = dt.datetime(1904, 1, 1)
@@ -75,18 +68,12 @@ NEW_SHEET_XML = (
     b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
     b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
     b'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
-    b'<dimension ref="A1"/><sheetViews><sheetView workbookViewId="0"/></sheetViews>'
+    b'<dimension ref="' + ORIGIN.encode() + b'"/>'
+    b'<sheetViews><sheetView workbookViewId="0"/></sheetViews>'
     b'<sheetFormatPr defaultRowHeight="15"/><sheetData/>'
     b'<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>'
     b"</worksheet>"
 )
-
-Stamp = tuple[int, int]
-
-
-def backup_path(path: Path) -> Path:
-    """NAME.bak.xlsx: the same name as engine/files.backup_path gives (tested to stay so)."""
-    return path.with_name(f"{path.stem}.bak{path.suffix}")
 
 
 # -- values ------------------------------------------------------------------------------------
@@ -210,7 +197,7 @@ class PatchEngine:
         safety.inspect_file(path)
         try:
             data = path.read_bytes()
-            self._stamp: Stamp | None = _stamp(path)
+            self._stamp: safety.Stamp | None = safety.file_stamp(path)
             self._pkg = Package(data)
             self._wb = read_workbook(self._pkg)
             styles = self._wb.styles_part
@@ -346,7 +333,7 @@ class PatchEngine:
                 blank_run = 0
             else:
                 blank_run += 1
-                if blank_run > TRAILING_SCAN:
+                if blank_run > safety.TRAILING_SCAN:
                     break
         return last
 
@@ -557,11 +544,6 @@ def _unreadable(path: Path, exc: BaseException) -> HikisupError:
     )
 
 
-def _stamp(path: Path) -> Stamp:
-    st = path.stat()
-    return st.st_size, st.st_mtime_ns
-
-
 def save_package(
     pkg: Package,
     replaced: Mapping[str, bytes],
@@ -570,7 +552,7 @@ def save_package(
     path: Path,
     *,
     keep_backup: bool,
-    expected: Stamp | None = None,
+    expected: safety.Stamp | None = None,
 ) -> None:
     """Write the new package beside `path`, check it, then swap it in (engine/files.save_atomic's
     steps: the lock-file refusal before and after, NAME.bak.xlsx, never a half-written file).
@@ -578,41 +560,15 @@ def save_package(
     `expected`: the size and time `path` had when it was read; if it changed meanwhile the save
     is refused rather than overwriting someone else's work.
     """
-    safety.refuse_if_open(path)
-    fd, tmp_name = tempfile.mkstemp(prefix=".~hikisup-", suffix=".xlsx", dir=path.parent)
-    tmp = Path(tmp_name)
-    try:
-        with os.fdopen(fd, "wb") as fh:
+
+    def write(tmp: Path) -> None:
+        with tmp.open("wb") as fh:
             zipcopy.write_zip(fh, pkg.zip, pkg.data, replaced, added, removed)
-            fh.flush()
-            os.fsync(fh.fileno())
-        with zipfile.ZipFile(tmp) as zf:
-            bad = zf.testzip()
-        if bad is not None:
-            raise HikisupError(
-                f"保存したファイルの検証に失敗しました（{bad}）。元のファイルは変更していません。"
-            )
-        safety.refuse_if_open(path)  # Excel may have opened it meanwhile
-        if expected is not None and path.exists() and _stamp(path) != expected:
-            raise HikisupError(
-                f"「{path.name}」は読み込んだ後に別の操作で変更されました。"
-                "元のファイルは変更していません。もう一度実行してください。"
-            )
-        if path.exists():
-            shutil.copymode(path, tmp)  # mkstemp made it private; keep the workbook's sharing
-            if keep_backup:
-                shutil.copy2(path, backup_path(path))
-        tmp.replace(path)
-    except PermissionError:
-        raise HikisupError(
-            f"「{path.name}」に書き込めません。Excelなどで開いていないか、"
-            "フォルダーへの書き込み権限があるか確認してください。元のファイルは変更していません。"
-        ) from None
+
+    try:
+        safety.save_beside(path, write, keep_backup=keep_backup, expected=expected)
     except zipcopy.ZipLimitError as exc:
         raise HikisupError(
             f"「{path.name}」は大きすぎるか特殊な形式のため保存できません（{exc}）。"
             "元のファイルは変更していません。"
         ) from None
-    finally:
-        if tmp.exists():
-            tmp.unlink()

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
+import tempfile
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,6 +16,11 @@ from ..core.errors import HikisupError
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 MAX_PART_BYTES = 400 * 1024 * 1024  # one uncompressed part; more is a zip bomb, not a roster
 MAX_RATIO = 200  # uncompressed / compressed, per part
+# Rows typed just below a table that Excel did not take into it are read too (up to this many
+# blank rows apart), so a clerk's entry is never skipped. Every engine uses the same rule.
+TRAILING_SCAN = 50
+
+Stamp = tuple[int, int]
 
 # Parts openpyxl does not carry over when it re-saves a workbook.
 DROPPED_PARTS: tuple[tuple[str, str], ...] = (
@@ -122,3 +131,62 @@ def inspect_file(path: Path) -> FileCheck:
     except zipfile.BadZipFile as exc:
         raise HikisupError(f"「{path.name}」は壊れています（{exc}）。") from None
     return FileCheck(path, tuple(dict.fromkeys(lost)))
+
+
+def backup_path(path: Path) -> Path:
+    """NAME.bak.xlsx: the previous version of a workbook, kept beside it by every save."""
+    return path.with_name(f"{path.stem}.bak{path.suffix}")
+
+
+def file_stamp(path: Path) -> Stamp:
+    st = path.stat()
+    return st.st_size, st.st_mtime_ns
+
+
+def save_beside(
+    path: Path,
+    write: Callable[[Path], None],
+    *,
+    keep_backup: bool,
+    expected: Stamp | None = None,
+) -> None:
+    """Have `write` fill a temporary file beside `path`, check it, then swap it in.
+
+    The previous version is kept as NAME.bak.xlsx. A crash at any point leaves either the old
+    workbook or the new one in place, never a half-written file. `expected`: the size and time
+    `path` had when it was read; if it changed meanwhile the save is refused rather than
+    overwriting someone else's work.
+    """
+    refuse_if_open(path)
+    fd, tmp_name = tempfile.mkstemp(prefix=".~hikisup-", suffix=".xlsx", dir=path.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        write(tmp)
+        with tmp.open("rb+") as fh:
+            os.fsync(fh.fileno())
+        with zipfile.ZipFile(tmp) as zf:
+            bad = zf.testzip()
+        if bad is not None:
+            raise HikisupError(
+                f"保存したファイルの検証に失敗しました（{bad}）。元のファイルは変更していません。"
+            )
+        refuse_if_open(path)  # Excel may have opened it meanwhile
+        if expected is not None and path.exists() and file_stamp(path) != expected:
+            raise HikisupError(
+                f"「{path.name}」は読み込んだ後に別の操作で変更されました。"
+                "元のファイルは変更していません。もう一度実行してください。"
+            )
+        if path.exists():
+            shutil.copymode(path, tmp)  # mkstemp made it private; keep the workbook's sharing
+            if keep_backup:
+                shutil.copy2(path, backup_path(path))
+        tmp.replace(path)
+    except PermissionError:
+        raise HikisupError(
+            f"「{path.name}」に書き込めません。Excelなどで開いていないか、"
+            "フォルダーへの書き込み権限があるか確認してください。元のファイルは変更していません。"
+        ) from None
+    finally:
+        if tmp.exists():
+            tmp.unlink()

@@ -11,14 +11,14 @@ import bisect
 from collections.abc import Iterator
 from typing import Literal
 
+from ..core.grid import ORIGIN, col_letter
+from ..core.grid import span as format_range
 from .ooxml import (
     DOC_REL_NS,
     MAX_COL,
     XML_NS,
     Element,
     PackageError,
-    col_letter,
-    format_range,
     local,
     parse_range,
     parse_ref,
@@ -371,7 +371,7 @@ class SheetEditor:
         last = row_el[-1]
         if local(last.tag) != "c":
             last = [c for c in row_el if local(c.tag) == "c"][-1]
-        return parse_ref(cells[0].get("r", "A1"))[1], parse_ref(last.get("r", "A1"))[1]
+        return parse_ref(cells[0].get("r", ORIGIN))[1], parse_ref(last.get("r", ORIGIN))[1]
 
     def finish(self) -> bytes:
         self._fix_orphans()
@@ -392,7 +392,7 @@ class SheetEditor:
                 bounds = [extent[0], row, extent[1], row]
             else:
                 bounds = [min(bounds[0], extent[0]), bounds[1], max(bounds[2], extent[1]), row]
-        ref = format_range(*bounds) if bounds else "A1"
+        ref = format_range(*bounds) if bounds else ORIGIN
         dimension = self.root.find(self._q("dimension"))
         if dimension is None:
             dimension = self.root.makeelement(self._q("dimension"), {})

@@ -14,6 +14,7 @@ from openpyxl import Workbook
 from ..actions import Result
 from ..applog import os_user
 from ..core import schema
+from ..core.grid import BELOW_HEADER
 from ..core.issues import Issue
 from ..core.table import parse_table
 from ..core.wareki import to_wareki
@@ -51,7 +52,7 @@ def build_roster_workbook(
     ws = wb.create_sheet(ROSTER_SHEET)
     columns = [schema.REGISTER.col(k) for k in ROSTER_KEYS]
     xlsxout.add_table(ws, ROSTER_TABLE, columns, roster.rows)
-    ws.freeze_panes = "A2"
+    ws.freeze_panes = BELOW_HEADER
     xlsxout.print_landscape(ws)
     xlsxout.add_manifest(
         wb,

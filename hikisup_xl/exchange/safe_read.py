@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import cast
 
 from ..core.errors import HikisupError
+from ..core.grid import col_index
 from ..engine.safety import MAX_RATIO, OLE_MAGIC
 from .fileformat import (
     FORMAT_NAME,
@@ -105,13 +106,6 @@ def _has_dtd(zf: zipfile.ZipFile, name: str) -> bool:
     return False
 
 
-def _column_number(letters: str) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ord(ch) - 64
-    return n
-
-
 def _check_extent(path: Path, zf: zipfile.ZipFile, name: str) -> None:
     """Walk one sheet's XML (streamed) and refuse it if its grid would be too large."""
     parser: ET.XMLPullParser[ET.Element] = ET.XMLPullParser(events=("start", "end"))
@@ -145,7 +139,7 @@ def _check_extent(path: Path, zf: zipfile.ZipFile, name: str) -> None:
                 ref = elem.get("r")
                 m = _CELL_REF.fullmatch(ref) if ref else None
                 if m:
-                    col = _column_number(m[1])
+                    col = col_index(m[1])
                     row = max(row, int(m[2]))
                 else:
                     col += 1

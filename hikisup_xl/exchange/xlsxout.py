@@ -27,6 +27,7 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..core.errors import HikisupError
+from ..core.grid import FIRST_COLUMN, FIRST_DATA_ROW, span
 from ..core.schema import Column
 from ..engine import safety
 from ..engine.styles import apply_cell_style
@@ -88,7 +89,7 @@ def add_table(
             cell.value = value
             apply_cell_style(cell, col)
     last_row = top + max(1, len(rows))
-    ref = f"{get_column_letter(left)}{top}:{get_column_letter(left + len(columns) - 1)}{last_row}"
+    ref = span(left, top, left + len(columns) - 1, last_row)
     table = Table(displayName=name, ref=ref)
     table.tableStyleInfo = TableStyleInfo(name=style, showRowStripes=True)
     ws.add_table(table)
@@ -97,10 +98,13 @@ def add_table(
 
 def add_manifest(wb: Workbook, items: Sequence[tuple[str, object]]) -> Worksheet:
     ws: Worksheet = wb.create_sheet(MANIFEST_SHEET)
-    columns = (Column("item", MANIFEST_HEADERS[0], width=24), Column("value", MANIFEST_HEADERS[1]))
+    columns = (
+        Column("item", MANIFEST_HEADERS[0], width=24),
+        Column("value", MANIFEST_HEADERS[1], width=70),
+    )
     add_table(ws, MANIFEST_TABLE, columns, [(k, v) for k, v in items])
-    ws.column_dimensions["B"].width = 70
-    for row in ws.iter_rows(min_row=2, min_col=2, max_col=2):
+    value = FIRST_COLUMN + 1
+    for row in ws.iter_rows(min_row=FIRST_DATA_ROW, min_col=value, max_col=value):
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
             if isinstance(cell.value, dt.date):

@@ -13,6 +13,7 @@ from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
+from ..core.grid import span
 from .layout import (
     EXCEL_DIGIT_PX,
     FONT_NAMES,
@@ -173,7 +174,7 @@ def _border(sides: tuple[tuple[str, Edge], ...]) -> Border:
 
 def _print_setup(ws: Worksheet, sheet: Sheet) -> None:
     setup = sheet.setup
-    ws.print_area = f"A1:{get_column_letter(len(sheet.col_mm))}{len(sheet.row_mm)}"
+    ws.print_area = span(1, 1, len(sheet.col_mm), len(sheet.row_mm))
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = ws.ORIENTATION_PORTRAIT
     ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)

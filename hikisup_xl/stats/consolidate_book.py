@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from openpyxl.chart import BarChart, Reference
 from openpyxl.workbook.workbook import Workbook
 
+from ..core.grid import BELOW_HEADER
 from ..core.wareki import fiscal_year_range, to_wareki
 from ..exchange import xlsxout
 from ..exchange.fileformat import (
@@ -195,7 +196,7 @@ def build_workbook(c: Consolidation, body: str, created: dt.date) -> Workbook:
                 mark = SUPPRESSED_TEXT if value is None else ""
                 data_rows.append((name, c.label, section, item, month, kind, value, unit, mark))
     xlsxout.add_table(data, DATA_TABLE, DATA_COLUMNS, data_rows)
-    data.freeze_panes = "A2"
+    data.freeze_panes = BELOW_HEADER
 
     heading(
         ws, row, "ピボットテーブル（項目を選ぶと実施主体別に表示します。自由に組み替えられます）"

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 from openpyxl.workbook.workbook import Workbook
 
+from ..core.grid import BELOW_HEADER
 from ..core.schema import STATS
 from ..core.wareki import to_wareki
 from ..exchange import xlsxout
@@ -68,7 +69,7 @@ def build_upward(
     data = wb.create_sheet(STATS.sheet)
     rows = tidy_rows(stats.label, figures)
     xlsxout.add_table(data, STATS.table, STATS.columns, rows)
-    data.freeze_panes = "A2"
+    data.freeze_panes = BELOW_HEADER
     xlsxout.add_manifest(
         wb,
         [

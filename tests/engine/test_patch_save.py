@@ -15,8 +15,9 @@ from conftest import base_world, world_rows
 from hikisup_xl import actions
 from hikisup_xl.core import schema
 from hikisup_xl.core.errors import HikisupError
-from hikisup_xl.engine import files, zipcopy
-from hikisup_xl.engine.patch import PatchEngine, backup_path
+from hikisup_xl.engine import safety, zipcopy
+from hikisup_xl.engine.patch import PatchEngine
+from hikisup_xl.engine.safety import backup_path
 
 from .util import TODAY, build
 
@@ -118,7 +119,7 @@ def test_a_file_changed_since_it_was_read_is_not_overwritten(book: Path) -> None
 
 def test_the_previous_version_is_kept_as_the_backup(book: Path) -> None:
     original = book.read_bytes()
-    assert backup_path(book) == files.backup_path(book)  # the name the file engine uses
+    assert backup_path(book) == safety.backup_path(book)  # the name every engine uses
     assert backup_path(book).name == "名簿.bak.xlsx"
     actions.number(PatchEngine(book), TODAY)
     assert backup_path(book).read_bytes() == original

@@ -11,7 +11,7 @@ import pytest
 from openpyxl import Workbook
 from roster_helpers import CITY, PREFECTURE, export, import_, rewrite, supporter, workbook
 
-from hikisup_xl.engine.files import backup_path
+from hikisup_xl.engine.safety import backup_path
 from hikisup_xl.exchange import safe_read
 
 SHEET = "xl/worksheets/sheet1.xml"  # the roster sheet of an export

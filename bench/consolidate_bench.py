@@ -50,8 +50,8 @@ WRAPPER = (
     "wall = time.perf_counter() - t\n"
     "print(wall, usage.ru_maxrss * 1024, os.waitstatus_to_exitcode(status))\n"
 )
-REPORT = "import sys; from hikisup_xl.stats.commands import report_cmd; report_cmd()"
-CONSOLIDATE = "import sys; from hikisup_xl.stats.commands import consolidate_cmd; consolidate_cmd()"
+REPORT = "import sys; from hikisup_xl.cli import main; main.commands['report']()"
+CONSOLIDATE = "import sys; from hikisup_xl.cli import main; main.commands['consolidate']()"
 
 
 def measure(argv: list[str]) -> tuple[float, int, int]:

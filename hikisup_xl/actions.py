@@ -23,10 +23,11 @@ class Result:
     lines: list[str]
     issues: list[Issue] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
+    failed: bool = False  # done, but some of it failed (exit code 1 like an error issue)
 
     @property
     def exit_code(self) -> int:
-        return 1 if any(i.severity == ERROR for i in self.issues) else 0
+        return 1 if self.failed or any(i.severity == ERROR for i in self.issues) else 0
 
 
 def _issue_rows(issues: list[Issue]) -> list[tuple[object, ...]]:

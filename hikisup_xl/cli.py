@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import json
 import sys
 from collections.abc import Callable
@@ -11,13 +12,16 @@ from typing import Any, TypeVar
 
 import click
 
+from . import registry
 from .applog import os_user, write_log
-from .clihelp import JaGroup
+from .clihelp import JaCommand, JaGroup, ask_password, parse_day, parse_fiscal_year, progress_bar
 from .clihelp import fail as _fail
 from .core.errors import HikisupError
 from .core.wareki import WarekiError, parse_date
+from .registry import Job, Option
 
 F = TypeVar("F", bound=Callable[..., Any])
+MAX_ISSUES = 30  # issues listed on the terminal (--json gives them all)
 
 
 class DateParam(click.ParamType):  # type: ignore[type-arg]  # generic only in newer stubs
@@ -36,35 +40,12 @@ class DateParam(click.ParamType):  # type: ignore[type-arg]  # generic only in n
 
 DATE = DateParam()
 FILE = click.Path(path_type=Path, dir_okay=False)
+FOLDER = click.Path(path_type=Path, file_okay=False)
+TODAY_HELP = "基準日（省略時は今日）。例：2025-04-01、R7.4.1"
 
 
 def today_option(f: F) -> F:
-    return click.option(
-        "--today", type=DATE, default=None, help="基準日（省略時は今日）。例：2025-04-01、R7.4.1"
-    )(f)
-
-
-def output_option(f: F) -> F:
-    return click.option(
-        "--output",
-        "-o",
-        type=FILE,
-        default=None,
-        help="結果を別のファイルに保存する（元のファイルは変更しない）",
-    )(f)
-
-
-def run_file_action(verb: str, path: Path, today: dt.date | None, output: Path | None) -> Any:
-    from .actions import ACTIONS
-    from .engine.choose import open_workbook
-
-    try:
-        engine = open_workbook(path, output=output)
-        result = ACTIONS[verb](engine, today or dt.date.today())
-    except Exception as exc:
-        _fail(verb, str(path), exc)
-    write_log(os_user(), verb, str(path), "成功", " / ".join(result.lines[:1]))
-    return result
+    return click.option("--today", type=DATE, default=None, help=TODAY_HELP)(f)
 
 
 @click.group(cls=JaGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -106,54 +87,6 @@ def new_cmd(file: Path, **options: str | None) -> None:
     click.echo(f"新しい管理ブックを作りました：{file}")
 
 
-def _echo(result: Any) -> None:
-    for line in result.lines:
-        click.echo(line)
-
-
-@main.command("check")
-@click.argument("file", type=FILE)
-@today_option
-@output_option
-@click.option("--json", "as_json", is_flag=True, help="問題の一覧をJSONで出力する")
-def check_cmd(file: Path, today: dt.date | None, output: Path | None, as_json: bool) -> None:
-    """入力内容を点検し、問題を「チェック結果」シートに書き出します（各セルへのリンク付き）。
-
-    終了コード：0 問題なし（警告のみを含む）、1 エラーあり、2 ファイルを処理できない。
-    """
-    result = run_file_action("check", file, today, output)
-    if as_json:
-        click.echo(json.dumps([i.as_dict() for i in result.issues], ensure_ascii=False, indent=1))
-    else:
-        _echo(result)
-        for issue in result.issues[:30]:
-            click.echo(f"  [{issue.severity}] {issue.location()}: {issue.message}")
-        if len(result.issues) > 30:
-            click.echo(f"  …ほか{len(result.issues) - 30}件")
-    sys.exit(result.exit_code)
-
-
-@main.command("number")
-@click.argument("file", type=FILE)
-@today_option
-@output_option
-def number_cmd(file: Path, today: dt.date | None, output: Path | None) -> None:
-    """修了した受講者に修了番号を、登録が決まった人に登録番号を付けます（番号は再利用しません）。"""
-    result = run_file_action("number", file, today, output)
-    _echo(result)
-    for issue in result.issues:
-        click.echo(f"  [保留] {issue.location()}: {issue.message}")
-
-
-@main.command("expiries")
-@click.argument("file", type=FILE)
-@today_option
-@output_option
-def expiries_cmd(file: Path, today: dt.date | None, output: Path | None) -> None:
-    """基準日時点の状態（登録中・期限間近・期限切れ）を更新し、期限一覧を作ります。"""
-    _echo(run_file_action("expiries", file, today, output))
-
-
 @main.command("demo")
 @click.argument("directory", type=click.Path(path_type=Path, file_okay=False), default=Path("demo"))
 @today_option
@@ -189,22 +122,129 @@ def template_build_cmd(out: Path | None) -> None:
     click.echo(f"テンプレートを書き出しました：{path}")
 
 
-def _register_feature_commands() -> None:
-    # Each feature package defines its own commands; they import only click and light modules.
+# ------------------------------------------------------------------ the declared jobs
+def _click_type(option: Option) -> Any:
+    if option.type in (registry.OPEN_FILE, registry.SAVE_FILE):
+        return FILE if option.type == registry.SAVE_FILE else click.Path(path_type=Path)
+    if option.type == registry.FOLDER:
+        return FOLDER
+    if option.type == registry.INT:
+        return int
+    return str  # dates, 年度 and passwords are read by the job runner (Japanese refusals)
+
+
+def _parameter(option: Option) -> click.Parameter:
+    if not option.cli:
+        return click.Argument([option.name], type=_click_type(option), metavar=option.label)
+    if option.type == registry.FLAG:
+        return click.Option([option.cli, option.name], is_flag=True, help=option.help)
+    metavar = "パスワード" if option.type == registry.PASSWORD else option.label
+    return click.Option(
+        [option.cli, option.name],
+        type=_click_type(option),
+        default=option.default,
+        metavar=metavar,
+        help=option.help,
+    )
+
+
+def job_command(job: Job) -> click.Command:
+    """The `hikisup` command of a declared job: its options, --today, and for a job on a
+    management workbook the FILE argument and --output."""
+    params: list[click.Parameter] = []
+    if job.workbook:
+        params.append(click.Argument(["file"], type=FILE))
+    params += [_parameter(o) for o in job.options if o.command_line]
+    params.append(click.Option(["--today"], default=None, metavar="日付", help=TODAY_HELP))
+    if job.workbook:
+        params.append(
+            click.Option(
+                ["--output", "-o"],
+                type=FILE,
+                default=None,
+                help="結果を別のファイルに保存する（元のファイルは変更しない）",
+            )
+        )
+    if job.json_issues:
+        params.append(
+            click.Option(["--json", "as_json"], is_flag=True, help="問題の一覧をJSONで出力する")
+        )
+
+    def callback(**values: Any) -> None:
+        run_job(job, values)
+
+    return JaCommand(job.name, params=params, callback=callback, help=job.help)
+
+
+def _job_values(job: Job, values: dict[str, Any]) -> dict[str, Any]:
+    """The job's keyword arguments from what was typed (a password asked for at the prompt)."""
+    kwargs: dict[str, Any] = {}
+    for option in job.options:
+        if not option.command_line or option.name not in values:
+            continue
+        value = values[option.name]
+        if option.type == registry.PASSWORD:
+            value = ask_password(value, confirm=option.confirm)
+        elif option.type == registry.FISCAL_YEAR:
+            value = parse_fiscal_year(value, option.cli)
+        elif option.type == registry.DATE:
+            value = parse_day(value, option.cli)
+        kwargs[option.name] = value
+    return kwargs
+
+
+def run_job(job: Job, values: dict[str, Any]) -> None:
+    """Run a declared job from the command line: one refusal funnel, the log, the output."""
+    from .excel import resolve
+
+    file: Path | None = values.get("file")
+    target = str(file if file is not None else next(iter(values.values()), ""))
+    as_json = bool(values.get("as_json"))
+    try:
+        day = parse_day(values.get("today")) or dt.date.today()
+        kwargs = _job_values(job, values)
+        function = resolve(job.function)
+        with progress_bar(not as_json):
+            engine = _engine(job, file, values.get("output")) if file is not None else None
+            result = function(engine, day, **kwargs)
+    except Exception as exc:
+        _fail(job.name, target, exc)
+    write_log(os_user(), job.name, target, "成功", " / ".join(result.lines[:1]))
+    if as_json:
+        click.echo(json.dumps([i.as_dict() for i in result.issues], ensure_ascii=False, indent=1))
+    else:
+        for line in result.lines:
+            click.echo(line)
+        for issue in result.issues[:MAX_ISSUES]:
+            tag = job.issue_tag or issue.severity
+            click.echo(f"  [{tag}] {issue.location()}: {issue.message}")
+        if len(result.issues) > MAX_ISSUES:
+            click.echo(f"  …ほか{len(result.issues) - MAX_ISSUES}件")
+    sys.exit(result.exit_code if job.errors_exit_1 else int(result.failed))
+
+
+def _engine(job: Job, file: Path, output: Path | None) -> Any:
+    if job.engine == "file":
+        from .engine.files import FileEngine
+
+        return FileEngine(file, output=output)
+    from .engine.choose import open_workbook
+
+    return open_workbook(file, output=output)
+
+
+def _register_jobs() -> None:
+    """Every declared job becomes a command; a job with its own command shape names it."""
     from .addin.commands import addin_group
-    from .exchange.commands import export_roster_cmd, import_roster_cmd
-    from .forms.commands import forms_cmd
-    from .stats.commands import consolidate_cmd, report_cmd
 
-    for command in (
-        forms_cmd,
-        export_roster_cmd,
-        import_roster_cmd,
-        report_cmd,
-        consolidate_cmd,
-        addin_group,
-    ):
-        main.add_command(command)
+    for job in registry.JOBS:
+        if job.command:
+            module, _, name = job.command.partition(":")
+            command: click.Command = getattr(importlib.import_module(module), name)
+        else:
+            command = job_command(job)
+        main.add_command(command, job.name)
+    main.add_command(addin_group)
 
 
-_register_feature_commands()
+_register_jobs()

@@ -1,10 +1,14 @@
-"""What every command shares: Japanese --help, and one way to fail (click and stdlib only)."""
+"""What every command shares (click and stdlib only): Japanese --help, reading a date, a 年度
+and a password typed at the prompt, a progress bar, and one way to fail or succeed."""
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 import traceback
-from typing import NoReturn
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any, NoReturn
 
 import click
 
@@ -29,6 +33,78 @@ class JaCommand(_JapaneseHelp, click.Command):
 class JaGroup(_JapaneseHelp, click.Group):
     command_class = JaCommand
     group_class = type  # subgroups are JaGroups as well
+
+
+def parse_day(value: str | None, flag: str = "--today") -> dt.date | None:
+    """A date as typed (2025-04-01, R7.4.1); a wrong one is refused naming its option."""
+    from .core.wareki import WarekiError, parse_date
+
+    if value is None:
+        return None
+    try:
+        return parse_date(value)
+    except WarekiError as exc:
+        raise HikisupError(f"{flag}：{exc}") from None
+
+
+def parse_fiscal_year(value: str | None, flag: str = "--fy") -> int | None:
+    """A 年度 as typed (2025, 令和7年度, R7)."""
+    from .core.wareki import WarekiError
+    from .stats.compute import parse_fy
+
+    if value is None:
+        return None
+    try:
+        return parse_fy(value)
+    except WarekiError as exc:
+        raise HikisupError(f"{flag}：{exc}") from None
+
+
+def ask_password(value: str | None, *, confirm: bool) -> str | None:
+    """`--password -` asks for it without echo, so it stays out of the shell history."""
+    if value != "-":
+        return value
+    answer: str = click.prompt(
+        "パスワード",
+        hide_input=True,
+        confirmation_prompt="確認のためもう一度" if confirm else False,
+    )
+    return answer
+
+
+@contextmanager
+def progress_bar(enabled: bool) -> Iterator[None]:
+    """A progress bar on stderr while a job reports progress (only on a terminal, never in
+    --json output: stdout stays the job's result)."""
+    from .progress import showing
+
+    if not enabled or not sys.stderr.isatty():
+        yield
+        return
+    state: dict[str, Any] = {"bar": None, "done": 0}
+
+    def show(done: int, total: int, text: str) -> None:
+        bar = state["bar"]
+        if bar is None:
+            bar = click.progressbar(length=total, label=text, file=sys.stderr)
+            bar.__enter__()
+            state["bar"] = bar
+        bar.label = text
+        bar.update(max(0, done - state["done"]))
+        state["done"] = done
+
+    try:
+        with showing(show):
+            yield
+    finally:
+        if state["bar"] is not None:
+            state["bar"].__exit__(None, None, None)
+
+
+def succeed(action: str, file: str, lines: list[str]) -> None:
+    write_log(os_user(), action, file, "成功", " / ".join(lines[:2]))
+    for line in lines:
+        click.echo(line)
 
 
 def fail(action: str, file: str, exc: BaseException) -> NoReturn:

@@ -16,7 +16,8 @@ import traceback
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterator
+    from pathlib import Path
 
     from .addin.arguments import XlCaller
     from .engine.live import LiveEngine, XlApp
@@ -25,7 +26,7 @@ MAX_ISSUE_LINES = 10
 
 
 def dispatch(button_id: str, book: XlCaller | None = None, today: dt.date | None = None) -> None:
-    """Run the action of ribbon button `button_id` on the workbook that called (or `book`)."""
+    """Run the job of ribbon button `button_id` on the workbook that called (or `book`)."""
     from .applog import log_path, os_user, write_log
     from .core.errors import HikisupError
     from .registry import BY_ID, TITLE
@@ -49,20 +50,29 @@ def dispatch(button_id: str, book: XlCaller | None = None, today: dt.date | None
         from .engine.live import LiveEngine
 
         engine = LiveEngine(book)  # refuses a workbook that is not ours, before touching it
-        action = resolve(button.action)
+        day = today or dt.date.today()
         kwargs: dict[str, Any] = dict(button.params)
         notes: list[str] = []
-        if button.arguments:  # what the action needs from the workbook: selection, output...
+        if button.arguments:  # what the job needs from the workbook: selection, output...
             from .addin.arguments import PROVIDERS
 
             provided = PROVIDERS[button.arguments](book, engine, dict(button.params))
             kwargs.update(provided.kwargs)
             notes = provided.notes
-        result = action(engine, today or dt.date.today(), **kwargs)
+        elif button.asks:  # what the clerk chooses: files, a folder, a 年度, a password
+            from .addin.dialogs import DialogCancelledError, ask_all
+
+            try:
+                kwargs.update(ask_all(app, button, _local_file(book), day))
+            except DialogCancelledError:
+                return  # cancelling does nothing and records nothing
+        action = resolve(button.action)
+        with _status_bar(app, button.label):
+            result = action(engine, day, **kwargs)
         lines = [*result.lines, *notes]
+        tag = button.job.issue_tag
         for issue in result.issues[:MAX_ISSUE_LINES]:
-            tag = "保留" if issue.code == "number.held_back" else issue.severity
-            lines.append(f"  [{tag}] {issue.location()}")
+            lines.append(f"  [{tag or issue.severity}] {issue.location()}")
         if len(result.issues) > MAX_ISSUE_LINES:
             lines.append(f"  …ほか{len(result.issues) - MAX_ISSUE_LINES}件")
         write_log(os_user(), verb, name, "成功", " / ".join(lines[:1]))
@@ -91,20 +101,49 @@ def dispatch(button_id: str, book: XlCaller | None = None, today: dt.date | None
         )
 
 
+@contextlib.contextmanager
+def _status_bar(app: XlApp | None, label: str) -> Iterator[None]:
+    """Excel's status bar shows the job's progress while it runs; Excel's own text comes back
+    afterwards (StatusBar = False), whatever happened."""
+    from .progress import showing
+
+    api = getattr(app, "api", None)
+    if api is None:
+        yield
+        return
+
+    def show(done: int, total: int, text: str) -> None:
+        with contextlib.suppress(Exception):  # a status bar is never worth failing a job for
+            api.StatusBar = f"{label}：{text}（{done}/{total}）"
+
+    try:
+        with showing(show):
+            yield
+    finally:
+        with contextlib.suppress(Exception):
+            api.StatusBar = False
+
+
+def _local_file(book: XlCaller) -> Path | None:
+    """The workbook's file on this PC (where the dialogs start), if it has one."""
+    try:
+        full = str(book.fullname or "")
+    except Exception:  # a OneDrive URL xlwings cannot map
+        return None
+    from pathlib import Path
+
+    path = Path(full) if full and "://" not in full else None
+    return path if path is not None and path.is_absolute() else None
+
+
 def resolve(action: str) -> Callable[..., Any]:
-    """A button's action: a key of hikisup_xl.actions.ACTIONS, or "package.module:function"
-    (imported here, at the click, so that this module stays stdlib-only)."""
-    from .registry import is_import_path
+    """A job's function, "package.module:function" (imported here, at the click, so that this
+    module stays stdlib-only)."""
+    import importlib
 
-    if is_import_path(action):
-        import importlib
-
-        module, _, name = action.partition(":")
-        found: Callable[..., Any] = getattr(importlib.import_module(module), name)
-        return found
-    from .actions import ACTIONS
-
-    return ACTIONS[action]
+    module, _, name = action.partition(":")
+    found: Callable[..., Any] = getattr(importlib.import_module(module), name)
+    return found
 
 
 def _record(engine: LiveEngine | None, action: str, result: str) -> None:
@@ -112,12 +151,10 @@ def _record(engine: LiveEngine | None, action: str, result: str) -> None:
     if engine is None:
         return
     try:
-        from .applog import os_user
-        from .core import schema
+        from .session import record
 
         engine.discard()
-        now = dt.datetime.now().replace(microsecond=0)
-        engine.append_rows(schema.LOG, [(now, os_user(), action, "", result, engine.name)])
+        record(engine, action, "", result)
         engine.save()
     except Exception:  # the log file already has it; a broken workbook must not hide the alert
         pass

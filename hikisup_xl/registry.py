@@ -1,14 +1,16 @@
-"""The ribbon's buttons: one entry per button = VBA callback = action = CLI verb.
+"""Every job, declared once: its CLI verb, Japanese label and help, its function, its typed
+options, its 操作履歴 label and its ribbon buttons.
 
-Adding a button is one entry here plus one callback line in `macros/hikisup.bas`; `hikisup addin
-build` then renders the ribbon XML (`macros/customUI.xml`) from this table and rebuilds the
-add-in. `tests/addin/test_registry.py` fails when the ribbon XML, the VBA module, the actions or
-the CLI verbs disagree with this table.
+`hikisup_xl.cli` builds its click commands from `JOBS`; `hikisup_xl.excel.dispatch` runs a
+ribbon button through its job, asking for each option with Excel's own dialogs; `hikisup addin
+build` renders the ribbon XML (`macros/customUI.xml`) and the VBA callbacks (`macros/hikisup.bas`)
+from `BUTTONS`. `tests/addin/test_registry.py` fails when the ribbon, the VBA, the jobs, the CLI
+or the README's tables disagree with these declarations.
 
-A button's action is a key of `hikisup_xl.actions.ACTIONS` or, for an action that lives in a
-feature package, its import path ("package.module:function"), imported only when the button is
-pressed. A button may name an argument provider (`hikisup_xl.addin.arguments.PROVIDERS`) that
-computes the action's other arguments from the live workbook (selected rows, output path).
+A job's function is named "package.module:function" and imported only when the job runs. It
+takes `(engine, today, **options)` and returns a `Result`. A button may name an argument
+provider (`hikisup_xl.addin.arguments.PROVIDERS`) that computes options from the live workbook
+(selected rows, output beside it) instead of asking.
 
 This module is imported on every button click: keep it free of imports beyond the stdlib.
 """
@@ -21,15 +23,301 @@ from dataclasses import dataclass
 GROUPS: tuple[tuple[str, str], ...] = (
     ("hikisupGroupCheck", "チェック"),
     ("hikisupGroupRegister", "登録"),
-    ("hikisupGroupDispatch", "派遣"),
     ("hikisupGroupForms", "帳票"),
-    ("hikisupGroupExchange", "県との交換"),
-    ("hikisupGroupStats", "集計"),
+    ("hikisupGroupExchange", "県とのやりとり"),
+    ("hikisupGroupUpgrade", "ブックの更新"),
 )
 TAB_ID = "hikisupTab"
 TAB_LABEL = "サポーター事業"
 # Title of every message box the add-in shows.
 TITLE = "ひきこもりサポーター事業"
+
+# Option types: how the CLI parses an option and how the ribbon asks for it.
+DATE = "date"  # a day (2025-04-01, R7.4.1)
+FISCAL_YEAR = "fiscal_year"  # a 年度 (2025, 令和7年度, R7) -> int
+OPEN_FILE = "open_file"  # an existing file to read -> Path
+SAVE_FILE = "save_file"  # a new file to write -> Path
+FOLDER = "folder"  # an existing folder -> Path
+PASSWORD = "password"  # never echoed, logged or recorded
+SELECTED_ROWS = "selected_rows"  # the rows the clerk selected (ribbon) / IDs (CLI)
+INT = "int"
+CHOICE = "choice"
+FLAG = "flag"  # yes/no
+TEXT = "text"
+OPTION_TYPES = (
+    DATE,
+    FISCAL_YEAR,
+    OPEN_FILE,
+    SAVE_FILE,
+    FOLDER,
+    PASSWORD,
+    SELECTED_ROWS,
+    INT,
+    CHOICE,
+    FLAG,
+    TEXT,
+)
+# What the ribbon can ask with an Excel dialog (the others come from the CLI or a provider).
+ASKED_ON_RIBBON = (FISCAL_YEAR, OPEN_FILE, SAVE_FILE, FOLDER, PASSWORD, INT, FLAG, TEXT)
+
+# The file-type filter of Excel's open/save dialogs ("label,pattern").
+XLSX_FILTER = "Excel ブック (*.xlsx),*.xlsx"
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    """One option of a job: a keyword argument of its function."""
+
+    name: str  # the function's keyword argument
+    type: str  # one of OPTION_TYPES
+    label: str  # Japanese: the dialog's prompt (ribbon) and the argument's name (CLI)
+    help: str  # Japanese: the CLI's help for it
+    cli: str = ""  # "--fy"; "" = a positional CLI argument
+    ribbon: bool = True  # the ribbon asks for it (False: CLI only, or a provider gives it)
+    command_line: bool = True  # the CLI has it (False: a ribbon-only question)
+    required: bool = False  # a positional argument always is
+    confirm: bool = False  # a password typed twice (one that locks a new file)
+    title: str = ""  # Japanese: the dialog's title (ribbon)
+    ask_if: str = ""  # the ribbon asks only when this FLAG option was answered yes
+    default: int | str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    """One job: a CLI verb and the ribbon buttons that run it."""
+
+    name: str  # the `hikisup` CLI verb
+    label: str  # Japanese: its name for a clerk, and its 操作履歴 label
+    help: str  # Japanese: the CLI help (first line: what it does)
+    function: str  # "package.module:function", imported when the job runs
+    options: tuple[Option, ...] = ()
+    workbook: bool = True  # runs on a management workbook (FILE is the CLI's first argument)
+    # How a result's issues are tagged in the CLI's and the message box's list.
+    issue_tag: str = ""  # "" = the issue's severity
+    json_issues: bool = False  # the CLI has --json: the issues as JSON on stdout
+    errors_exit_1: bool = False  # the CLI exits 1 when an issue is an error (check's contract)
+    # A click command ("package.module:name") for a job whose command line has its own shape
+    # (forms: a kind and IDs); "" = cli.py generates the command from the options.
+    command: str = ""
+    # "file": the CLI opens the workbook with the openpyxl file engine (report writes its
+    # sheet with openpyxl until it writes through any engine); "" = the default engine.
+    engine: str = ""
+
+
+def is_import_path(action: str) -> bool:
+    """True for a function named by "package.module:function"."""
+    return ":" in action
+
+
+_PASSWORD_HELP = "- を指定すると入力を求めます（シェルの履歴に残りません）"
+
+JOBS: tuple[Job, ...] = (
+    Job(
+        "check",
+        "チェック",
+        "入力内容を点検し、問題を「チェック結果」シートに書き出します（各セルへのリンク付き）。\n\n"
+        "終了コード：0 問題なし（警告のみを含む）、1 エラーあり、2 ファイルを処理できない。",
+        "hikisup_xl.actions:check",
+        json_issues=True,
+        errors_exit_1=True,
+    ),
+    Job(
+        "number",
+        "採番",
+        "修了した受講者に修了番号を、登録が決まった人に登録番号を付けます（番号は再利用しません）。",
+        "hikisup_xl.actions:number",
+        issue_tag="保留",
+    ),
+    Job(
+        "expiries",
+        "期限確認",
+        "基準日時点の状態（登録中・期限間近・期限切れ）を更新し、期限一覧を作ります。",
+        "hikisup_xl.actions:expiries",
+    ),
+    Job(
+        "forms",
+        "帳票",
+        "様式（資料2〜9）と案内文を、A4で印刷できるExcelファイル（とPDF）に書き出します。",
+        "hikisup_xl.forms.action:forms",
+        (
+            Option("kind", CHOICE, "帳票", "帳票の種類", ribbon=False, required=True),
+            Option("selection", SELECTED_ROWS, "番号", "作る人・行の番号", ribbon=False),
+        ),
+        command="hikisup_xl.forms.commands:forms_cmd",
+    ),
+    Job(
+        "export-roster",
+        "名簿書き出し",
+        "登録名簿から、同意書のあるサポーターの名簿を他の実施主体へ渡すファイル（OUT）に書き出します。\n\n"
+        "載せるのは決められた項目（登録番号・修了番号・氏名・ふりがな・性別・生年月日・住所・連絡先・"
+        "資格・特技・同意書受領日・登録期間・状態）だけで、当事者・派遣・活動報告の内容は一切含みません。"
+        "書き出しは元のブックの「操作履歴」に記録されます。",
+        "hikisup_xl.exchange.export:export_roster",
+        (
+            Option(
+                "out",
+                SAVE_FILE,
+                "OUT",
+                "書き出すファイル（.xlsx、新しい名前）",
+                required=True,
+                title="名簿の保存先",
+            ),
+            Option(
+                "password",
+                PASSWORD,
+                "パスワード",
+                "開くときのパスワードを付けて暗号化する（Excelで開くときに聞かれます）。"
+                + _PASSWORD_HELP,
+                cli="--password",
+                confirm=True,
+                title="名簿のパスワード",
+            ),
+        ),
+    ),
+    Job(
+        "import-roster",
+        "名簿取り込み",
+        "提供を受けた名簿（ROSTER）を登録名簿に取り込みます。\n\n"
+        "登録番号・修了番号、次に氏名（ふりがな）と生年月日で照合し、新規の人は追加して意向再確認を"
+        "「要確認」にします。値が違う人・照合に疑いのある人は「取込確認」シートに両方の値を並べて"
+        "書き出し、登録名簿は書き換えません。「判断」を選んでから同じ名簿でもう一度実行すると反映します。"
+        "壊れた・暗号化された（パスワードなし）・hikisup 以外のファイルは理由を示して取り込みません。",
+        "hikisup_xl.jobs.exchange:import_roster",
+        (
+            Option(
+                "roster",
+                OPEN_FILE,
+                "ROSTER",
+                "取り込む名簿ファイル",
+                required=True,
+                title="取り込む名簿",
+            ),
+            Option(
+                "password",
+                PASSWORD,
+                "パスワード",
+                "名簿ファイルが暗号化されているときのパスワード。" + _PASSWORD_HELP,
+                cli="--password",
+                title="名簿のパスワード（なければ空欄のままOK）",
+            ),
+        ),
+    ),
+    Job(
+        "report",
+        "年度集計",
+        "年度の集計（養成・登録・派遣・活動・事後研修）を「集計」シートに作ります。\n\n"
+        "表・グラフと、表から作り直せるピボットテーブルを入れます。--out を付けると、"
+        "都道府県へ提出するファイル（件数だけ。--suppress 未満の数は秘匿）も書き出します。",
+        "hikisup_xl.jobs.stats:report",
+        (
+            Option(
+                "fy",
+                FISCAL_YEAR,
+                "年度",
+                "集計する年度（例：2025、令和7年度、R7）。省略時は基準日の年度",
+                cli="--fy",
+                title="集計する年度（例：令和7年度、2025）。空欄なら今年度",
+            ),
+            Option(
+                "submit",
+                FLAG,
+                "提出ファイル",
+                "都道府県へ提出するファイルも作る（リボンで聞きます。CLI では --out）",
+                command_line=False,
+                title="都道府県へ提出するファイル（件数だけ、小さい数は秘匿）も作りますか？",
+            ),
+            Option(
+                "out",
+                SAVE_FILE,
+                "提出ファイル",
+                "都道府県へ提出するファイル（件数だけ、小さい数は秘匿）も書き出す",
+                cli="--out",
+                title="提出ファイルの保存先",
+                ask_if="submit",
+            ),
+            Option(
+                "threshold",
+                INT,
+                "秘匿基準",
+                "提出用ファイルで、この数未満の件数・人数を秘匿する"
+                "（0で秘匿しない。省略時は設定「秘匿基準」、既定3）",
+                cli="--suppress",
+                ribbon=False,
+            ),
+            Option(
+                "password",
+                PASSWORD,
+                "パスワード",
+                "提出用ファイルを開くときのパスワード。" + _PASSWORD_HELP,
+                cli="--password",
+                confirm=True,
+                title="提出ファイルのパスワード（付けないなら空欄のままOK）",
+                ask_if="submit",
+            ),
+        ),
+        engine="file",
+    ),
+    Job(
+        "consolidate",
+        "集約",
+        "フォルダー内の市町村の提出ファイル（hikisup report --out）を集約し、OUT に書き出します。\n\n"
+        "実施主体別と合計の表・グラフ・ピボットテーブルを作ります。読めないファイルや対象外のファイルは"
+        "「受領ファイル」シートに理由を書き、残りで集約します。\n"
+        "終了コード：0 すべて集約、1 エラーのファイルあり（残りは集約済み）、2 集約できない。",
+        "hikisup_xl.jobs.stats:consolidate",
+        (
+            Option(
+                "directory",
+                FOLDER,
+                "DIRECTORY",
+                "市町村の提出ファイルを集めたフォルダー",
+                required=True,
+                title="市町村の提出ファイルを集めたフォルダー",
+            ),
+            Option(
+                "out",
+                SAVE_FILE,
+                "OUT",
+                "集約を書き出すファイル（.xlsx、新しい名前）",
+                required=True,
+                title="集約の保存先",
+            ),
+            Option(
+                "fy",
+                FISCAL_YEAR,
+                "年度",
+                "集約する年度（省略時はいちばん多い年度）",
+                cli="--fy",
+                ribbon=False,
+            ),
+            Option(
+                "body_name",
+                TEXT,
+                "都道府県名",
+                "集約する都道府県の名前（表題に入ります。省略時は設定の実施主体名）",
+                cli="--body-name",
+                ribbon=False,
+            ),
+            Option(
+                "password",
+                PASSWORD,
+                "パスワード",
+                "暗号化された提出ファイルのパスワード（全ファイル共通）。" + _PASSWORD_HELP,
+                cli="--password",
+                title="提出ファイルのパスワード（なければ空欄のままOK）",
+            ),
+        ),
+        workbook=False,
+    ),
+    Job(
+        "upgrade",
+        "ブックの更新",
+        "以前のテンプレートで作った管理ブックを、今のテンプレートに合わせて更新します"
+        "（値と職員が加えたものは残します）。",
+        "hikisup_xl.upgrade:upgrade",
+    ),
+)
+JOB_BY_NAME: dict[str, Job] = {j.name: j for j in JOBS}
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,19 +325,35 @@ class Button:
     """One ribbon button and everything it maps to."""
 
     id: str  # ribbon control id; what the VBA callback hands to hikisup_xl.excel.dispatch
-    label: str  # Japanese, shown on the ribbon; the action's name in 操作履歴 too
+    label: str  # Japanese, shown on the ribbon
     screentip: str  # Japanese, the bold first line of the tooltip
     supertip: str  # Japanese, the tooltip's body: what the button does
     group: str  # a label from GROUPS
     macro: str  # the VBA Sub in macros/hikisup.bas, `Sub <macro>(control As IRibbonControl)`
-    action: str  # key of hikisup_xl.actions.ACTIONS, or "package.module:function"
-    verb: str  # the `hikisup` CLI command that runs the same action on a file
+    verb: str  # the job (JOBS) the button runs, and the `hikisup` CLI verb that runs it on a file
     image: str = "MacroPlay"  # imageMso icon
-    # Fixed keyword arguments for the action (e.g. (("kind", "certificate"),) for one 帳票 button).
+    # Fixed keyword arguments for the job (e.g. (("kind", "certificate"),) for one 帳票 button).
     params: tuple[tuple[str, str], ...] = ()
     # Key of hikisup_xl.addin.arguments.PROVIDERS: more keyword arguments, from the live workbook.
     arguments: str = ""
     menu: str = ""  # id of the Menu (in MENUS) the button sits in; "" = directly in its group
+
+    @property
+    def job(self) -> Job:
+        return JOB_BY_NAME[self.verb]
+
+    @property
+    def action(self) -> str:
+        """The job's function ("package.module:function")."""
+        return self.job.function
+
+    @property
+    def asks(self) -> tuple[Option, ...]:
+        """The options the ribbon asks for with a dialog, in order (none when a provider gives
+        the job's options)."""
+        if self.arguments:
+            return ()
+        return tuple(o for o in self.job.options if o.ribbon and o.type in ASKED_ON_RIBBON)
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,12 +369,6 @@ class Menu:
     image: str = "MacroPlay"
 
 
-def is_import_path(action: str) -> bool:
-    """True for an action named by "package.module:function" (not a key of ACTIONS)."""
-    return ":" in action
-
-
-FORMS_ACTION = "hikisup_xl.forms.action:forms"
 # Where the PDF and the workbook of a 帳票 button go; said once in every 帳票 tooltip.
 _FORMS_OUT = "管理ブックと同じフォルダーに「ブック名_帳票名.xlsx」とPDFを作ります。"
 
@@ -89,7 +387,6 @@ def _filled_form(kind: str, label: str, screentip: str, what: str, image: str) -
         supertip=what + _FORMS_OUT,
         group="帳票",
         macro=f"OnForms{_suffix(kind)}",
-        action=FORMS_ACTION,
         verb="forms",
         image=image,
         params=(("kind", kind),),
@@ -109,7 +406,6 @@ def _blank_form(kind: str, name: str, seed: str) -> Button:
         ),
         group="帳票",
         macro=f"OnBlank{_suffix(kind)}",
-        action=FORMS_ACTION,
         verb="forms",
         image="FileNew",
         params=(("kind", kind),),
@@ -129,7 +425,6 @@ BUTTONS: tuple[Button, ...] = (
         ),
         group="チェック",
         macro="OnCheck",
-        action="check",
         verb="check",
         image="DataValidation",
     ),
@@ -143,7 +438,6 @@ BUTTONS: tuple[Button, ...] = (
         ),
         group="登録",
         macro="OnNumber",
-        action="number",
         verb="number",
         image="Numbering",
     ),
@@ -157,7 +451,6 @@ BUTTONS: tuple[Button, ...] = (
         ),
         group="登録",
         macro="OnExpiries",
-        action="expiries",
         verb="expiries",
         image="DateAndTimeInsert",
     ),
@@ -202,6 +495,13 @@ BUTTONS: tuple[Button, ...] = (
         "作ります。",
         "EnvelopesAndLabelsDialog",
     ),
+    _filled_form(
+        "invitation",
+        "研修案内",
+        "継続研修・交流会の案内を作る",
+        "これからの継続研修・交流会の案内を、活動できる（登録中の）全員の分作ります。",
+        "MailMergeStartLetters",
+    ),
     _blank_form("application", "参加申込書", "資料2"),
     _blank_form("certificate", "修了証書", "資料3"),
     _blank_form("registration", "登録申込書", "資料4"),
@@ -210,6 +510,72 @@ BUTTONS: tuple[Button, ...] = (
     _blank_form("roster", "登録名簿", "資料7"),
     _blank_form("case-consent", "当事者同意書", "資料8"),
     _blank_form("report", "活動報告書", "資料9"),
+    Button(
+        id="hikisupExportRoster",
+        label="名簿の書き出し",
+        screentip="他の実施主体へ渡す名簿を書き出す",
+        supertip=(
+            "同意書のあるサポーターの名簿（決められた項目だけ）を新しいファイルに書き出します。"
+            "保存先を選び、パスワードを入れると暗号化します（入力した文字は画面に見えます。"
+            "周りに人がいないときに入れてください。どこにも記録しません）。"
+        ),
+        group="県とのやりとり",
+        macro="OnExportRoster",
+        verb="export-roster",
+        image="ExportExcel",
+    ),
+    Button(
+        id="hikisupImportRoster",
+        label="名簿の取り込み",
+        screentip="受け取った名簿を登録名簿に取り込む",
+        supertip=(
+            "他の実施主体から受け取った名簿ファイルを選ぶと、登録名簿と照合して取り込みます。"
+            "値が違う人・照合に疑いのある人は「取込確認」シートに書き出し、登録名簿は書き換えません。"
+        ),
+        group="県とのやりとり",
+        macro="OnImportRoster",
+        verb="import-roster",
+        image="ImportExcel",
+    ),
+    Button(
+        id="hikisupReport",
+        label="年度集計",
+        screentip="年度の集計を作る",
+        supertip=(
+            "年度を入れると、その年度の集計（養成・登録・派遣・活動）を「集計」シートに作ります。"
+            "続けて、都道府県へ提出するファイル（件数だけ、小さい数は秘匿）を作るか聞きます。"
+        ),
+        group="県とのやりとり",
+        macro="OnReport",
+        verb="report",
+        image="PivotTableInsert",
+    ),
+    Button(
+        id="hikisupConsolidate",
+        label="集約",
+        screentip="市町村の提出ファイルを集約する（都道府県用）",
+        supertip=(
+            "市町村から届いた提出ファイルを1つのフォルダーに集めてから押します。フォルダーと"
+            "保存先を選ぶと、実施主体別と合計の表を新しいファイルに書き出します。"
+        ),
+        group="県とのやりとり",
+        macro="OnConsolidate",
+        verb="consolidate",
+        image="ConsolidateMenu",
+    ),
+    Button(
+        id="hikisupUpgrade",
+        label="ブックの更新",
+        screentip="管理ブックを今の版に更新する",
+        supertip=(
+            "以前の版のテンプレートで作った管理ブックに、足りない表・列・設定を加えます。"
+            "入力した値や職員が加えたものはそのまま残します。"
+        ),
+        group="ブックの更新",
+        macro="OnUpgrade",
+        verb="upgrade",
+        image="Refresh",
+    ),
 )
 
 MENUS: tuple[Menu, ...] = (

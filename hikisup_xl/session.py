@@ -14,6 +14,7 @@ from .core.history import current_values, hand_changes, new_periods, parse_snaps
 from .core.settings import ITEM_BY_FIELD, Settings, SettingsError, settings_from_rows
 from .core.table import RawTable
 from .engine.protocol import Engine
+from .progress import report as _report_progress
 
 
 def read_settings(engine: Engine) -> tuple[Settings, RawTable]:
@@ -34,8 +35,10 @@ class Session:
     user: str = field(default_factory=os_user)
 
     def __post_init__(self) -> None:
+        self.progress(0, 3, "ブックを読み込んでいます")
         self.settings, self._settings_raw = read_settings(self.engine)
         self.book: Book = load_book(self.engine.read_table, self.settings, self.today)
+        self.progress(1, 3, "処理しています")
         self._writes: dict[str, dict[str, dict[int, object]]] = defaultdict(
             lambda: defaultdict(dict)
         )
@@ -47,6 +50,10 @@ class Session:
 
     def set_setting(self, field_name: str, value: object) -> None:
         self._setting_writes[field_name] = value
+
+    def progress(self, done: int, total: int, text: str) -> None:
+        """Tell the clerk how far the job is (status bar on the ribbon, a bar on the CLI)."""
+        _report_progress(done, total, text)
 
     def finish(self, action: str, counts: str, result: str) -> None:
         """Record history, write everything, log the action in 操作履歴 and save."""
@@ -73,6 +80,7 @@ class Session:
                     )
                 )
         periods = new_periods(self.book, overrides)
+        self.progress(2, 3, "ブックに書き込んでいます")
 
         for table, columns in self._writes.items():
             raw = self.book[table].raw
@@ -88,20 +96,9 @@ class Session:
         if periods:
             extra.append(f"登録期間履歴{len(periods)}件")
         log_counts = counts + ("（" + "、".join(extra) + "を記録）" if extra else "")
-        self.engine.append_rows(
-            schema.LOG,
-            [
-                (
-                    dt.datetime.now().replace(microsecond=0),
-                    self.user,
-                    action,
-                    log_counts,
-                    result,
-                    self.engine.name,
-                )
-            ],
-        )
+        record(self.engine, action, log_counts, result, self.user)
         self.engine.save()
+        self.progress(3, 3, "完了")
 
     def _write_settings(self) -> None:
         if not self._setting_writes:
@@ -120,6 +117,19 @@ class Session:
                 missing.append((spec.label, value, spec.note))
         self.engine.write_cells(raw, "value", cells)
         self.engine.append_rows(schema.SETTINGS, missing)
+
+
+def record(engine: Engine, action: str, counts: str, result: str, user: str = "") -> None:
+    """Queue the one 操作履歴 line of a job (written by the engine's next save)."""
+    row = schema.LOG.row(
+        at=dt.datetime.now().replace(microsecond=0),
+        user=user or os_user(),
+        action=action,
+        count=counts,
+        result=result,
+        file=engine.name,
+    )
+    engine.append_rows(schema.LOG, [row])
 
 
 def _text(value: object) -> str:

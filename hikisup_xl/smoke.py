@@ -52,12 +52,14 @@ class Press:
 
 
 def plan() -> list[Press]:
-    """The presses, in ribbon order: every button once; a 帳票 button that prints the selected
+    """The presses, in ribbon order: every button that asks nothing once; a 帳票 button that prints the selected
     rows from its default rows first (if it has them), then from two selected rows."""
     from .addin.arguments import SOURCES
 
     presses: list[Press] = []
     for b in BUTTONS:
+        if b.asks:  # a button that asks the clerk (files, a 年度): pressed by hand
+            continue
         if not b.arguments:
             presses.append(Press(b.id))
             continue
@@ -108,14 +110,15 @@ def on_file(button: Button, press: Press, path: Path, today: dt.date) -> Path | 
     """What the button does, on the file engine: the action with the arguments dispatch would
     give it for the same selection; a refusal recorded as dispatch records it. Returns the
     form workbook a 帳票 button writes (None for the other buttons)."""
-    from .actions import ACTIONS
     from .applog import os_user
     from .core.errors import HikisupError
     from .engine.files import FileEngine
 
     engine = FileEngine(path)
     if not button.arguments:
-        ACTIONS[button.action](engine, today, **dict(button.params))
+        from .excel import resolve
+
+        resolve(button.action)(engine, today, **dict(button.params))
         return None
     from .addin.arguments import blank_output, choose, selected_rows
     from .forms.action import default_output, forms

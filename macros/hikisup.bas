@@ -2,8 +2,10 @@ Attribute VB_Name = "hikisup"
 ' Ribbon callbacks of the hikisup add-in. Each one hands its button id to Python
 ' (hikisup_xl.excel.dispatch), which does the work and shows the result. No logic here.
 ' ASCII only: the Japanese text lives in the ribbon XML and in Python.
-' One button = one entry in hikisup_xl/registry.py + one callback below.
+' One button = one entry in hikisup_xl/registry.py; `hikisup addin build` renders its callback.
 Option Explicit
+
+' --- Ribbon callbacks: rendered from hikisup_xl/registry.py by `hikisup addin build`
 
 Public Sub OnCheck(control As IRibbonControl)
     If HasWorkbook() Then RunPython "import hikisup_xl.excel as e; e.dispatch('hikisupCheck')"
@@ -37,6 +39,10 @@ Public Sub OnFormsRenewal(control As IRibbonControl)
     If HasWorkbook() Then RunPython "import hikisup_xl.excel as e; e.dispatch('hikisupFormsRenewal')"
 End Sub
 
+Public Sub OnFormsInvitation(control As IRibbonControl)
+    If HasWorkbook() Then RunPython "import hikisup_xl.excel as e; e.dispatch('hikisupFormsInvitation')"
+End Sub
+
 Public Sub OnBlankApplication(control As IRibbonControl)
     If HasWorkbook() Then RunPython "import hikisup_xl.excel as e; e.dispatch('hikisupBlankApplication')"
 End Sub
@@ -68,6 +74,28 @@ End Sub
 Public Sub OnBlankReport(control As IRibbonControl)
     If HasWorkbook() Then RunPython "import hikisup_xl.excel as e; e.dispatch('hikisupBlankReport')"
 End Sub
+
+Public Sub OnExportRoster(control As IRibbonControl)
+    If HasWorkbook() Then RunPython "import hikisup_xl.excel as e; e.dispatch('hikisupExportRoster')"
+End Sub
+
+Public Sub OnImportRoster(control As IRibbonControl)
+    If HasWorkbook() Then RunPython "import hikisup_xl.excel as e; e.dispatch('hikisupImportRoster')"
+End Sub
+
+Public Sub OnReport(control As IRibbonControl)
+    If HasWorkbook() Then RunPython "import hikisup_xl.excel as e; e.dispatch('hikisupReport')"
+End Sub
+
+Public Sub OnConsolidate(control As IRibbonControl)
+    If HasWorkbook() Then RunPython "import hikisup_xl.excel as e; e.dispatch('hikisupConsolidate')"
+End Sub
+
+Public Sub OnUpgrade(control As IRibbonControl)
+    If HasWorkbook() Then RunPython "import hikisup_xl.excel as e; e.dispatch('hikisupUpgrade')"
+End Sub
+
+' --- End of the rendered callbacks
 
 ' The same path as a click, for scripts: Application.Run "'hikisup.xlam'!RunAction", "hikisupCheck"
 Public Sub RunAction(id As String)

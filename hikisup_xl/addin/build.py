@@ -361,13 +361,19 @@ def addin_bytes(directory: Path | None = None) -> bytes:
 
 
 def write_ribbon(directory: Path | None = None) -> bool:
-    """Render macros/customUI.xml from the registry; True when the file changed."""
-    path = (directory or macros_dir()) / ribbon.FILENAME
-    text = ribbon.render()
-    if path.is_file() and path.read_bytes() == text:
-        return False
-    path.write_bytes(text)
-    return True
+    """Render macros/customUI.xml and the callbacks in macros/hikisup.bas from the registry;
+    True when a file changed."""
+    folder = directory or macros_dir()
+    vba = folder / ribbon.VBA_FILENAME
+    changed = False
+    for path, text in (
+        (folder / ribbon.FILENAME, ribbon.render()),
+        (vba, ribbon.with_callbacks(vba.read_bytes())),
+    ):
+        if not (path.is_file() and path.read_bytes() == text):
+            path.write_bytes(text)
+            changed = True
+    return changed
 
 
 def build(out: Path = ADDIN_PATH, directory: Path | None = None) -> Path:

@@ -1,14 +1,21 @@
-"""The ribbon XML (customUI, 2006 namespace), rendered from the button registry."""
+"""The ribbon XML (customUI, 2006 namespace) and the VBA callbacks, rendered from the button
+registry."""
 
 from __future__ import annotations
 
 from xml.sax.saxutils import quoteattr
 
-from ..registry import BUTTONS, GROUPS, MENUS, TAB_ID, TAB_LABEL, Button, Menu
+from ..registry import BUTTONS, GROUPS, MENUS, TAB_ID, TAB_LABEL, Button, Menu, python_command
 
 # The 2006 namespace: openpyxl keeps its relationship on re-save; Excel 2007 and later read it.
 NAMESPACE = "http://schemas.microsoft.com/office/2006/01/customui"
 FILENAME = "customUI.xml"
+VBA_FILENAME = "hikisup.bas"
+# The generated callbacks sit between these two lines of macros/hikisup.bas.
+CALLBACKS_BEGIN = (
+    "' --- Ribbon callbacks: rendered from hikisup_xl/registry.py by `hikisup addin build`"
+)
+CALLBACKS_END = "' --- End of the rendered callbacks"
 
 
 def render() -> bytes:
@@ -67,3 +74,27 @@ def _control(c: Button | Menu, *, large: bool = False) -> str:
 
 def _action(b: Button) -> str:
     return f"onAction={quoteattr(b.macro)}"
+
+
+def callbacks() -> str:
+    """One VBA Sub per button: hand its id to Python (ASCII; CRLF added by `with_callbacks`)."""
+    lines = [CALLBACKS_BEGIN]
+    for b in BUTTONS:
+        lines += [
+            "",
+            f"Public Sub {b.macro}(control As IRibbonControl)",
+            f'    If HasWorkbook() Then RunPython "{python_command(b.id)}"',
+            "End Sub",
+        ]
+    lines += ["", CALLBACKS_END]
+    return "\r\n".join(lines)
+
+
+def with_callbacks(source: bytes) -> bytes:
+    """macros/hikisup.bas with its rendered section replaced by today's callbacks."""
+    text = source.decode("ascii")
+    start, end = text.find(CALLBACKS_BEGIN), text.find(CALLBACKS_END)
+    if start < 0 or end < start:
+        raise ValueError(f"{VBA_FILENAME} lacks the callback markers")
+    end += len(CALLBACKS_END)
+    return (text[:start] + callbacks() + text[end:]).encode("ascii")

@@ -67,6 +67,14 @@ class TableSpec:
     def headers(self) -> tuple[str, ...]:
         return tuple(c.header for c in self.columns)
 
+    def row(self, **values: object) -> tuple[object, ...]:
+        """A row of this table by column key, in column order (absent keys are blank), so
+        that no generated row depends on the order of the columns."""
+        unknown = sorted(set(values) - set(self._by_key))
+        if unknown:
+            raise KeyError(f"{self.table} has no column {unknown}")
+        return tuple(values.get(c.key) for c in self.columns)
+
 
 _c = Column
 

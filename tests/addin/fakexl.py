@@ -398,9 +398,27 @@ class FakeApp:
         self.exported: list[tuple[str, str]] = []  # (workbook, PDF) printed by to_pdf
         self.fail_export: Exception | None = None  # raised by books.open when set
 
+        # Excel's dialogs (app.api): the answers the "clerk" gives, in order (False = cancel),
+        # and every dialog shown as (method, keyword arguments).
+        self.answers: list[object] = []
+        self.dialogs: list[tuple[str, dict[str, object]]] = []
+        self.status_bars: list[object] = []  # every value given to Application.StatusBar
+        self._api = _AppApi(self)
+
     @property
     def books(self) -> FakeBooks:
         return FakeBooks(self)
+
+    @property
+    def api(self) -> _AppApi:
+        return self._api
+
+    def answer(self, method: str, **kwargs: object) -> object:
+        self.calls.hit(f"app.{method}")
+        self.dialogs.append((method, kwargs))
+        if not self.answers:
+            raise AssertionError(f"the test gave no answer for {method} {kwargs}")
+        return self.answers.pop(0)
 
     @contextmanager
     def properties(self, **kwargs: Any) -> Iterator[FakeApp]:
@@ -423,7 +441,59 @@ class FakeApp:
         callback: str | None = None,
     ) -> str | None:
         self.alerts.append((prompt, title, mode))
+        if buttons != "ok":  # a question: the clerk's answer ("yes", "no", "cancel")
+            return str(self.answer("alert", prompt=prompt, buttons=buttons))
         return "ok"
+
+
+class _FolderPicker:
+    """Application.FileDialog(msoFileDialogFolderPicker)."""
+
+    def __init__(self, app: FakeApp) -> None:
+        self._app = app
+        self.Title = ""
+        self.InitialFileName = ""
+        self._chosen = ""
+
+    def Show(self) -> int:  # noqa: N802  # COM's name
+        answer = self._app.answer("FileDialog", Title=self.Title)
+        if answer is False:
+            return 0
+        self._chosen = str(answer)
+        return -1
+
+    def SelectedItems(self, index: int) -> str:  # noqa: N802
+        assert index == 1 and self._chosen
+        return self._chosen
+
+
+class _AppApi:
+    """The part of Excel's Application object (xlwings `app.api`) the ribbon jobs use."""
+
+    def __init__(self, app: FakeApp) -> None:
+        object.__setattr__(self, "_app", app)
+
+    @property
+    def StatusBar(self) -> object:  # noqa: N802
+        return self._app.status_bars[-1] if self._app.status_bars else False
+
+    @StatusBar.setter
+    def StatusBar(self, value: object) -> None:  # noqa: N802
+        self._app.calls.hit("app.StatusBar=")
+        self._app.status_bars.append(value)
+
+    def GetOpenFilename(self, **kwargs: object) -> object:  # noqa: N802
+        return self._app.answer("GetOpenFilename", **kwargs)
+
+    def GetSaveAsFilename(self, **kwargs: object) -> object:  # noqa: N802
+        return self._app.answer("GetSaveAsFilename", **kwargs)
+
+    def InputBox(self, **kwargs: object) -> object:  # noqa: N802
+        return self._app.answer("InputBox", **kwargs)
+
+    def FileDialog(self, kind: int) -> _FolderPicker:  # noqa: N802
+        assert kind == 4, "only the folder picker (msoFileDialogFolderPicker)"
+        return _FolderPicker(self._app)
 
 
 class _Property:

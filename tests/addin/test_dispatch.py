@@ -95,7 +95,7 @@ def test_an_unexpected_error_is_short_japanese_logged_and_recorded(
     def broken(engine: object, today: dt.date) -> actions.Result:
         raise ZeroDivisionError("deep inside")
 
-    monkeypatch.setitem(actions.ACTIONS, "check", broken)
+    monkeypatch.setattr(actions, "check", broken)
     book = _book(world_rows(base_world()))
     excel.dispatch("hikisupCheck", book=book, today=TODAY)
     ((prompt, _, mode),) = book._app.alerts
@@ -133,7 +133,7 @@ def test_a_refusal_inside_our_workbook_is_recorded_in_its_history(
     def refuse(engine: object, today: dt.date) -> actions.Result:
         raise HikisupError("設定シートの値が正しくありません。")
 
-    monkeypatch.setitem(actions.ACTIONS, "expiries", refuse)
+    monkeypatch.setattr(actions, "expiries", refuse)
     book = _book()
     excel.dispatch("hikisupExpiries", book=book, today=TODAY)
     assert book._app.alerts[0][0] == "設定シートの値が正しくありません。"
@@ -162,11 +162,10 @@ def test_fixed_parameters_of_a_button_reach_the_action(monkeypatch: pytest.Monke
         "帳票",
         "OnFormsCard",
         "forms",
-        "forms",
         params=(("kind", "card"),),
     )
     monkeypatch.setitem(registry.BY_ID, button.id, button)
-    monkeypatch.setitem(actions.ACTIONS, "forms", action)
+    monkeypatch.setattr("hikisup_xl.forms.action.forms", action)
     book = _book()
     excel.dispatch(button.id, book=book, today=TODAY)
     assert seen == {"kind": "card"}

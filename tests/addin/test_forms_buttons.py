@@ -320,7 +320,7 @@ def test_every_form_button_names_a_form_and_lists_its_sheet_in_its_tooltip() -> 
         if source is not None:
             assert f"「{source.spec.sheet}」シートで" in b.supertip, b.id
     assert {dict(b.params)["kind"] for b in FILLED} == {
-        "certificate", "card", "roster", "report", "renewal"
+        "certificate", "card", "roster", "report", "renewal", "invitation"
     }  # fmt: skip
 
 

@@ -1,6 +1,6 @@
-"""Ribbon button = VBA callback = action = CLI verb, one to one, read from the real sources:
-macros/customUI.xml, macros/hikisup.bas, hikisup_xl.actions.ACTIONS (or the action's import
-path) and the `hikisup` command."""
+"""Ribbon button = VBA callback = declared job = CLI verb = README row, read from the real
+sources: macros/customUI.xml, macros/hikisup.bas, registry.JOBS, the `hikisup` command and
+the README's tables."""
 
 from __future__ import annotations
 
@@ -13,12 +13,15 @@ import pytest
 from lxml import etree
 
 from hikisup_xl import excel, registry
-from hikisup_xl.actions import ACTIONS
 from hikisup_xl.addin.arguments import PROVIDERS
 from hikisup_xl.addin.build import macros_dir
 from hikisup_xl.addin.ribbon import NAMESPACE
 from hikisup_xl.cli import main
-from hikisup_xl.registry import BUTTONS, BY_ID, GROUPS, MENUS
+from hikisup_xl.registry import BUTTONS, BY_ID, GROUPS, JOBS, MENUS
+
+README = macros_dir().parent / "README.md"
+# Commands that are not jobs on a workbook: no ribbon button (the brief's exemptions).
+NOT_ON_RIBBON = {"new", "demo", "template", "addin"}
 
 MACROS = macros_dir()
 JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
@@ -74,27 +77,38 @@ def test_every_ribbon_callback_in_the_vba_has_a_button() -> None:
     assert callbacks == {b.macro for b in BUTTONS}
 
 
-def test_every_action_has_a_button_and_every_button_an_action() -> None:
-    keyed = {b.action for b in BUTTONS if not registry.is_import_path(b.action)}
-    assert keyed == set(ACTIONS)
+def test_every_job_has_a_button_and_every_button_a_job() -> None:
+    assert {b.verb for b in BUTTONS} == {j.name for j in JOBS}
     for b in BUTTONS:
+        assert registry.is_import_path(b.action), b.id
         assert callable(excel.resolve(b.action)), b.id
 
 
-def test_an_action_named_by_import_path_is_the_function_its_cli_verb_runs() -> None:
-    """An action outside ACTIONS is named "package.module:function": the function exists, is
-    not an ACTIONS entry under another name, is named after the button's verb, and takes the
-    button's fixed parameters, which the verb takes too (as arguments or options)."""
-    by_path = [b for b in BUTTONS if registry.is_import_path(b.action)]
-    assert by_path, "no button names its action by import path: drop this test's premise"
-    verbs = _verbs()
-    for b in by_path:
-        action = excel.resolve(b.action)
-        assert action not in ACTIONS.values(), b.id
-        assert action.__name__ == b.verb, f"{b.id}: {b.action} is not what `hikisup {b.verb}` runs"
-        inspect.signature(action).bind_partial(object(), dt.date.today(), **dict(b.params))
-        cli_params = {p.name for p in verbs[b.verb].params}
-        assert set(dict(b.params)) <= cli_params, f"{b.id}: `hikisup {b.verb}` has no {b.params}"
+def test_every_job_function_takes_what_its_declaration_and_buttons_give() -> None:
+    """The function exists, is named after its job, and accepts the engine, the day, every
+    declared option and every button's fixed parameters."""
+    for job in JOBS:
+        function = excel.resolve(job.function)
+        assert function.__name__ == job.name.replace("-", "_"), job.name
+        names = {o.name for o in job.options if o.type != registry.SELECTED_ROWS}
+        inspect.signature(function).bind_partial(object(), dt.date.today())
+        assert names <= set(inspect.signature(function).parameters), job.name
+        for b in BUTTONS:
+            if b.verb == job.name:
+                inspect.signature(function).bind_partial(
+                    object(), dt.date.today(), **dict(b.params)
+                )
+
+
+def test_every_option_is_typed_labelled_and_helped_in_japanese() -> None:
+    for job in JOBS:
+        assert JAPANESE.search(job.label) and JAPANESE.search(job.help), job.name
+        for o in job.options:
+            assert o.type in registry.OPTION_TYPES, (job.name, o.name)
+            assert JAPANESE.search(o.help), (job.name, o.name)
+            if o.ask_if:
+                asked = {a.name: a for a in job.options}
+                assert asked[o.ask_if].type == registry.FLAG, (job.name, o.name)
 
 
 def test_every_argument_provider_named_exists() -> None:
@@ -103,14 +117,60 @@ def test_every_argument_provider_named_exists() -> None:
     assert set(PROVIDERS) <= named, "a provider no button uses"
 
 
-def test_every_button_has_a_cli_verb_with_japanese_help_and_every_action_verb_a_button() -> None:
+def test_every_cli_command_but_the_exempt_is_a_job_with_a_button_and_japanese_help() -> None:
     verbs = _verbs()
+    assert set(verbs) - NOT_ON_RIBBON == {j.name for j in JOBS}
+    for job in JOBS:
+        help_text = verbs[job.name].help or ""
+        assert JAPANESE.search(help_text), f"`hikisup {job.name}` has no Japanese help"
+        assert any(b.verb == job.name for b in BUTTONS), f"`hikisup {job.name}` has no button"
+        for param in verbs[job.name].params:
+            if isinstance(param, click.Option):
+                assert JAPANESE.search(param.help or ""), (job.name, param.name)
+
+
+def _readme_rows() -> list[list[str]]:
+    guide = README.read_text(encoding="utf-8").split("## Developer guide")[0]
+    return [
+        [cell.strip() for cell in line.strip().strip("|").split("|")]
+        for line in guide.splitlines()
+        if line.startswith("|") and not line.startswith("|---")
+    ]
+
+
+def test_every_job_and_every_button_has_a_row_in_the_readme_tables() -> None:
+    rows = _readme_rows()
+    commands = [r[0] for r in rows if r and r[0].startswith("`hikisup ")]
+    for job in JOBS:
+        assert any(c.startswith(f"`hikisup {job.name} ") for c in commands), (
+            f"README: no row for `hikisup {job.name}`"
+        )
+    ribbon = {(r[0], r[1]) for r in rows if len(r) == 3}
     for b in BUTTONS:
-        assert b.verb in verbs, f"{b.id}: no `hikisup {b.verb}`"
-        help_text = verbs[b.verb].help or ""
-        assert JAPANESE.search(help_text), f"`hikisup {b.verb}` has no Japanese help"
-    action_verbs = {name for name in verbs if name in ACTIONS}
-    assert action_verbs <= {b.verb for b in BUTTONS}
+        label = next((m.label for m in MENUS if m.id == b.menu), b.label)
+        assert (b.group, label) in ribbon, f"README: no ribbon row for {b.group} / {label}"
+
+
+def test_the_ribbon_groups_are_the_ones_a_clerk_knows() -> None:
+    assert [label for _, label in GROUPS] == [
+        "チェック",
+        "登録",
+        "帳票",
+        "県とのやりとり",
+        "ブックの更新",
+    ]
+    group_of = {b.label: b.group for b in BUTTONS if not b.menu}
+    assert group_of["採番"] == group_of["期限確認"] == "登録"
+    assert group_of["研修案内"] == "帳票"
+    for label in ("名簿の書き出し", "名簿の取り込み", "年度集計", "集約"):
+        assert group_of[label] == "県とのやりとり", label
+
+
+def test_the_vba_callbacks_are_rendered_from_the_registry() -> None:
+    from hikisup_xl.addin.ribbon import with_callbacks
+
+    source = (MACROS / "hikisup.bas").read_bytes()
+    assert with_callbacks(source) == source, "run `hikisup addin build`"
 
 
 def test_run_action_takes_any_button_id() -> None:

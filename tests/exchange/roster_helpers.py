@@ -12,9 +12,12 @@ from click.testing import CliRunner, Result
 from conftest import row, write_workbook
 from openpyxl import load_workbook
 
+from hikisup_xl.cli import main
 from hikisup_xl.core import schema
 from hikisup_xl.core.settings import Settings
-from hikisup_xl.exchange.commands import export_roster_cmd, import_roster_cmd
+
+export_roster_cmd = main.commands["export-roster"]
+import_roster_cmd = main.commands["import-roster"]
 
 TODAY = dt.date(2026, 11, 26)
 PREFECTURE = Settings(body_name="架空県", body_kind="都道府県", department="障害福祉課")

@@ -11,8 +11,12 @@ import pytest
 from click.testing import CliRunner
 from roster_helpers import PREFECTURE, supporter, workbook
 
-from hikisup_xl.exchange.commands import export_roster_cmd, import_roster_cmd
-from hikisup_xl.stats.commands import consolidate_cmd, report_cmd
+from hikisup_xl.cli import main
+
+export_roster_cmd = main.commands["export-roster"]
+import_roster_cmd = main.commands["import-roster"]
+report_cmd = main.commands["report"]
+consolidate_cmd = main.commands["consolidate"]
 
 JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 COMMANDS = {

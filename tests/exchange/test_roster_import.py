@@ -214,9 +214,7 @@ def test_a_newer_roster_asks_for_reconfirmation_again(tmp_path: Path) -> None:
     wb.save(city)
     assert import_(city, old, today=dt.date(2026, 12, 1)).exit_code == 0
     assert _reg(city)["山田　太郎"]["reconfirm"] == "確認済み"
-    from roster_helpers import run
-
-    from hikisup_xl.exchange.commands import export_roster_cmd
+    from roster_helpers import export_roster_cmd, run
 
     assert run(export_roster_cmd, pref, new, "--today", "2027-04-10").exit_code == 0
     result = import_(city, new, today=dt.date(2027, 4, 12))

@@ -8,8 +8,11 @@ from pathlib import Path
 from click.testing import CliRunner, Result
 from conftest import base_world, world_rows, write_workbook
 
+from hikisup_xl.cli import main
 from hikisup_xl.core.settings import Settings
-from hikisup_xl.stats.commands import consolidate_cmd, report_cmd
+
+report_cmd = main.commands["report"]
+consolidate_cmd = main.commands["consolidate"]
 
 TODAY = dt.date(2026, 5, 10)
 KIND_CYCLE = ("訪問", "面接", "外出同行", "関係者会議等", "訪問", "面接", "訪問")

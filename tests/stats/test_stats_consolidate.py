@@ -13,7 +13,9 @@ from openpyxl import load_workbook
 from python_calamine import CalamineWorkbook
 from stats_helpers import TODAY, consolidate, decrypt, municipality, report, run
 
-from hikisup_xl.stats.commands import report_cmd
+from hikisup_xl.cli import main
+
+report_cmd = main.commands["report"]
 
 SIZES = {"甲市": 40, "乙町": 25, "丙村": 10}
 
@@ -52,7 +54,7 @@ def inbox(tmp_path_factory: pytest.TempPathFactory) -> Path:
         == 0
     )
     # a roster, a broken file and a note
-    from hikisup_xl.exchange.commands import export_roster_cmd
+    export_roster_cmd = main.commands["export-roster"]
 
     assert run(export_roster_cmd, work / "甲市.xlsx", box / "甲市_名簿.xlsx").exit_code == 0
     (box / "壊れた.xlsx").write_bytes(b"PK\x03\x04 broken")

@@ -128,7 +128,9 @@ def test_suppress_zero_sends_every_count(reported: tuple[Path, Path, str], tmp_p
 
 
 def test_bad_fiscal_year_and_future_year_are_refused(reported: tuple[Path, Path, str]) -> None:
-    from hikisup_xl.stats.commands import report_cmd
+    from hikisup_xl.cli import main
+
+    report_cmd = main.commands["report"]
 
     book = reported[0]
     bad = run(report_cmd, book, "--fy", "来年", "--today", TODAY.isoformat())

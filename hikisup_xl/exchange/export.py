@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-
-from openpyxl import Workbook
+from typing import TYPE_CHECKING
 
 from ..actions import Result
 from ..applog import os_user
@@ -19,10 +18,8 @@ from ..core.issues import Issue
 from ..core.table import parse_table
 from ..core.wareki import to_wareki
 from ..engine.protocol import Engine
-from ..session import read_settings
-from . import xlsxout
-from .allowlist import ROSTER_KEYS
-from .fileformat import (
+from ..files import xlsxout
+from ..files.fileformat import (
     FORMAT_NAME,
     FORMAT_VERSION,
     KIND_ROSTER,
@@ -41,7 +38,12 @@ from .fileformat import (
     ROSTER_TABLE,
     checksum,
 )
+from ..session import read_settings
+from .allowlist import ROSTER_KEYS
 from .roster import RosterRows, select_roster
+
+if TYPE_CHECKING:  # the workbook a files-layer writer saves; no openpyxl at run time
+    from openpyxl import Workbook
 
 
 def build_roster_workbook(

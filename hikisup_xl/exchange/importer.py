@@ -13,24 +13,23 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from pathlib import Path
 
-from openpyxl.utils import get_column_letter
-
 from ..actions import Result
 from ..core import schema
 from ..core.errors import HikisupError
 from ..core.expiry import registration_state
+from ..core.grid import col_letter
 from ..core.issues import ERROR, WARNING, Issue
 from ..core.table import ParsedTable, RawTable, parse_table
 from ..core.wareki import WarekiError, parse_date, to_wareki
 from ..engine.protocol import Engine
-from ..session import Session
-from .allowlist import BY_HEADER, ROSTER_KEYS
-from .fileformat import (
+from ..files.fileformat import (
     KIND_ROSTER,
     M_BODY,
     M_CREATED,
     ROSTER_SHEET,
 )
+from ..session import Session
+from .allowlist import BY_HEADER, ROSTER_KEYS
 from .matching import (
     ACCEPT,
     ADD_AS_NEW,
@@ -84,7 +83,7 @@ def _roster_people(roster: ExchangeFile) -> tuple[list[Person], list[Issue]]:
         headers,
         cleaned,
         numbers,
-        [get_column_letter(i) for i in range(1, len(headers) + 1)],
+        [col_letter(i) for i in range(1, len(headers) + 1)],
     )
     found: list[Issue] = []
     parsed = parse_table(raw, found)

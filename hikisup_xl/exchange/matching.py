@@ -30,8 +30,8 @@ from dataclasses import dataclass, field
 from ..core.schema import ENDED_STATES, REGISTER
 from ..core.text import clean_spaces, name_key, nfkc
 from ..core.wareki import WarekiError, to_wareki
+from ..files.fileformat import canonical
 from .allowlist import ROSTER_FIELDS
-from .fileformat import canonical
 
 NEW = "新規"
 UNCHANGED = "変更なし"

@@ -21,7 +21,7 @@ from typing import cast
 from ..core.errors import HikisupError
 from ..core.grid import col_index
 from ..engine.safety import MAX_RATIO, OLE_MAGIC
-from .fileformat import (
+from ..files.fileformat import (
     FORMAT_NAME,
     FORMAT_VERSION,
     M_CHECKSUM,

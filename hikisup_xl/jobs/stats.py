@@ -50,7 +50,7 @@ def consolidate(
     """The prefecture's 集約 of the municipalities' 提出ファイル in `directory`, written to `out`
     (a new file). From the ribbon `engine` is the prefecture's own workbook: its 設定 gives the
     title's name and its 操作履歴 gets the line."""
-    from ..exchange import xlsxout
+    from ..files import xlsxout
     from ..stats.consolidate import OK, has_errors, summary_lines
     from ..stats.consolidate import consolidate as _consolidate
     from ..stats.consolidate_book import build_workbook

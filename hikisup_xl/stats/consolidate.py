@@ -21,7 +21,8 @@ from pathlib import Path
 from ..core.errors import HikisupError
 from ..core.schema import ACTIVITY_KINDS, STATS, Column, Kind
 from ..core.wareki import WarekiError, fiscal_year_label, fiscal_year_range, parse_date
-from ..exchange.fileformat import (
+from ..exchange.safe_read import read_exchange
+from ..files.fileformat import (
     KIND_CONSOLIDATED,
     KIND_ROSTER,
     KIND_STATS,
@@ -32,7 +33,6 @@ from ..exchange.fileformat import (
     ROSTER_SHEET,
     canonical,
 )
-from ..exchange.safe_read import read_exchange
 from .compute import (
     HOURS,
     KINDS,

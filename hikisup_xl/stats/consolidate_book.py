@@ -10,8 +10,8 @@ from openpyxl.workbook.workbook import Workbook
 
 from ..core.grid import BELOW_HEADER
 from ..core.wareki import fiscal_year_range, to_wareki
-from ..exchange import xlsxout
-from ..exchange.fileformat import (
+from ..files import xlsxout
+from ..files.fileformat import (
     FORMAT_NAME,
     FORMAT_VERSION,
     KIND_CONSOLIDATED,

@@ -10,7 +10,7 @@ from ..core import schema
 from ..core.errors import HikisupError
 from ..core.wareki import to_wareki
 from ..engine.files import FileEngine
-from ..exchange import xlsxout
+from ..files import xlsxout
 from ..session import Session
 from .compute import SUMMARY, compute, tidy_rows
 from .sheet import View, add_report_pivots, write_stats_sheet

@@ -18,7 +18,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..core.schema import ACTIVITY, REG_STATES, STATS_SHEET, Column, Kind
 from ..core.wareki import to_wareki
-from ..exchange.xlsxout import HEADER_FONT, NORMAL_FONT, TITLE_FONT, add_table, print_landscape
+from ..files.xlsxout import HEADER_FONT, NORMAL_FONT, TITLE_FONT, add_table, print_landscape
 from .compute import (
     KIND_ITEMS,
     KINDS,

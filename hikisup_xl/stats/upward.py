@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-
-from openpyxl.workbook.workbook import Workbook
+from typing import TYPE_CHECKING
 
 from ..core.grid import BELOW_HEADER
 from ..core.schema import STATS
 from ..core.wareki import to_wareki
-from ..exchange import xlsxout
-from ..exchange.fileformat import (
+from ..files import xlsxout
+from ..files.fileformat import (
     FORMAT_NAME,
     FORMAT_VERSION,
     KIND_STATS,
@@ -40,6 +39,9 @@ from ..exchange.fileformat import (
 from .compute import Figure, FyStats, tidy_rows
 from .sheet import View, write_stats_sheet
 from .suppress import suppressed_count
+
+if TYPE_CHECKING:  # the workbook a files-layer writer saves; no openpyxl at run time
+    from openpyxl.workbook.workbook import Workbook
 
 
 def build_upward(

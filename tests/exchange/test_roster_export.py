@@ -24,7 +24,7 @@ from roster_helpers import (
 from hikisup_xl.core import schema
 from hikisup_xl.engine.files import save_atomic
 from hikisup_xl.exchange.allowlist import EXCLUDED, ROSTER_FIELDS, ROSTER_HEADERS
-from hikisup_xl.exchange.fileformat import MANIFEST_SHEET, ROSTER_SHEET, checksum
+from hikisup_xl.files.fileformat import MANIFEST_SHEET, ROSTER_SHEET, checksum
 from hikisup_xl.template import build_workbook
 
 SENSITIVE = (schema.CASES, schema.DISPATCHES, schema.REPORTS)

@@ -149,7 +149,7 @@ def test_missing_file_and_folder_are_refused(city: Path, tmp_path: Path) -> None
 
 
 def test_a_roster_of_another_kind_is_refused(city: Path, tmp_path: Path) -> None:
-    from hikisup_xl.exchange.fileformat import KIND_STATS
+    from hikisup_xl.files.fileformat import KIND_STATS
 
     def relabel(data: bytes) -> bytes:
         assert _xml_text("サポーター名簿") in data

@@ -34,7 +34,18 @@ def _issue_rows(issues: list[Issue]) -> list[tuple[object, ...]]:
     rows: list[tuple[object, ...]] = []
     for i in issues:
         link = Link(f"{i.sheet}!{i.cell}", f"'{i.sheet}'!{i.cell}") if i.cell else None
-        rows.append((i.severity, i.sheet, i.row, i.column, i.value, i.message, i.code, link))
+        rows.append(
+            schema.ISSUES.row(
+                severity=i.severity,
+                sheet=i.sheet,
+                row=i.row,
+                column=i.column,
+                value=i.value,
+                message=i.message,
+                code=i.code,
+                link=link,
+            )
+        )
     return rows
 
 
@@ -166,19 +177,20 @@ def expiries(engine: Engine, today: dt.date) -> Result:
             changed[str(new)] += 1
         if no and end and in_worklist(end, new, today, st.warn_days):
             work.append(
-                (
-                    today,
-                    no,
-                    reg.texts("name")[i],
-                    new,
-                    end,
-                    (end - today).days,
-                    reg.texts("phone")[i],
-                    reg.texts("mobile")[i],
-                    reg.texts("email")[i],
+                schema.EXPIRING.row(
+                    as_of=today,
+                    reg_no=no,
+                    name=reg.texts("name")[i],
+                    state=new,
+                    period_end=end,
+                    days_left=(end - today).days,
+                    phone=reg.texts("phone")[i],
+                    mobile=reg.texts("mobile")[i],
+                    email=reg.texts("email")[i],
                 )
             )
-    work.sort(key=lambda r: (r[4], str(r[1])))
+    end_at, no_at = (schema.EXPIRING.column_number(k) - 1 for k in ("period_end", "reg_no"))
+    work.sort(key=lambda r: (r[end_at], str(r[no_at])))
     engine.replace_rows(schema.EXPIRING, work)
     counts = f"状態の変更{sum(changed.values())}件、期限一覧{len(work)}人"
     s.finish("期限確認", counts, f"基準日 {today:%Y/%m/%d}")

@@ -68,15 +68,15 @@ class Session:
             if key in schema.TRACKED_FIELDS and old is not None and old != value and no:
                 header = schema.REGISTER.col(key).header
                 changes.append(
-                    (
-                        self.today,
-                        no,
-                        header,
-                        _text(old),
-                        _text(value),
-                        action,
-                        self.user,
-                        "自動検出",
+                    schema.CHANGES.row(
+                        date=self.today,
+                        reg_no=no,
+                        item=header,
+                        before=_text(old),
+                        after=_text(value),
+                        reason=action,
+                        by=self.user,
+                        source="自動検出",
                     )
                 )
         periods = new_periods(self.book, overrides)
@@ -114,7 +114,7 @@ class Session:
             if spec.label in index:
                 cells[index[spec.label]] = value
             else:  # a clerk deleted the row: put it back rather than forget the counter
-                missing.append((spec.label, value, spec.note))
+                missing.append(schema.SETTINGS.row(item=spec.label, value=value, note=spec.note))
         self.engine.write_cells(raw, "value", cells)
         self.engine.append_rows(schema.SETTINGS, missing)
 

@@ -110,7 +110,6 @@ def on_file(button: Button, press: Press, path: Path, today: dt.date) -> Path | 
     """What the button does, on the file engine: the action with the arguments dispatch would
     give it for the same selection; a refusal recorded as dispatch records it. Returns the
     form workbook a 帳票 button writes (None for the other buttons)."""
-    from .applog import os_user
     from .core.errors import HikisupError
     from .engine.files import FileEngine
 
@@ -134,10 +133,9 @@ def on_file(button: Button, press: Press, path: Path, today: dt.date) -> Path | 
             selection, _ = choose(kind, press.sheet, spans, engine.read_table)
         forms(engine, today, kind, selection, out, True, converter=_NoPdf())
     except HikisupError as exc:
-        now = dt.datetime.now().replace(microsecond=0)
-        engine.append_rows(
-            schema.LOG, [(now, os_user(), button.label, "", f"拒否：{exc}", engine.name)]
-        )
+        from .session import record
+
+        record(engine, button.label, "", f"拒否：{exc}")
         engine.save()
         return None
     return out

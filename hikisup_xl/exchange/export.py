@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..actions import Result
-from ..applog import os_user
 from ..core import schema
 from ..core.grid import BELOW_HEADER
 from ..core.issues import Issue
@@ -38,7 +37,7 @@ from ..files.fileformat import (
     ROSTER_TABLE,
     checksum,
 )
-from ..session import read_settings
+from ..session import read_settings, record
 from .allowlist import ROSTER_KEYS
 from .roster import RosterRows, select_roster
 
@@ -94,19 +93,7 @@ def export_roster(engine: Engine, today: dt.date, out: Path, password: str | Non
     )
     xlsxout.save_exchange(wb, out, today, password)
     locked = "（パスワードで暗号化）" if password else ""
-    engine.append_rows(
-        schema.LOG,
-        [
-            (
-                dt.datetime.now().replace(microsecond=0),
-                os_user(),
-                "名簿書き出し",
-                roster.summary(),
-                f"{out.name}{locked}",
-                engine.name,
-            )
-        ],
-    )
+    record(engine, "名簿書き出し", roster.summary(), f"{out.name}{locked}")
     engine.save()
     lines = [
         f"名簿を書き出しました：{out}{locked}",

@@ -10,14 +10,13 @@ import datetime as dt
 from pathlib import Path
 
 from ..actions import Result
-from ..applog import os_user
-from ..core import schema
 from ..core.book import Book, load_book
 from ..core.errors import HikisupError
 from ..core.issues import ERROR, Issue
 from ..engine.files import save_atomic
 from ..engine.protocol import Engine
 from ..session import read_settings
+from ..session import record as record_history
 from .kinds import Plan, find_kind, reads
 from .pdf import Converter, converter_for
 from .records import Context
@@ -84,8 +83,7 @@ def forms(
     count = f"{form.name}{len(plan.sheets)}枚（{what}）"
     files = out.name + (f"、{pdf_path.name}" if pdf_path else "")
     if record:
-        now = dt.datetime.now().replace(microsecond=0)
-        engine.append_rows(schema.LOG, [(now, os_user(), ACTION, count, files, engine.name)])
+        record_history(engine, ACTION, count, files)
         engine.save()
     lines = [f"{form.name}を{len(plan.sheets)}枚作成しました：{out}"]
     if pdf_path is not None and printer is not None:

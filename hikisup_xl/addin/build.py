@@ -24,6 +24,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from ..core.errors import HikisupError
+from ..engine import safety
 from ..registry import TITLE
 from . import cfb, ribbon
 from .ovba import Module, ModuleKind, OvbaError, project_streams
@@ -377,10 +378,12 @@ def write_ribbon(directory: Path | None = None) -> bool:
 
 
 def build(out: Path = ADDIN_PATH, directory: Path | None = None) -> Path:
-    """Write the add-in to `out` (replacing it only once it is complete)."""
+    """Write the add-in to `out` through the one atomic save (replaced only once complete)."""
     data = addin_bytes(directory)
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(f".~{out.name}.tmp")
-    tmp.write_bytes(data)
-    tmp.replace(out)
+
+    def write(tmp: Path) -> None:
+        tmp.write_bytes(data)
+
+    safety.save_beside(out, write, keep_backup=False)
     return out

@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from ..core.errors import HikisupError
+from ..engine import safety
 
 ADDIN_NAME = "hikisup.xlam"
 MAC_STARTUP = (
@@ -68,20 +69,19 @@ def next_steps(platform: str = sys.platform) -> str:
 
 
 def install(source: Path, directory: Path) -> Path:
-    """Copy `source` into `directory` as hikisup.xlam; the old copy is replaced only once the
-    new one is complete."""
+    """Copy `source` into `directory` as hikisup.xlam through the one atomic save (the old
+    copy is replaced only once the new one is complete and checked)."""
     data = source.read_bytes()
     target = directory / ADDIN_NAME
-    tmp = directory / f".~{ADDIN_NAME}.tmp"
     try:
         directory.mkdir(parents=True, exist_ok=True)
-        tmp.write_bytes(data)
-        tmp.replace(target)
     except PermissionError:
         raise HikisupError(
-            f"「{target}」に書き込めません。Excel を終了してから、もう一度実行してください。"
+            f"「{directory}」を作れません。フォルダーへの書き込み権限を確認してください。"
         ) from None
-    finally:
-        if tmp.exists():
-            tmp.unlink()
+
+    def write(tmp: Path) -> None:
+        tmp.write_bytes(data)
+
+    safety.save_beside(target, write, keep_backup=False)
     return target

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import zipfile
 from pathlib import Path
 
 import click
@@ -56,11 +57,22 @@ def test_install_puts_a_fresh_build_in_the_folder(tmp_path: Path) -> None:
 
 def test_install_a_given_file_replaces_the_old_copy(tmp_path: Path) -> None:
     source = tmp_path / "mine.xlam"
-    source.write_bytes(b"PK new")
+    with zipfile.ZipFile(source, "w") as zf:  # the atomic save checks it is a whole zip
+        zf.writestr("new.txt", "new")
     (tmp_path / "XLSTART").mkdir()
     (tmp_path / "XLSTART" / "hikisup.xlam").write_bytes(b"PK old")
     assert run("install", "--file", source, "--dir", tmp_path / "XLSTART").exit_code == 0
-    assert (tmp_path / "XLSTART" / "hikisup.xlam").read_bytes() == b"PK new"
+    assert (tmp_path / "XLSTART" / "hikisup.xlam").read_bytes() == source.read_bytes()
+
+
+def test_install_refuses_a_broken_addin_and_keeps_the_old_copy(tmp_path: Path) -> None:
+    source = tmp_path / "broken.xlam"
+    source.write_bytes(b"PK\x03\x04 truncated")
+    (tmp_path / "XLSTART").mkdir()
+    (tmp_path / "XLSTART" / "hikisup.xlam").write_bytes(b"PK old")
+    assert run("install", "--file", source, "--dir", tmp_path / "XLSTART").exit_code != 0
+    assert (tmp_path / "XLSTART" / "hikisup.xlam").read_bytes() == b"PK old"
+    assert [p.name for p in (tmp_path / "XLSTART").iterdir()] == ["hikisup.xlam"]
     assert [p.name for p in (tmp_path / "XLSTART").iterdir()] == ["hikisup.xlam"]
 
 
@@ -81,7 +93,9 @@ def test_install_while_excel_holds_the_file_asks_to_close_excel(
     monkeypatch.setattr(Path, "replace", locked)
     result = run("install", "--file", ROOT / "workbook" / "hikisup.xlam", "--dir", tmp_path)
     assert result.exit_code == 2
-    assert "Excel を終了してから、もう一度実行してください" in result.stderr
+    assert (
+        "に書き込めません。Excelなどで開いていないか" in result.stderr
+    )  # the one atomic save's words
     assert list(tmp_path.iterdir()) == []  # no temporary file left behind
 
 

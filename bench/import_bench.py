@@ -32,7 +32,7 @@ ROWS: list[tuple[str, str]] = [
     ("RunPython's preamble + entry", "import xlwings.utils; import hikisup_xl.excel"),
     (
         "everything a click imports before the action runs",
-        "import xlwings, hikisup_xl.excel, hikisup_xl.registry, hikisup_xl.actions, "
+        "import xlwings, hikisup_xl.excel, hikisup_xl.registry, hikisup_xl.jobs.ledger, "
         "hikisup_xl.engine.live",
     ),
     (

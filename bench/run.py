@@ -57,7 +57,7 @@ OK_CODES = {"check": {0, 1}, "number": {0}, "expiries": {0}}
 
 FLOOR_STARTUP = "import hikisup_xl.cli"
 # `hikisup_xl.cli` imports the rest lazily; this is everything an action imports before work.
-FLOOR_IMPORTS = "import hikisup_xl.cli, hikisup_xl.actions, hikisup_xl.engine.patch"
+FLOOR_IMPORTS = "import hikisup_xl.cli, hikisup_xl.jobs.ledger, hikisup_xl.engine.patch"
 FLOOR_LOAD_SAVE = (
     "import sys\n"
     "from openpyxl import load_workbook\n"

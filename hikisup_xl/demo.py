@@ -423,9 +423,9 @@ def _plant_mistakes(data: dict[str, list[tuple[object, ...]]], rng: random.Rando
 
 def run_demo(directory: Path, today: dt.date) -> list[str]:
     """Write the demo workbook, run check, number and expiries on it, and say what happened."""
-    from .actions import check, expiries, number
     from .engine.choose import open_workbook
     from .engine.files import save_atomic
+    from .jobs.ledger import check, expiries, number
     from .template import build_workbook
 
     directory.mkdir(parents=True, exist_ok=True)

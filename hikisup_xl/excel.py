@@ -1,7 +1,7 @@
 """What a ribbon button runs: `RunPython "import hikisup_xl.excel as e; e.dispatch('<id>')"`.
 
 Every click starts a new Python process, so this module imports nothing but the stdlib at
-import time; xlwings, the actions and the engine are imported inside `dispatch`.
+import time; xlwings, the jobs and the engine are imported inside `dispatch`.
 
 `dispatch` never raises and never exits with an error: a failing RunPython makes xlwings show
 the raw traceback in a popup, which a clerk must not see. Every outcome is a Japanese message

@@ -117,7 +117,7 @@ JOBS: tuple[Job, ...] = (
         "チェック",
         "入力内容を点検し、問題を「チェック結果」シートに書き出します（各セルへのリンク付き）。\n\n"
         "終了コード：0 問題なし（警告のみを含む）、1 エラーあり、2 ファイルを処理できない。",
-        "hikisup_xl.actions:check",
+        "hikisup_xl.jobs.ledger:check",
         json_issues=True,
         errors_exit_1=True,
     ),
@@ -125,14 +125,14 @@ JOBS: tuple[Job, ...] = (
         "number",
         "採番",
         "修了した受講者に修了番号を、登録が決まった人に登録番号を付けます（番号は再利用しません）。",
-        "hikisup_xl.actions:number",
+        "hikisup_xl.jobs.ledger:number",
         issue_tag="保留",
     ),
     Job(
         "expiries",
         "期限確認",
         "基準日時点の状態（登録中・期限間近・期限切れ）を更新し、期限一覧を作ります。",
-        "hikisup_xl.actions:expiries",
+        "hikisup_xl.jobs.ledger:expiries",
     ),
     Job(
         "forms",

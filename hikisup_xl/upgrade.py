@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from .actions import Result
 from .core.errors import HikisupError
 from .engine.protocol import Engine
+from .jobs.result import Result
 
 
 def upgrade(engine: Engine, today: dt.date) -> Result:

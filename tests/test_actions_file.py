@@ -19,10 +19,10 @@ from conftest import (
 )
 from openpyxl import load_workbook
 
-from hikisup_xl import actions
 from hikisup_xl.core import schema
 from hikisup_xl.engine.files import FileEngine, save_atomic
 from hikisup_xl.engine.safety import backup_path
+from hikisup_xl.jobs import ledger as actions
 
 D = dt.date
 DAY = "2026-11-26"

@@ -12,11 +12,11 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from hikisup_xl import actions
 from hikisup_xl.core import schema
 from hikisup_xl.core.issues import Issue
 from hikisup_xl.core.rules import run_rules
 from hikisup_xl.engine.files import FileEngine
+from hikisup_xl.jobs import ledger as actions
 
 pytestmark = pytest.mark.usefixtures("collect_garbage")
 

@@ -12,9 +12,9 @@ import pytest
 from conftest import base_world, invoke, world_rows, write_workbook
 
 from hikisup_xl import clihelp, registry
-from hikisup_xl.actions import check
 from hikisup_xl.cli import main
 from hikisup_xl.engine.files import FileEngine
+from hikisup_xl.jobs.ledger import check
 
 TODAY = "2026-11-26"
 

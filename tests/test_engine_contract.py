@@ -21,7 +21,6 @@ from openpyxl.utils import range_boundaries
 from openpyxl.workbook.workbook import Workbook
 from test_actions_file import expiry_world, numbering_world
 
-from hikisup_xl import actions
 from hikisup_xl.core import schema
 from hikisup_xl.core.errors import HikisupError
 from hikisup_xl.core.schema import TableSpec
@@ -29,6 +28,7 @@ from hikisup_xl.core.settings import Settings, settings_to_rows
 from hikisup_xl.engine.files import FileEngine, save_atomic
 from hikisup_xl.engine.live import LiveEngine
 from hikisup_xl.engine.protocol import Engine, Link
+from hikisup_xl.jobs import ledger as actions
 from hikisup_xl.template import build_workbook
 
 Rows = dict[str, list[tuple[object, ...]]]

@@ -10,7 +10,7 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parent.parent / "hikisup_xl"
 BANNED = ("openpyxl", "python_calamine", "xlwings")
 FEATURES = ("jobs", "core", "exchange", "stats", "forms")
-FEATURE_FILES = ("actions.py", "session.py", "upgrade.py", "progress.py", "registry.py")
+FEATURE_FILES = ("session.py", "upgrade.py", "progress.py", "registry.py")
 ALLOWED = {
     "forms/render.py",  # the forms renderer: it writes the printable workbook
     "exchange/safe_read.py",  # the hostile-file gate reads the foreign file it vets (#10)

@@ -10,7 +10,6 @@ import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..actions import Result
 from ..core import schema
 from ..core.grid import BELOW_HEADER
 from ..core.issues import Issue
@@ -37,6 +36,7 @@ from ..files.fileformat import (
     ROSTER_TABLE,
     checksum,
 )
+from ..jobs.result import Result
 from ..session import read_settings, record
 from .allowlist import ROSTER_KEYS
 from .roster import RosterRows, select_roster

@@ -13,7 +13,6 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from pathlib import Path
 
-from ..actions import Result
 from ..core import schema
 from ..core.errors import HikisupError
 from ..core.expiry import registration_state
@@ -28,6 +27,7 @@ from ..files.fileformat import (
     M_CREATED,
     ROSTER_SHEET,
 )
+from ..jobs.result import Result
 from ..session import Session
 from .allowlist import BY_HEADER, ROSTER_KEYS
 from .matching import (

@@ -9,12 +9,12 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from ..actions import Result
 from ..core.book import Book, load_book
 from ..core.errors import HikisupError
 from ..core.issues import ERROR, Issue
 from ..engine.files import save_atomic
 from ..engine.protocol import Engine
+from ..jobs.result import Result
 from ..session import read_settings
 from ..session import record as record_history
 from .kinds import Plan, find_kind, reads

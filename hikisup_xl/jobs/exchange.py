@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from ..actions import Result
 from ..engine.protocol import Engine
 from ..exchange.importer import import_roster as _import_roster
 from ..exchange.importer import read_roster
+from .result import Result
 
 
 def import_roster(

@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from ..actions import Result
 from ..core.errors import HikisupError
 from ..core.wareki import fiscal_year
 from ..engine.protocol import Engine
 from ..session import read_settings, record
+from .result import Result
 
 
 def report(

@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from ..actions import Result
 from ..core import schema
 from ..core.errors import HikisupError
 from ..core.wareki import to_wareki
 from ..engine.files import FileEngine
 from ..files import xlsxout
+from ..jobs.result import Result
 from ..session import Session
 from .compute import SUMMARY, compute, tidy_rows
 from .sheet import View, add_report_pivots, write_stats_sheet

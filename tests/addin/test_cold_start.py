@@ -24,5 +24,11 @@ def test_the_entry_module_imports_nothing_heavy() -> None:
 
 
 def test_an_action_on_the_live_engine_needs_no_openpyxl_or_pandas() -> None:
-    modules = _imported("import hikisup_xl.actions, hikisup_xl.engine.live, hikisup_xl.registry")
+    from hikisup_xl.registry import JOB_BY_NAME
+
+    named = {JOB_BY_NAME[v].function.partition(":")[0] for v in ("check", "number", "expiries")}
+    modules = _imported(
+        "import hikisup_xl.excel, hikisup_xl.engine.live, hikisup_xl.registry, "
+        "hikisup_xl.progress, hikisup_xl.applog, " + ", ".join(sorted(named))
+    )
     assert not {"openpyxl", "pandas"} & {m.split(".")[0] for m in modules}

@@ -11,12 +11,13 @@ from conftest import TODAY, base_world, world_rows
 from test_actions_file import numbering_world
 
 from addin.fakexl import FakeBook
-from hikisup_xl import actions, excel, registry
+from hikisup_xl import excel, registry
 from hikisup_xl.applog import log_path
 from hikisup_xl.core import schema
 from hikisup_xl.core.errors import HikisupError
 from hikisup_xl.core.settings import Settings
 from hikisup_xl.engine.live import LiveEngine
+from hikisup_xl.jobs import ledger as actions
 from hikisup_xl.template import build_workbook
 
 NAME = "サポーター.xlsx"

@@ -13,9 +13,10 @@ from exchange.roster_helpers import CITY, PREFECTURE, supporter, workbook
 from openpyxl import load_workbook
 
 from addin.fakexl import FakeBook
-from hikisup_xl import actions, excel
+from hikisup_xl import excel
 from hikisup_xl.applog import log_path
 from hikisup_xl.core.settings import Settings
+from hikisup_xl.jobs import ledger as actions
 from hikisup_xl.template import build_workbook
 
 SECRET = "kagi-7249"

@@ -14,11 +14,11 @@ from conftest import World, base_world, world_rows
 from openpyxl import load_workbook
 from test_actions_file import expiry_world, numbering_world
 
-from hikisup_xl import actions
 from hikisup_xl.core import schema
 from hikisup_xl.demo import DEMO_SETTINGS, generate
 from hikisup_xl.engine.files import FileEngine
 from hikisup_xl.engine.patch import PatchEngine
+from hikisup_xl.jobs import ledger as actions
 
 from .util import (
     TODAY,

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from hikisup_xl import actions
 from hikisup_xl.demo import DEMO_SETTINGS, generate
 from hikisup_xl.engine.files import FileEngine
 from hikisup_xl.engine.patch import PatchEngine
+from hikisup_xl.jobs import ledger as actions
 
 from .util import TODAY, build, calamine_values, members, openpyxl_values
 

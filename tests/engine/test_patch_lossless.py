@@ -13,7 +13,6 @@ import pytest
 from conftest import base_world, world_rows
 from lxml import etree  # type: ignore[import-untyped]
 
-from hikisup_xl import actions
 from hikisup_xl.core import schema
 from hikisup_xl.core.errors import HikisupError
 from hikisup_xl.engine import safety
@@ -21,6 +20,7 @@ from hikisup_xl.engine.files import FileEngine
 from hikisup_xl.engine.patch import PatchEngine
 from hikisup_xl.engine.protocol import Link
 from hikisup_xl.engine.sheetxml import WORKSHEET_ORDER
+from hikisup_xl.jobs import ledger as actions
 
 from .test_patch_actions import WORLDS
 from .util import (

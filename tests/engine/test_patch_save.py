@@ -12,12 +12,12 @@ from typing import BinaryIO
 import pytest
 from conftest import base_world, world_rows
 
-from hikisup_xl import actions
 from hikisup_xl.core import schema
 from hikisup_xl.core.errors import HikisupError
 from hikisup_xl.engine import safety, zipcopy
 from hikisup_xl.engine.patch import PatchEngine
 from hikisup_xl.engine.safety import backup_path
+from hikisup_xl.jobs import ledger as actions
 
 from .util import TODAY, build
 

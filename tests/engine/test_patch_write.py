@@ -320,7 +320,7 @@ def test_table_and_sheet_ranges_follow_the_rows(tmp_path: Path) -> None:
 
 
 def test_every_rewritten_sheet_keeps_the_schema_order(tmp_path: Path) -> None:
-    from hikisup_xl import actions
+    from hikisup_xl.jobs import ledger as actions
 
     from .test_patch_actions import mistakes_world
 

@@ -12,10 +12,10 @@ from openpyxl import load_workbook
 from python_calamine import CalamineWorkbook
 from stats_helpers import FREE_TEXT, TODAY, municipality, report, run
 
-from hikisup_xl.actions import check
 from hikisup_xl.core import schema
 from hikisup_xl.engine.files import FileEngine
 from hikisup_xl.files.fileformat import MANIFEST_SHEET
+from hikisup_xl.jobs.ledger import check
 
 ACTIVITIES = 40  # every 9 days from 2025-04-03: all inside 令和7年度
 

@@ -1,33 +1,20 @@
-"""The actions: one function per ribbon button and CLI verb, on any engine."""
+"""The jobs on the workbook's own tables, on any engine: チェック, 採番, 期限確認."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
-from .core import schema
-from .core.book import default_period
-from .core.expiry import in_worklist, registration_state
-from .core.issues import ERROR, Issue
-from .core.numbering import assign_numbers
-from .core.rules import run_rules
-from .engine.protocol import Engine, Link
-from .session import Session
-
-
-@dataclass
-class Result:
-    action: str
-    lines: list[str]
-    issues: list[Issue] = field(default_factory=list)
-    counts: dict[str, int] = field(default_factory=dict)
-    failed: bool = False  # done, but some of it failed (exit code 1 like an error issue)
-
-    @property
-    def exit_code(self) -> int:
-        return 1 if self.failed or any(i.severity == ERROR for i in self.issues) else 0
+from ..core import schema
+from ..core.book import default_period
+from ..core.expiry import in_worklist, registration_state
+from ..core.issues import ERROR, Issue
+from ..core.numbering import assign_numbers
+from ..core.rules import run_rules
+from ..engine.protocol import Engine, Link
+from ..session import Session
+from .result import Result
 
 
 def _issue_rows(issues: list[Issue]) -> list[tuple[object, ...]]:

@@ -1,0 +1,20 @@
+"""What every job returns: the lines to show, the issues found, counts for scripts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..core.issues import ERROR, Issue
+
+
+@dataclass
+class Result:
+    action: str
+    lines: list[str]
+    issues: list[Issue] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+    failed: bool = False  # done, but some of it failed (exit code 1 like an error issue)
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.failed or any(i.severity == ERROR for i in self.issues) else 0

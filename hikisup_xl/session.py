@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from .applog import os_user
 from .core import schema
@@ -50,6 +51,11 @@ class Session:
 
     def set_setting(self, field_name: str, value: object) -> None:
         self._setting_writes[field_name] = value
+
+    @property
+    def location(self) -> Path | None:
+        """Where the workbook is (outputs go beside it); None when it has no local folder."""
+        return workbook_location(self.engine)
 
     def progress(self, done: int, total: int, text: str) -> None:
         """Tell the clerk how far the job is (status bar on the ribbon, a bar on the CLI)."""
@@ -117,6 +123,19 @@ class Session:
                 missing.append(schema.SETTINGS.row(item=spec.label, value=value, note=spec.note))
         self.engine.write_cells(raw, "value", cells)
         self.engine.append_rows(schema.SETTINGS, missing)
+
+
+def workbook_location(engine: Engine) -> Path | None:
+    """The workbook's file, for outputs beside it: the file engine's path or the live
+    workbook's full name; None when it has no local folder (never saved, or open from
+    OneDrive/SharePoint as a URL)."""
+    path = getattr(engine, "path", None) or getattr(getattr(engine, "book", None), "fullname", None)
+    if not path or "://" in str(path):
+        return None
+    # A file engine's path may be relative to the current folder (the CLI's argument); a
+    # workbook never saved has a bare name ("Book1"): no folder to write beside.
+    is_file = getattr(engine, "path", None) is not None
+    return Path(path) if Path(path).is_absolute() or is_file else None
 
 
 def record(engine: Engine, action: str, counts: str, result: str, user: str = "") -> None:

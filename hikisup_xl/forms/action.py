@@ -15,7 +15,7 @@ from ..core.issues import ERROR, Issue
 from ..engine.files import save_atomic
 from ..engine.protocol import Engine
 from ..jobs.result import Result
-from ..session import read_settings
+from ..session import read_settings, workbook_location
 from ..session import record as record_history
 from .kinds import Plan, find_kind, reads
 from .pdf import Converter, converter_for
@@ -98,18 +98,9 @@ NOT_SAVED_LOCALLY = (
 )
 
 
-def engine_is_file(engine: Engine) -> bool:
-    """A file engine's path may be relative to the current folder (the CLI's argument)."""
-    return getattr(engine, "path", None) is not None
-
-
 def _workbook_path(engine: Engine) -> Path | None:
-    """The workbook's file: the file engine's path or the live workbook's full name (if local)."""
-    path = getattr(engine, "path", None) or getattr(getattr(engine, "book", None), "fullname", None)
-    if not path or "://" in str(path):  # unsaved, or on OneDrive/SharePoint as a URL
-        return None
-    # A workbook never saved has a bare name ("Book1"): it has no folder to write beside.
-    return Path(path) if Path(path).is_absolute() or engine_is_file(engine) else None
+    """The workbook's file (the session layer knows where it is)."""
+    return workbook_location(engine)
 
 
 def _unreadable(book: Book, plan: Plan) -> list[str]:

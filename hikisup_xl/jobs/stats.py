@@ -8,6 +8,7 @@ from pathlib import Path
 from ..core.errors import HikisupError
 from ..core.wareki import fiscal_year
 from ..engine.protocol import Engine
+from ..progress import report as report_progress
 from ..session import read_settings, record
 from .result import Result
 
@@ -58,8 +59,11 @@ def consolidate(
     xlsxout.refuse_existing(out)
     if engine is not None and not body_name:
         body_name = read_settings(engine)[0].body_name
+    report_progress(0, 2, "提出ファイルを読み込んでいます")
     result = _consolidate(directory, password or None, fy, skip=[out])
+    report_progress(1, 2, "集約を書き出しています")
     xlsxout.save_exchange(build_workbook(result, body_name, today), out, today, None)
+    report_progress(2, 2, "完了")
     lines = summary_lines(result, out)
     if engine is not None:
         bad = sum(1 for r in result.received if r.status != OK)

@@ -150,6 +150,20 @@ def test_report_refuses_a_year_it_cannot_read_and_cancel_does_nothing() -> None:
     assert book._app.alerts == []
 
 
+def test_report_in_live_excel_refuses_plainly_until_it_writes_through_the_engine(
+    tmp_path: Path,
+) -> None:
+    book = FakeBook.from_openpyxl(build_workbook(Settings(), {}), "管理.xlsx")
+    before = book.clone().data
+    book._app.answers = ["R7", "no"]
+    excel.dispatch("hikisupReport", book=book, today=TODAY)
+    question, (prompt, _, mode) = book._app.alerts  # the yes/no question, then the answer
+    assert "提出するファイル" in question[0]
+    assert mode == "critical" and "hikisup report" in prompt and "予期しない" not in prompt
+    changed = [n for n, d in book.data.items() if n != "操作履歴" and d.cells != before[n].cells]
+    assert changed == []
+
+
 def test_report_asks_for_the_submission_file_only_after_a_yes() -> None:
     from hikisup_xl.addin.dialogs import ask_all
     from hikisup_xl.registry import BY_ID

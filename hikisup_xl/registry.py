@@ -294,9 +294,10 @@ JOBS: tuple[Job, ...] = (
                 "body_name",
                 TEXT,
                 "都道府県名",
-                "集約する都道府県の名前（表題に入ります。省略時は設定の実施主体名）",
+                "集約する都道府県の名前（表題に入ります。リボンでは設定の実施主体名）",
                 cli="--body-name",
                 ribbon=False,
+                default="",
             ),
             Option(
                 "password",

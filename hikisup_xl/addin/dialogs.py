@@ -52,6 +52,20 @@ def ask_all(app: Any, button: Button, workbook: Path | None, today: dt.date) -> 
 
 
 def ask(app: Any, button: Button, option: Option, workbook: Path | None, today: dt.date) -> Any:
+    """One option's answer; a dialog Excel cannot show (Excel for Mac's object model through
+    xlwings differs) is a plain refusal, never a traceback."""
+    try:
+        return _ask(app, button, option, workbook, today)
+    except (DialogCancelledError, HikisupError):
+        raise
+    except Exception:
+        raise HikisupError(
+            "Excel の入力画面を開けませんでした（このボタンは Windows 版の Excel で使えます）。"
+            f"コマンド hikisup {button.verb} で同じことができます。" + NOTHING_DONE
+        ) from None
+
+
+def _ask(app: Any, button: Button, option: Option, workbook: Path | None, today: dt.date) -> Any:
     title = option.title or option.label
     if option.type == OPEN_FILE:
         return Path(_answer(app.api.GetOpenFilename(FileFilter=XLSX_FILTER, Title=title)))

@@ -228,3 +228,17 @@ def test_the_status_bar_is_given_back_even_when_the_job_fails(
     excel.dispatch("hikisupCheck", book=book, today=TODAY)
     assert book._app.status_bars == ["チェック：途中（1/2）", False]
     assert book._app.alerts[0][2] == "critical"
+
+
+def test_a_dialog_excel_cannot_show_is_a_plain_refusal(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    book = _city(tmp_path)
+
+    def no_dialog(**kwargs: object) -> object:
+        raise AttributeError("GetSaveAsFilename")  # e.g. Excel for Mac through appscript
+
+    monkeypatch.setattr(book._app.api, "GetSaveAsFilename", no_dialog, raising=False)
+    excel.dispatch("hikisupExportRoster", book=book, today=TODAY)
+    ((prompt, _, mode),) = book._app.alerts
+    assert mode == "critical" and "hikisup export-roster" in prompt and "予期しない" not in prompt

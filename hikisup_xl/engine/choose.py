@@ -1,20 +1,27 @@
-"""Which file engine opens a workbook for an action.
+"""Which file engine opens a workbook for an action, under the workbook's lock.
 
 The patch engine (calamine read, only the changed XML parts rewritten) is the default: it is
 several times faster than openpyxl and keeps everything it does not touch byte for byte.
 HIKISUP_ENGINE=openpyxl switches back to the openpyxl engine, as a fallback should a real
 Excel ever object to a patched file.
+
+The lock (engine/lock.py) on a workbook the engine will replace is taken before the read and
+held until the replace (safety.save_beside lets it go), the engine is dropped, or the process
+ends: a second job on the same workbook is refused instead of overwriting the first one's save.
 """
 
 from __future__ import annotations
 
 import os
+import weakref
 from pathlib import Path
 
+from . import leftovers, lock
 from .protocol import Engine
+from .testhook import pause
 
 
-def open_workbook(path: Path, *, output: Path | None = None) -> Engine:
+def _engine(path: Path, output: Path | None) -> Engine:
     if os.environ.get("HIKISUP_ENGINE", "").strip().lower() == "openpyxl":
         from .files import FileEngine
 
@@ -22,3 +29,21 @@ def open_workbook(path: Path, *, output: Path | None = None) -> Engine:
     from .patch import PatchEngine
 
     return PatchEngine(path, output=output)
+
+
+def open_workbook(path: Path, *, output: Path | None = None) -> Engine:
+    target = path
+    if (output is not None and output != path) or not path.is_file():
+        # Another output is a new file, locked by the save itself; a missing or odd path
+        # is refused by the engine in Japanese.
+        return _engine(path, output)
+    lock.acquire(target)
+    try:
+        leftovers.sweep(target.parent)
+        pause("read")
+        engine = _engine(path, output)
+    except BaseException:
+        lock.release(target)
+        raise
+    weakref.finalize(engine, lock.release, target)
+    return engine

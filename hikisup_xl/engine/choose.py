@@ -14,11 +14,18 @@ from __future__ import annotations
 
 import os
 import weakref
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
 
 from . import leftovers, lock
 from .protocol import Engine
 from .testhook import pause
+
+if TYPE_CHECKING:
+    from .files import FileEngine
+
+E = TypeVar("E")
 
 
 def _engine(path: Path, output: Path | None) -> Engine:
@@ -32,18 +39,29 @@ def _engine(path: Path, output: Path | None) -> Engine:
 
 
 def open_workbook(path: Path, *, output: Path | None = None) -> Engine:
-    target = path
+    return locked(path, output, _engine)
+
+
+def open_file_engine(path: Path, *, output: Path | None = None) -> FileEngine:
+    """The openpyxl engine, for actions that need its Workbook (under the same lock)."""
+    from .files import FileEngine
+
+    return locked(path, output, lambda p, o: FileEngine(p, output=o))
+
+
+def locked(path: Path, output: Path | None, build: Callable[[Path, Path | None], E]) -> E:
+    """`build(path, output)` with the workbook's lock held from before the read."""
     if (output is not None and output != path) or not path.is_file():
         # Another output is a new file, locked by the save itself; a missing or odd path
         # is refused by the engine in Japanese.
-        return _engine(path, output)
-    lock.acquire(target)
+        return build(path, output)
+    lock.acquire(path)
     try:
-        leftovers.sweep(target.parent)
+        leftovers.sweep(path.parent)
         pause("read")
-        engine = _engine(path, output)
+        engine = build(path, output)
     except BaseException:
-        lock.release(target)
+        lock.release(path)
         raise
-    weakref.finalize(engine, lock.release, target)
+    weakref.finalize(engine, lock.release, path)
     return engine

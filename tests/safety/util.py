@@ -54,13 +54,17 @@ def readable(path: Path) -> bool:
 
 
 def start(
-    *args: object, pause: str | None = None, signal: Path | None = None
+    *args: object, pause: str | None = None, signal: Path | None = None, seconds: float = 30
 ) -> subprocess.Popen[str]:
     """Start a real `hikisup` job (python -m hikisup_xl) in a subprocess."""
     env = dict(os.environ)
     env.pop("HIKISUP_TEST_PAUSE", None)
     if pause is not None and signal is not None:
-        env.update(HIKISUP_TEST_PAUSE=pause, HIKISUP_TEST_PAUSE_SIGNAL=str(signal))
+        env.update(
+            HIKISUP_TEST_PAUSE=pause,
+            HIKISUP_TEST_PAUSE_SIGNAL=str(signal),
+            HIKISUP_TEST_PAUSE_SECONDS=str(seconds),
+        )
     return subprocess.Popen(
         [sys.executable, "-m", "hikisup_xl", *[str(a) for a in args]],
         env=env,

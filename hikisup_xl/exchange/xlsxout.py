@@ -147,14 +147,7 @@ def encrypt(data: bytes, password: str) -> bytes:
 
 
 def refuse_existing(out: Path) -> None:
-    if out.exists():
-        raise HikisupError(
-            f"「{out}」はすでにあります。上書きしないので、別の名前を指定するか、先に削除してください。"
-        )
-    if out.suffix.lower() != ".xlsx":
-        raise HikisupError("出力ファイル名は .xlsx で終わるようにしてください。")
-    if not out.parent.exists():
-        raise HikisupError(f"フォルダー「{out.parent}」がありません。")
+    safety.refuse_existing_output(out)
 
 
 def save_exchange(wb: Workbook, out: Path, created: dt.date, password: str | None) -> None:

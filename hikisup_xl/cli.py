@@ -225,9 +225,9 @@ def run_job(job: Job, values: dict[str, Any]) -> None:
 
 def _engine(job: Job, file: Path, output: Path | None) -> Any:
     if job.engine == "file":
-        from .engine.files import FileEngine
+        from .engine.choose import open_file_engine
 
-        return FileEngine(file, output=output)
+        return open_file_engine(file, output=output)
     from .engine.choose import open_workbook
 
     return open_workbook(file, output=output)

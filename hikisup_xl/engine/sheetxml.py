@@ -74,6 +74,18 @@ _ALTERNATE_RANK = WORKSHEET_ORDER.index("oleObjects")
 # An A1 range inside a formula: groups are column and row of each end (with their $ signs).
 _A1_RANGE = re.compile(r"(\$?[A-Z]{1,3}\$?)([0-9]+):(\$?[A-Z]{1,3}\$?)([0-9]+)")
 
+
+def grow_ranges(formula: str, data_row: int, old_end: int, new_end: int) -> str:
+    """The formula with each A1 range over rows data_row..old_end ending at new_end instead."""
+
+    def grow(m: re.Match[str]) -> str:
+        if int(m.group(2)) == data_row and int(m.group(4)) == old_end:
+            return f"{m.group(1)}{m.group(2)}:{m.group(3)}{new_end}"
+        return m.group(0)
+
+    return _A1_RANGE.sub(grow, formula)
+
+
 CellKind = Literal["n", "b", "s", ""]  # number, boolean, (inline) string, no value
 CellValue = tuple[CellKind, str]
 
@@ -330,18 +342,12 @@ class SheetEditor:
     ) -> None:
         """In the formulas of rows first..first+count-1 (a Total Row), ranges that spanned the
         data rows data_row..old_end now end at new_end (structured references need nothing)."""
-
-        def grow(m: re.Match[str]) -> str:
-            if int(m.group(2)) == data_row and int(m.group(4)) == old_end:
-                return f"{m.group(1)}{m.group(2)}:{m.group(3)}{new_end}"
-            return m.group(0)
-
         for row in range(first, first + count):
             _, cells = self._row_cells(row)
             for c in cells.values():
                 f = c.find(self._q("f"))
                 if f is not None and f.text:
-                    text = _A1_RANGE.sub(grow, f.text)
+                    text = grow_ranges(f.text, data_row, old_end, new_end)
                     if text != f.text:
                         f.text = text
                         self.dirty = True

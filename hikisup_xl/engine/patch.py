@@ -36,7 +36,8 @@ from ..core.identity import require_hikisup
 from ..core.schema import SNAPSHOT_HEADERS, SNAPSHOT_SHEET, Column, Kind, TableSpec
 from ..core.table import RawTable
 from . import safety, zipcopy
-from .cellread import CellReader, Rows, shared_strings
+from .calread import CalamineBook, dense_enough
+from .cellread import CellReader, Rows, from_serial, shared_strings
 from .ooxml import (
     CONTENT_TYPES,
     Package,
@@ -171,6 +172,8 @@ class PatchEngine:
             self._wb = read_workbook(self._pkg)
             styles = self._wb.styles_part
             self._styles = StyleBook(self._pkg.xml(styles) if styles else None)
+            self._hidden_dates = self._styles.hidden_dates()
+            self._calamine = CalamineBook(data)
             strings = self._wb.strings_part
             self._reader = CellReader(
                 shared_strings(self._pkg.read(strings) if strings else None),
@@ -207,14 +210,30 @@ class PatchEngine:
         """The sheet's values in its tables' columns (sparse), with this action's writes."""
         grid = self._grids.get(sheet)
         if grid is None:
+            lo, hi = self._columns(sheet)
             try:
-                grid = self._reader.read(
-                    self._pkg.read(self._wb.sheets[sheet].part), *self._columns(sheet)
-                )
+                data = self._pkg.read(self._wb.sheets[sheet].part)
+                if dense_enough(data):
+                    grid = self._calamine.rows(sheet, lo, hi)
+                    if grid is not None and self._hidden_dates:
+                        self._convert_hidden_dates(sheet, grid)
+                if grid is None:  # a far cell, or a value calamine cannot take
+                    grid = self._reader.read(data, lo, hi)
+            except HikisupError:
+                raise
             except Exception as exc:  # lxml and zipfile raise many types for damage
                 raise _unreadable(self.path, exc) from None
             self._grids[sheet] = grid
         return grid
+
+    def _convert_hidden_dates(self, sheet: str, grid: Rows) -> None:
+        """Serials in formats calamine does not take for dates (`ggge"年"`, `aaa`...)."""
+        for row, col, style in self._editor(sheet).styles():
+            kind = self._hidden_dates.get(style)
+            line = grid.get(row) if kind is not None else None
+            value = line.get(col) if line else None
+            if line and type(value) in (int, float):  # a serial (whole ones read as int)
+                line[col] = from_serial(float(value), kind, self._wb.date1904)  # type: ignore[arg-type]
 
     def _set_grid(self, sheet: str, row: int, col: int, value: object) -> None:
         line = self._grid(sheet).setdefault(row, {})

@@ -14,16 +14,19 @@ import re
 from pathlib import Path
 
 import pytest
+from addin.fakexl import FakeBook
 from conftest import TODAY, base_world, invoke, world_rows
 from lxml import etree  # type: ignore[import-untyped]
 from openpyxl import load_workbook
 
+from hikisup_xl import actions
 from hikisup_xl.core import schema
 from hikisup_xl.core.grid import col_letter, parse_span
 from hikisup_xl.core.schema import TableSpec
+from hikisup_xl.engine.live import LiveEngine
 from hikisup_xl.engine.patch import PatchEngine
 
-from .util import build, excel_like, members, rewrite, sheet_part
+from .util import build, excel_like, members, norm, rewrite, sheet_part
 
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 LABEL = "集計"
@@ -169,3 +172,57 @@ def test_rows_added_above_a_total_row_grow_its_a1_ranges(tmp_path: Path, engine:
     wb = load_workbook(path)
     assert wb[schema.LOG.sheet].cell(moved, 2).value == f"=SUBTOTAL(103,A2:A{moved - 1})"
     wb.close()
+
+
+# -- the same cells in live Excel (#12 item 4) ---------------------------------------------------
+def _live_table(book: FakeBook, spec: TableSpec) -> tuple[list[list[object]], int]:
+    data = book.data[spec.sheet]
+    top, left, bottom, right = data.tables[spec.table]
+    rows = [[norm(data.get(r, c)) for c in range(left, right + 1)] for r in range(top, bottom)]
+    return _trim(rows), bottom
+
+
+def _file_table(path: Path, spec: TableSpec) -> tuple[list[list[object]], int]:
+    (min_col, min_row, max_col, max_row), _, _ = _table(path, spec)
+    wb = load_workbook(path)
+    ws = wb[spec.sheet]
+    rows = [
+        [norm(v) for v in r]
+        for r in ws.iter_rows(
+            min_row=min_row, max_row=max_row - 1, min_col=min_col, max_col=max_col, values_only=True
+        )
+    ]
+    wb.close()
+    return _trim(rows), max_row
+
+
+def _trim(rows: list[list[object]]) -> list[list[object]]:
+    return [r for r in rows if any(v is not None for v in r)]
+
+
+@pytest.mark.parametrize("verb", ["check", "number", "expiries"])
+def test_live_excel_and_the_file_agree_on_a_total_row(
+    totalled: Path, tmp_path: Path, verb: str
+) -> None:
+    path = tmp_path / "名簿.xlsx"
+    path.write_bytes(totalled.read_bytes())
+    wb = load_workbook(path)
+    book = FakeBook.from_openpyxl(wb, path.name)
+    wb.close()
+    for _ in range(2):  # the second run appends below the first one's 操作履歴 line
+        on_file = actions.ACTIONS[verb](PatchEngine(path), TODAY)
+        on_live = actions.ACTIONS[verb](LiveEngine(book), TODAY)
+        assert on_live.issues == on_file.issues
+    for spec, counted in TOTALLED:
+        live, live_bottom = _live_table(book, spec)
+        file, file_bottom = _file_table(path, spec)
+        assert live_bottom == file_bottom, spec.table
+        if spec is not schema.LOG:  # the log lines carry the time of each run
+            assert live == file, spec.table
+        else:
+            assert len(live) == len(file)
+        _, left, bottom, _ = book.data[spec.sheet].tables[spec.table]
+        assert book.data[spec.sheet].get(bottom, left) == LABEL
+        if counted is not None:
+            col = left + spec.columns.index(spec.col(counted))
+            assert book.data[spec.sheet].formulas[(bottom, col)].startswith("=SUBTOTAL(103,")

@@ -82,6 +82,11 @@ class FileEngine:
             last = max(max_row, _last_filled_row(ws, max_row, min_col, max_col))
         rows: list[tuple[object, ...]] = []
         numbers: list[int] = []
+        # A calculated column a clerk added shows something in every row: only what a clerk
+        # typed makes a row data.
+        own = {c.header for c in spec.columns}
+        calculated = {i for i in _calculated(_table) if headers[i] not in own}
+        typed = [i for i in range(max_col - min_col + 1) if i not in calculated]
         for offset, values in enumerate(
             ws.iter_rows(
                 min_row=min_row + 1,
@@ -91,7 +96,7 @@ class FileEngine:
                 values_only=True,
             )
         ):
-            if any(v is not None and v != "" for v in values):
+            if any(values[i] is not None and values[i] != "" for i in typed):
                 rows.append(tuple(values))
                 numbers.append(min_row + 1 + offset)
         letters = [get_column_letter(c) for c in range(min_col, max_col + 1)]
@@ -162,11 +167,21 @@ class FileEngine:
             )
         ]
         positions = [min_col + headers.index(c.header) for c in spec.columns]
+        _, table, _ = self._locate(spec)
+        calculated = {
+            min_col + i: "=" + formula
+            for i, formula in _calculated(table).items()
+            if min_col + i not in positions
+        }
         for r, row in enumerate(rows):
             for col, pos, value in zip(spec.columns, positions, row, strict=False):
                 cell = ws.cell(row=start + r, column=pos)
                 _set_value(cell, value)
                 apply_cell_style(cell, col)
+            for pos, formula in calculated.items():  # Excel fills them down each new row
+                cell = ws.cell(row=start + r, column=pos)
+                if not (isinstance(cell.value, str) and cell.value.startswith("=")):
+                    cell.value = formula
 
     def read_snapshot(self) -> list[tuple[object, ...]]:
         if SNAPSHOT_SHEET not in self.wb.sheetnames:
@@ -236,6 +251,17 @@ def _bounds(ref: str) -> tuple[int, int, int, int]:
 def _totals(table: Table) -> int:
     """Rows of the table's Total Row (Table Design → Total Row)."""
     return int(table.totalsRowCount or 0)
+
+
+def _calculated(table: Table) -> dict[int, str]:
+    """Calculated columns (a formula Excel fills down each row): position -> formula."""
+    return {
+        i: str(column.calculatedColumnFormula.attr_text)
+        for i, column in enumerate(table.tableColumns)
+        if column.calculatedColumnFormula is not None
+        and column.calculatedColumnFormula.attr_text
+        and not column.calculatedColumnFormula.array
+    }
 
 
 def _ref(min_col: int, min_row: int, max_col: int, max_row: int) -> str:

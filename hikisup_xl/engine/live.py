@@ -227,6 +227,11 @@ class _Table:
     grid: list[list[object]]  # rows top.. (header first), table columns only
     last: int  # last sheet row with something in it (>= top)
     totals: int = 0  # rows of the Total Row at the bottom (never data)
+    calculated: dict[int, str] = field(default_factory=dict)  # a clerk's: position -> formula
+
+    def typed(self, values: Sequence[object]) -> list[object]:
+        """What a clerk typed in a row: what calculated columns show does not count."""
+        return [v for i, v in enumerate(values) if i not in self.calculated]
 
     @property
     def data_end(self) -> int:
@@ -297,9 +302,46 @@ class LiveEngine:
             if ended:
                 break
             start, end = end + 1, end + WINDOW  # a long run of rows typed below the table
-        loaded = _Table(spec, sheet, table, top, left, bottom, right, grid, last, totals)
+        calculated = self._calculated(spec, sheet, top, left, right, bottom - totals, grid[0])
+        if calculated:
+            masked = [
+                grid[0],
+                *([None if i in calculated else v for i, v in enumerate(row)] for row in grid[1:]),
+            ]
+            last = max(
+                (r for r, row in enumerate(masked[1:], start=top + 1) if not _blank(row)),
+                default=top,
+            )
+            if not totals:
+                last = max(last, _last_row(masked, top, bottom)[0])
+        loaded = _Table(
+            spec, sheet, table, top, left, bottom, right, grid, last, totals, calculated
+        )
         self._read[spec.key] = loaded
         return loaded
+
+    @staticmethod
+    def _calculated(
+        spec: TableSpec,
+        sheet: XlSheet,
+        top: int,
+        left: int,
+        right: int,
+        data_end: int,
+        header: Sequence[object],
+    ) -> dict[int, str]:
+        """A clerk's own columns that hold a formula in the first data row: calculated columns,
+        which Excel fills down every row (one read, only when such columns exist)."""
+        own = {c.header for c in spec.columns}
+        foreign = [i for i, h in enumerate(header) if (str(h).strip() if h else "") not in own]
+        if not foreign or data_end <= top:
+            return {}
+        first = _rows2d(sheet.range((top + 1, left), (top + 1, right)).formula)[0]
+        return {
+            i: first[i]
+            for i in foreign
+            if i < len(first) and isinstance(first[i], str) and first[i].startswith("=")
+        }
 
     def read_table(self, spec: TableSpec) -> RawTable:
         t = self._load(spec)
@@ -313,7 +355,7 @@ class LiveEngine:
         rows: list[tuple[object, ...]] = []
         numbers: list[int] = []
         for offset, values in enumerate(t.grid[1 : t.last - t.top + 1], start=t.top + 1):
-            if not _blank(values):
+            if not _blank(t.typed(values)):
                 rows.append(tuple(values))
                 numbers.append(offset)
         letters = [col_letter(c) for c in range(t.left, t.right + 1)]
@@ -448,6 +490,8 @@ class LiveEngine:
                     formula = line[p] if p < len(line) else None
                     if isinstance(formula, str) and formula.startswith("="):
                         block[r][p] = formula
+                    elif p in t.calculated and r < len(rows):
+                        block[r][p] = t.calculated[p]  # a new row: filled down, as Excel does
         formats: list[str | None] = [None] * width
         for col, pos in zip(spec.columns, positions, strict=True):
             if pos is not None:

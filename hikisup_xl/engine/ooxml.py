@@ -259,6 +259,16 @@ class TableInfo:
         count = self.root.get("totalsRowCount", "0")
         return int(count) if count.isdigit() and int(count) < self.bounds[3] - self.bounds[1] else 0
 
+    def calculated(self) -> dict[int, str]:
+        """Calculated columns (a formula Excel fills down each row): position -> formula."""
+        out: dict[int, str] = {}
+        columns = self.root.find(q("tableColumns"))
+        for i, column in enumerate(columns if columns is not None else ()):
+            formula = column.find(q("calculatedColumnFormula"))
+            if formula is not None and formula.text and formula.get("array") not in ("1", "true"):
+                out[i] = formula.text
+        return out
+
     @property
     def data_end(self) -> int:
         """The last sheet row of the table's data (above its Total Row)."""

@@ -293,9 +293,14 @@ class PatchEngine:
             last = self._last_filled(grid, last, min_col, max_col)
         rows: list[tuple[object, ...]] = []
         numbers: list[int] = []
+        # What a calculated column shows is no reason for a row to be data (a blank row shows
+        # 「様」 for =[@氏名]&"様"): only what a clerk typed counts.
+        own = {c.header for c in spec.columns}
+        calculated = {i for i in table.calculated() if headers[i] not in own}
+        typed = [i for i in range(max_col - min_col + 1) if i not in calculated]
         for row in sorted(r for r in grid if min_row < r <= last):
             values = tuple(self._cells(grid, row, min_col, max_col))
-            if any(not _blank(v) for v in values):
+            if any(not _blank(values[i]) for i in typed):
                 rows.append(values)
                 numbers.append(row)
         letters = [col_letter(c) for c in range(min_col, max_col + 1)]
@@ -403,9 +408,25 @@ class PatchEngine:
         start: int,
         rows: Sequence[Sequence[object]],
     ) -> None:
+        calculated = {
+            table.bounds[0] + pos: formula
+            for pos, formula in table.calculated().items()
+            if table.bounds[0] + pos not in positions
+        }
+        editor = self._editor(table.sheet)
         for r, row in enumerate(rows):
             for column, col, value in zip(spec.columns, positions, row, strict=False):
                 self._put(table, start + r, col, value, column, fresh=True)
+            for col, formula in calculated.items():  # Excel fills them down each new row
+                if editor.has_formula(start + r, col):
+                    continue
+                style = editor.style_of(start + r, col)
+                editor.set_formula(
+                    start + r,
+                    col,
+                    formula,
+                    style if style is not None else self._template(table, col),
+                )
 
     def _grow(self, table: TableInfo, last_row: int) -> None:
         min_col, min_row, max_col, _ = table.bounds

@@ -267,6 +267,22 @@ class SheetEditor:
             v.text = text
             c.insert(0, v)
 
+    def has_formula(self, row: int, col: int) -> bool:
+        c = self.cell(row, col, create=False)
+        return c is not None and c.find(self._q("f")) is not None
+
+    def set_formula(self, row: int, col: int, formula: str, style: int | None) -> None:
+        """Give the cell a formula and no value: Excel computes it on opening."""
+        c = self.cell(row, col, create=True)
+        assert c is not None
+        self.dirty = True
+        self._clear(c)
+        if style is not None and (style != 0 or c.get("s") is not None):
+            c.set("s", str(style))
+        f = c.makeelement(self._q("f"), {})
+        f.text = formula
+        c.insert(0, f)
+
     def clear(self, row: int, col: int) -> None:
         """Remove the cell's value (and formula); its style stays."""
         c = self.cell(row, col, create=False)

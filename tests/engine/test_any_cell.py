@@ -72,20 +72,26 @@ def source(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _place(path: Path, spec: schema.TableSpec, col: int, row: int, body: str) -> None:
-    col = col % len(spec.columns) + 1 if row == 2 else col + 1
-    ref = address(row, col)
+    """Put the cell into the table's first data row, or into a new row below every other."""
 
     def edit(parts: dict[str, bytes]) -> None:
         name = sheet_part(parts, spec.sheet)
         xml = parts[name].decode()
-        cell = re.compile(rf'<c r="{ref}"(?:[^>]*/>|[^>]*>.*?</c>)')
-        if cell.search(xml):
-            xml = cell.sub(lambda _: f'<c r="{ref}"{body}', xml, count=1)
+        if row == 2:
+            ref = address(2, col % len(spec.columns) + 1)
+            cell = re.compile(rf'<c r="{ref}"(?:[^>]*/>|[^>]*>.*?</c>)')
+            if cell.search(xml):
+                xml = cell.sub(lambda _: f'<c r="{ref}"{body}', xml, count=1)
+            else:  # a blank cell: a row of its own replaces nothing, so take row 2's place
+                row2 = re.search(r'<row r="2"[^>]*>(.*?)</row>', xml)
+                assert row2 is not None
+                xml = xml.replace(row2.group(1), f'<c r="{ref}"{body}', 1)
         else:
-            rows = [int(r) for r in re.findall(r'<row r="(\d+)"', xml)]
-            assert row > max(rows)
+            last = max(int(r) for r in re.findall(r'<row r="(\d+)"', xml))
+            below = min(last + row - 2, 1_048_576)
+            ref = address(below, col + 1)
             xml = xml.replace(
-                "</sheetData>", f'<row r="{row}"><c r="{ref}"{body}</row></sheetData>'
+                "</sheetData>", f'<row r="{below}"><c r="{ref}"{body}</row></sheetData>'
             )
         parts[name] = xml.encode()
 

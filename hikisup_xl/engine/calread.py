@@ -102,11 +102,19 @@ class CalamineBook:
             return None
         out: Rows = {}
         for r, line in enumerate(grid, start=1):
-            values = {
-                c: v
-                for c, v in enumerate(map(from_calamine, line[min_col - 1 : max_col]), min_col)
-                if v is not None
-            }
+            values: dict[int, object] = {}
+            for c, v in enumerate(line[min_col - 1 : max_col], min_col):
+                kind = type(v)  # from_calamine inlined for the two common kinds: it is hot
+                if kind is str:
+                    if v:
+                        values[c] = v
+                elif kind is float:
+                    whole = v.is_integer() and -_SAFE_INT < v < _SAFE_INT
+                    values[c] = int(v) if whole else v
+                else:
+                    value = from_calamine(v)
+                    if value is not None:
+                        values[c] = value
             if values:
                 out[r] = values
         return out

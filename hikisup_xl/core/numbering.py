@@ -19,7 +19,8 @@ def parse_number(value: str | None, prefix: str) -> int | None:
     s = nfkc(value).strip()
     if prefix and s.startswith(prefix):
         s = s[len(prefix) :]
-    m = re.fullmatch(r"0*(\d+)", s)
+    # Up to 18 digits: no number this tool issued is longer, and int() refuses 4,301 (#10).
+    m = re.fullmatch(r"0*(\d{1,18})", s)
     return int(m.group(1)) if m else None
 
 

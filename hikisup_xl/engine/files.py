@@ -20,6 +20,7 @@ from ..core.schema import MARKER_PROPERTY, SNAPSHOT_HEADERS, SNAPSHOT_SHEET, Tab
 from ..core.table import RawTable
 from . import safety
 from .protocol import Link
+from .sheetxml import grow_ranges
 from .styles import apply_cell_style
 
 
@@ -77,9 +78,16 @@ class FileEngine:
                 f"シート「{spec.sheet}」の表に列「{'」「'.join(missing)}」がありません。"
                 "列名を元に戻すか、テンプレートから列をコピーしてください。"
             )
-        last = max(max_row, _last_filled_row(ws, max_row, min_col, max_col))
+        last = max_row - _totals(_table)
+        if last == max_row:  # below a Total Row nothing belongs to the table
+            last = max(max_row, _last_filled_row(ws, max_row, min_col, max_col))
         rows: list[tuple[object, ...]] = []
         numbers: list[int] = []
+        # A calculated column a clerk added shows something in every row: only what a clerk
+        # typed makes a row data.
+        own = {c.header for c in spec.columns}
+        calculated = {i for i in _calculated(_table) if headers[i] not in own}
+        typed = [i for i in range(max_col - min_col + 1) if i not in calculated]
         for offset, values in enumerate(
             ws.iter_rows(
                 min_row=min_row + 1,
@@ -89,7 +97,7 @@ class FileEngine:
                 values_only=True,
             )
         ):
-            if any(v is not None and v != "" for v in values):
+            if any(values[i] is not None and values[i] != "" for i in typed):
                 rows.append(tuple(values))
                 numbers.append(min_row + 1 + offset)
         letters = [get_column_letter(c) for c in range(min_col, max_col + 1)]
@@ -112,23 +120,31 @@ class FileEngine:
 
     def replace_rows(self, spec: TableSpec, rows: Sequence[Sequence[object]]) -> None:
         ws, table, (min_col, min_row, max_col, max_row) = self._locate(spec)
-        if max_row > min_row + 1:
-            ws.delete_rows(min_row + 2, max_row - min_row - 1)
+        totals = _totals(table)
+        data_end = max_row - totals
+        if data_end > min_row + 1:
+            ws.delete_rows(min_row + 2, data_end - min_row - 1)
         for c in range(min_col, max_col + 1):
             _set_value(ws.cell(row=min_row + 1, column=c), None)
-        self._write_rows(spec, ws, min_row + 1, rows)
         last = min_row + max(1, len(rows))
-        table.ref = f"{get_column_letter(min_col)}{min_row}:{get_column_letter(max_col)}{last}"
+        if totals:
+            table.ref = _ref(min_col, min_row, max_col, min_row + 1 + totals)
+            _move_totals(ws, table, last)
+        self._write_rows(spec, ws, min_row + 1, rows)
+        table.ref = _ref(min_col, min_row, max_col, last + totals)
         _fix_autofilter(table)
 
     def append_rows(self, spec: TableSpec, rows: Sequence[Sequence[object]]) -> None:
         if not rows:
             return
         raw = self.read_table(spec)
-        ws, table, (min_col, min_row, max_col, _max_row) = self._locate(spec)
+        ws, table, (min_col, min_row, max_col, max_row) = self._locate(spec)
         start = (raw.row_numbers[-1] + 1) if raw.row_numbers else min_row + 1
+        last = start + len(rows) - 1
+        if _totals(table) and last > max_row - _totals(table):
+            _move_totals(ws, table, last)  # Excel's ListRows.Add: the Total Row moves down
         self._write_rows(spec, ws, start, rows)
-        _grow_table(table, min_col, min_row, max_col, start + len(rows) - 1)
+        _grow_table(table, min_col, min_row, max_col, last)
 
     def _write_rows(
         self,
@@ -152,11 +168,21 @@ class FileEngine:
             )
         ]
         positions = [min_col + headers.index(c.header) for c in spec.columns]
+        _, table, _ = self._locate(spec)
+        calculated = {
+            min_col + i: "=" + formula
+            for i, formula in _calculated(table).items()
+            if min_col + i not in positions
+        }
         for r, row in enumerate(rows):
             for col, pos, value in zip(spec.columns, positions, row, strict=False):
                 cell = ws.cell(row=start + r, column=pos)
                 _set_value(cell, value)
                 apply_cell_style(cell, col)
+            for pos, formula in calculated.items():  # Excel fills them down each new row
+                cell = ws.cell(row=start + r, column=pos)
+                if not (isinstance(cell.value, str) and cell.value.startswith("=")):
+                    cell.value = formula
 
     def read_snapshot(self) -> list[tuple[object, ...]]:
         if SNAPSHOT_SHEET not in self.wb.sheetnames:
@@ -224,16 +250,59 @@ def _bounds(ref: str) -> tuple[int, int, int, int]:
     return min_col, min_row, max_col, max_row
 
 
+def _totals(table: Table) -> int:
+    """Rows of the table's Total Row (Table Design → Total Row)."""
+    return int(table.totalsRowCount or 0)
+
+
+def _calculated(table: Table) -> dict[int, str]:
+    """Calculated columns (a formula Excel fills down each row): position -> formula."""
+    return {
+        i: str(column.calculatedColumnFormula.attr_text)
+        for i, column in enumerate(table.tableColumns)
+        if column.calculatedColumnFormula is not None
+        and column.calculatedColumnFormula.attr_text
+        and not column.calculatedColumnFormula.array
+    }
+
+
+def _ref(min_col: int, min_row: int, max_col: int, max_row: int) -> str:
+    return f"{get_column_letter(min_col)}{min_row}:{get_column_letter(max_col)}{max_row}"
+
+
 def _grow_table(table: Table, min_col: int, min_row: int, max_col: int, last_row: int) -> None:
     _, _, _, current = _bounds(table.ref)
-    if last_row > current:
-        table.ref = f"{get_column_letter(min_col)}{min_row}:{get_column_letter(max_col)}{last_row}"
+    if last_row > current - _totals(table):
+        table.ref = _ref(min_col, min_row, max_col, last_row + _totals(table))
         _fix_autofilter(table)
 
 
+def _move_totals(ws: Worksheet, table: Table, new_end: int) -> None:
+    """Put the Total Row right below data row `new_end`; growing shifts down what lies below
+    it in the table's columns, as Excel does. Formulas keep their text (structured
+    references need nothing); A1 ranges over the data rows grow with them."""
+    min_col, min_row, max_col, max_row = _bounds(table.ref)
+    totals = _totals(table)
+    data_end = max_row - totals
+    shift = new_end - data_end
+    if shift == 0:
+        return
+    bottom = max(ws.max_row, max_row) if shift > 0 else max_row
+    ws.move_range(_ref(min_col, data_end + 1, max_col, bottom), rows=shift)
+    for row in ws.iter_rows(
+        min_row=new_end + 1, max_row=new_end + totals, min_col=min_col, max_col=max_col
+    ):
+        for cell in row:
+            if isinstance(cell.value, str) and cell.value.startswith("="):
+                cell.value = grow_ranges(cell.value, min_row + 1, data_end, new_end)
+    table.ref = _ref(min_col, min_row, max_col, new_end + totals)
+    _fix_autofilter(table)
+
+
 def _fix_autofilter(table: Table) -> None:
-    if table.autoFilter is not None:
-        table.autoFilter.ref = table.ref
+    if table.autoFilter is not None:  # the filter buttons cover the data, not the Total Row
+        min_col, min_row, max_col, max_row = _bounds(table.ref)
+        table.autoFilter.ref = _ref(min_col, min_row, max_col, max_row - _totals(table))
 
 
 def _set_value(cell: Any, value: object) -> None:

@@ -73,6 +73,10 @@ class XlRange(Protocol):
 class XlTable(Protocol):
     @property
     def range(self) -> XlRange: ...
+    @property
+    def show_totals(self) -> bool: ...  # Table Design → Total Row
+    @property
+    def api(self) -> Any: ...  # the ListObject (COM on Windows)
     def resize(self, range: Any) -> None: ...  # xlwings' parameter name
 
 
@@ -222,6 +226,16 @@ class _Table:
     right: int
     grid: list[list[object]]  # rows top.. (header first), table columns only
     last: int  # last sheet row with something in it (>= top)
+    totals: int = 0  # rows of the Total Row at the bottom (never data)
+    calculated: dict[int, str] = field(default_factory=dict)  # a clerk's: position -> formula
+
+    def typed(self, values: Sequence[object]) -> list[object]:
+        """What a clerk typed in a row: what calculated columns show does not count."""
+        return [v for i, v in enumerate(values) if i not in self.calculated]
+
+    @property
+    def data_end(self) -> int:
+        return self.bottom - self.totals
 
     def value(self, row: int, col: int) -> object:
         r = row - self.top
@@ -270,19 +284,64 @@ class LiveEngine:
         sheet = self._sheets[spec.sheet]
         table = self._tables[spec.table]
         top, left, bottom, right = parse_address(table.range.address)
+        totals = 1 if bottom > top + 1 and _shows_totals(table) else 0
         grid: list[list[object]] = []
+        if totals:  # below a Total Row nothing belongs to the table: read the data only
+            block = sheet.range((top, left), (bottom - totals, right)).options(ndim=2).value
+            grid = [[from_excel(v) for v in row] for row in _rows2d(block)]
+            last = max(
+                (r for r, row in enumerate(grid[1:], start=top + 1) if not _blank(row)),
+                default=top,
+            )
         end = bottom + WINDOW
         start = top
-        while True:
+        while not totals:
             block = sheet.range((start, left), (end, right)).options(ndim=2).value
             grid += [[from_excel(v) for v in row] for row in _rows2d(block)]
             last, ended = _last_row(grid, top, bottom)
             if ended:
                 break
             start, end = end + 1, end + WINDOW  # a long run of rows typed below the table
-        loaded = _Table(spec, sheet, table, top, left, bottom, right, grid, last)
+        calculated = self._calculated(spec, sheet, top, left, right, bottom - totals, grid[0])
+        if calculated:
+            masked = [
+                grid[0],
+                *([None if i in calculated else v for i, v in enumerate(row)] for row in grid[1:]),
+            ]
+            last = max(
+                (r for r, row in enumerate(masked[1:], start=top + 1) if not _blank(row)),
+                default=top,
+            )
+            if not totals:
+                last = max(last, _last_row(masked, top, bottom)[0])
+        loaded = _Table(
+            spec, sheet, table, top, left, bottom, right, grid, last, totals, calculated
+        )
         self._read[spec.key] = loaded
         return loaded
+
+    @staticmethod
+    def _calculated(
+        spec: TableSpec,
+        sheet: XlSheet,
+        top: int,
+        left: int,
+        right: int,
+        data_end: int,
+        header: Sequence[object],
+    ) -> dict[int, str]:
+        """A clerk's own columns that hold a formula in the first data row: calculated columns,
+        which Excel fills down every row (one read, only when such columns exist)."""
+        own = {c.header for c in spec.columns}
+        foreign = [i for i, h in enumerate(header) if (str(h).strip() if h else "") not in own]
+        if not foreign or data_end <= top:
+            return {}
+        first = _rows2d(sheet.range((top + 1, left), (top + 1, right)).formula)[0]
+        return {
+            i: first[i]
+            for i in foreign
+            if i < len(first) and isinstance(first[i], str) and first[i].startswith("=")
+        }
 
     def read_table(self, spec: TableSpec) -> RawTable:
         t = self._load(spec)
@@ -296,7 +355,7 @@ class LiveEngine:
         rows: list[tuple[object, ...]] = []
         numbers: list[int] = []
         for offset, values in enumerate(t.grid[1 : t.last - t.top + 1], start=t.top + 1):
-            if not _blank(values):
+            if not _blank(t.typed(values)):
                 rows.append(tuple(values))
                 numbers.append(offset)
         letters = [col_letter(c) for c in range(t.left, t.right + 1)]
@@ -376,16 +435,34 @@ class LiveEngine:
         if pending.replace is not None:
             rows = [*pending.replace, *pending.append]
             # One write that also blanks every old row; an empty table keeps one blank row.
-            height = max(len(rows), t.last - t.top, t.bottom - t.top, 1)
+            if t.totals:  # the Total Row stays below: the block must fit above it
+                height = max(len(rows), t.data_end - t.top, 1)
+                bottom = t.bottom + self._add_rows(t, t.top + height - t.data_end)
+            else:
+                height = max(len(rows), t.last - t.top, t.bottom - t.top, 1)
+                bottom = t.top + max(1, len(rows))
             self._write_rows(t, spec, t.top + 1, rows, height)
-            bottom = t.top + max(1, len(rows))
         elif pending.append:
             start = t.last + 1  # after the last row with something in it
+            if t.totals:
+                end = start + len(pending.append) - 1
+                bottom = t.bottom + self._add_rows(t, end - t.data_end)
             self._write_rows(t, spec, start, pending.append, len(pending.append))
-            bottom = max(bottom, start + len(pending.append) - 1)
-        if bottom != t.bottom:
+            if not t.totals:
+                bottom = max(bottom, start + len(pending.append) - 1)
+        if bottom != t.bottom and not t.totals:
             t.table.resize(t.sheet.range((t.top, t.left), (bottom, t.right)))
         self._read.pop(spec.key, None)  # read again if anything looks at it again
+
+    @staticmethod
+    def _add_rows(t: _Table, n: int) -> int:
+        """Add n rows at the end of a table with a Total Row, as Excel's ListRows.Add does:
+        above the Total Row, which moves down with its formulas, calculated columns filled.
+        Returns how many were added."""
+        rows = t.table.api.ListRows
+        for _ in range(max(0, n)):
+            rows.Add()
+        return max(0, n)
 
     def _write_rows(
         self,
@@ -405,6 +482,16 @@ class LiveEngine:
             for pos, value in zip(positions, row, strict=False):
                 if pos is not None:
                     block[r][pos] = to_excel(value)
+        foreign = [p for p in range(width) if p not in positions]
+        if foreign and height:  # a clerk's own column: its formulas stay (calculated columns)
+            kept = _rows2d(t.sheet.range((start, t.left), (start + height - 1, t.right)).formula)
+            for r, line in enumerate(kept[:height]):
+                for p in foreign:
+                    formula = line[p] if p < len(line) else None
+                    if isinstance(formula, str) and formula.startswith("="):
+                        block[r][p] = formula
+                    elif p in t.calculated and r < len(rows):
+                        block[r][p] = t.calculated[p]  # a new row: filled down, as Excel does
         formats: list[str | None] = [None] * width
         for col, pos in zip(spec.columns, positions, strict=True):
             if pos is not None:
@@ -462,6 +549,13 @@ class LiveEngine:
         target.number_format = TEXT_FORMAT
         target.value = block
         self._snapshot_rows = len(block)
+
+
+def _shows_totals(table: XlTable) -> bool:
+    try:
+        return bool(table.show_totals)
+    except Exception:  # an xlwings without the property: no Total Row to mind
+        return False
 
 
 def _has_links(rows: Sequence[Sequence[object]], spec: TableSpec, key: str) -> bool:

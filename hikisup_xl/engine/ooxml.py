@@ -36,6 +36,7 @@ REL_WORKSHEET = DOC_REL_NS + "/worksheet"
 REL_TABLE = DOC_REL_NS + "/table"
 REL_HYPERLINK = DOC_REL_NS + "/hyperlink"
 REL_STYLES = DOC_REL_NS + "/styles"
+REL_SHARED_STRINGS = DOC_REL_NS + "/sharedStrings"
 REL_CALC_CHAIN = DOC_REL_NS + "/calcChain"
 REL_CUSTOM_PROPERTIES = DOC_REL_NS + "/custom-properties"
 CT_WORKSHEET = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
@@ -252,16 +253,36 @@ class TableInfo:
     root: Element
     changed: bool = False
 
+    @property
+    def totals(self) -> int:
+        """Rows of the Total Row at the bottom of the ref (Table Design → Total Row)."""
+        count = self.root.get("totalsRowCount", "0")
+        return int(count) if count.isdigit() and int(count) < self.bounds[3] - self.bounds[1] else 0
+
+    def calculated(self) -> dict[int, str]:
+        """Calculated columns (a formula Excel fills down each row): position -> formula."""
+        out: dict[int, str] = {}
+        columns = self.root.find(q("tableColumns"))
+        for i, column in enumerate(columns if columns is not None else ()):
+            formula = column.find(q("calculatedColumnFormula"))
+            if formula is not None and formula.text and formula.get("array") not in ("1", "true"):
+                out[i] = formula.text
+        return out
+
+    @property
+    def data_end(self) -> int:
+        """The last sheet row of the table's data (above its Total Row)."""
+        return self.bounds[3] - self.totals
+
     def set_bounds(self, min_col: int, min_row: int, max_col: int, max_row: int) -> None:
         bounds = [min_col, min_row, max_col, max_row]
         if bounds == self.bounds:
             return
         self.bounds = bounds
-        ref = format_range(*bounds)
-        self.root.set("ref", ref)
+        self.root.set("ref", format_range(*bounds))
         auto = self.root.find(q("autoFilter"))
-        if auto is not None:
-            auto.set("ref", ref)
+        if auto is not None:  # the filter buttons cover the data, never the Total Row
+            auto.set("ref", format_range(min_col, min_row, max_col, max_row - self.totals))
         self.changed = True
 
 
@@ -272,6 +293,7 @@ class WorkbookInfo:
     sheets: dict[str, SheetInfo]
     tables: dict[str, TableInfo]  # by table name and by display name
     styles_part: str | None
+    strings_part: str | None
     calc_chain_part: str | None
     date1904: bool
     marker: str | None  # the custom property that marks a hikisup workbook
@@ -419,6 +441,11 @@ def read_workbook(pkg: Package) -> WorkbookInfo:
         sheets=sheets,
         tables=tables,
         styles_part=by_type.get(REL_STYLES) if pkg.find(by_type.get(REL_STYLES, "")) else None,
+        strings_part=(
+            by_type.get(REL_SHARED_STRINGS)
+            if pkg.find(by_type.get(REL_SHARED_STRINGS, ""))
+            else None
+        ),
         calc_chain_part=(
             by_type.get(REL_CALC_CHAIN) if pkg.find(by_type.get(REL_CALC_CHAIN, "")) else None
         ),

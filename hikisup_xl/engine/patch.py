@@ -1,14 +1,14 @@
-"""The patch engine: a hikisup workbook file read with python-calamine and saved by rewriting
-only the parts an action changed.
+"""The patch engine: a hikisup workbook file read from its XML and saved by rewriting only the
+parts an action changed.
 
-Reading takes the cell values from python-calamine (fast, and it sees every sheet), typed the
-way openpyxl would hand them to the rules: dates as datetimes, whole numbers as ints, blank
-cells as None. Where a cell's format shows a date that calamine reads as a plain number (an
-era-only or weekday-only format such as `ggge"年"`), the format in styles.xml decides, as in
-Excel. Two differences from the openpyxl engine, both deliberate: a formula cell reads as the
-value Excel last computed (openpyxl hands over the formula text), and replace_rows removes
-the old rows' cells in the table's columns without moving up what lies below the table
-(openpyxl deletes whole sheet rows).
+Reading streams each sheet's XML (engine/cellread.py) and keeps only the cells in its tables'
+columns, so a stray value far away (XFD1048576) costs nothing; values are typed the way
+openpyxl would hand them to the rules: dates as datetimes, whole numbers as ints, blank cells
+as None, the number format in styles.xml deciding what is a date, as in Excel. Two
+differences from the openpyxl engine, both deliberate: a formula cell reads as the value Excel
+last computed (openpyxl hands over the formula text), and replace_rows removes the old rows'
+cells in the table's columns without moving up what lies below the table (openpyxl deletes
+whole sheet rows). A table's Total Row is never a data row: new rows go above it.
 
 Writing edits the XML of the touched worksheets in place (lxml): cells are set or created in
 row and column order, strings are inline (`t="inlineStr"`, so sharedStrings.xml is never
@@ -24,12 +24,11 @@ would drop.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import math
 import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ..core.errors import HikisupError
 from ..core.grid import ORIGIN, col_letter
@@ -37,6 +36,8 @@ from ..core.identity import require_hikisup
 from ..core.schema import SNAPSHOT_HEADERS, SNAPSHOT_SHEET, Column, Kind, TableSpec
 from ..core.table import RawTable
 from . import safety, zipcopy
+from .calread import CalamineBook, dense_enough
+from .cellread import CellReader, Rows, from_serial, shared_strings
 from .ooxml import (
     CONTENT_TYPES,
     Package,
@@ -51,7 +52,7 @@ from .ooxml import (
 from .protocol import Engine, Link
 from .sheetxml import CellValue, SheetEditor
 from .styles import DATETIME, FORMATS, TIME, WAREKI_DATE
-from .xlstyles import DateKind, StyleBook, classify
+from .xlstyles import StyleBook, classify
 
 DATE_KINDS = (Kind.DATE, Kind.TIME, Kind.DATETIME)
 _EPOCH_1900 = dt.datetime(1899, 12, 30)
@@ -77,36 +78,6 @@ NEW_SHEET_XML = (
 
 
 # -- values ------------------------------------------------------------------------------------
-def from_calamine(value: object) -> object:
-    """A value as openpyxl would read it: '' is None, 3.0 is 3, a date is a datetime."""
-    kind = type(value)
-    if kind is str:
-        return value or None
-    if kind is float:
-        number: float = value  # type: ignore[assignment]
-        return int(number) if number.is_integer() and -_SAFE_INT < number < _SAFE_INT else number
-    if kind is dt.date:
-        day: dt.date = value  # type: ignore[assignment]
-        return dt.datetime(day.year, day.month, day.day)
-    return value
-
-
-def from_serial(value: float, kind: DateKind, date1904: bool) -> object:
-    """A serial shown in a date format, as openpyxl reads it (a time below 1, else a datetime)."""
-    if kind == "duration":
-        return dt.timedelta(days=value)
-    day, fraction = divmod(value, 1)
-    delta = dt.timedelta(milliseconds=round(fraction * 86_400_000))
-    if 0 <= value < 1 and delta.days == 0:
-        return (dt.datetime.min + delta).time()
-    if not date1904 and 0 < value < 60:
-        day += 1  # serials before the leap-year bug count from one day earlier
-    try:
-        return (_EPOCH_1904 if date1904 else _EPOCH_1900) + dt.timedelta(days=day) + delta
-    except OverflowError:
-        return value
-
-
 def to_serial(value: dt.date | dt.time | dt.timedelta, date1904: bool) -> float:
     """Excel's serial number for a date, time, datetime or duration."""
     if isinstance(value, dt.timedelta):
@@ -177,7 +148,6 @@ def _date_format(value: object, column: Column | None) -> str | None:
 
 
 def _header(value: object) -> str:
-    value = from_calamine(value)
     return "" if value is None else str(value).strip()
 
 
@@ -203,19 +173,23 @@ class PatchEngine:
             styles = self._wb.styles_part
             self._styles = StyleBook(self._pkg.xml(styles) if styles else None)
             self._hidden_dates = self._styles.hidden_dates()
-            from python_calamine import CalamineWorkbook
-
-            self._book: Any = CalamineWorkbook.from_filelike(io.BytesIO(data))
+            self._calamine = CalamineBook(data)
+            strings = self._wb.strings_part
+            self._reader = CellReader(
+                shared_strings(self._pkg.read(strings) if strings else None),
+                self._styles,
+                self._wb.date1904,
+            )
         except HikisupError:
             raise
-        except Exception as exc:  # lxml, zipfile and calamine raise many types for damage
+        except Exception as exc:  # lxml and zipfile raise many types for damage
             raise _unreadable(path, exc) from None
         if any(i.flag_bits & 1 for i in self._pkg.infos):
             raise HikisupError(
                 f"「{path.name}」の中身が暗号化されています。Excelで開いて保存し直してください。"
             )
         require_hikisup(self._wb.marker, path.name, set(self._wb.tables))
-        self._grids: dict[str, list[list[object]]] = {}
+        self._grids: dict[str, Rows] = {}
         self._editors: dict[str, SheetEditor] = {}
         self._new_parts: set[str] = set()
         self._templates: dict[tuple[str, int], int | None] = {}
@@ -225,41 +199,48 @@ class PatchEngine:
         return self.path.name
 
     # -- sheets ----------------------------------------------------------------------------
-    def _grid(self, sheet: str) -> list[list[object]]:
-        """The sheet's values from A1 (as calamine gives them), with this action's writes."""
+    def _columns(self, sheet: str) -> tuple[int, int]:
+        """The columns worth reading on a sheet: its tables' (the snapshot sheet's own)."""
+        spans = [t.bounds for t in self._wb.tables.values() if t.sheet == sheet]
+        if not spans:
+            return 1, len(SNAPSHOT_HEADERS)
+        return min(b[0] for b in spans), max(b[2] for b in spans)
+
+    def _grid(self, sheet: str) -> Rows:
+        """The sheet's values in its tables' columns (sparse), with this action's writes."""
         grid = self._grids.get(sheet)
         if grid is None:
+            lo, hi = self._columns(sheet)
             try:
-                grid = [
-                    list(row)
-                    for row in self._book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
-                ]
-            except Exception as exc:  # calamine's own error types
+                data = self._pkg.read(self._wb.sheets[sheet].part)
+                if dense_enough(data):
+                    grid = self._calamine.rows(sheet, lo, hi)
+                    if grid is not None and self._hidden_dates:
+                        self._convert_hidden_dates(sheet, grid)
+                if grid is None:  # a far cell, or a value calamine cannot take
+                    grid = self._reader.read(data, lo, hi)
+            except HikisupError:
+                raise
+            except Exception as exc:  # lxml and zipfile raise many types for damage
                 raise _unreadable(self.path, exc) from None
-            if self._hidden_dates:
-                self._convert_hidden_dates(sheet, grid)
             self._grids[sheet] = grid
         return grid
 
-    def _convert_hidden_dates(self, sheet: str, grid: list[list[object]]) -> None:
+    def _convert_hidden_dates(self, sheet: str, grid: Rows) -> None:
         """Serials in formats calamine does not take for dates (`ggge"年"`, `aaa`...)."""
-        editor = self._editor(sheet)
-        for row, col, style in editor.styles():
+        for row, col, style in self._editor(sheet).styles():
             kind = self._hidden_dates.get(style)
-            if kind is None or row > len(grid) or col > len(grid[row - 1]):
-                continue
-            value = grid[row - 1][col - 1]
-            if type(value) is float:
-                grid[row - 1][col - 1] = from_serial(value, kind, self._wb.date1904)
+            line = grid.get(row) if kind is not None else None
+            value = line.get(col) if line else None
+            if line and type(value) in (int, float):  # a serial (whole ones read as int)
+                line[col] = from_serial(float(value), kind, self._wb.date1904)  # type: ignore[arg-type]
 
     def _set_grid(self, sheet: str, row: int, col: int, value: object) -> None:
-        grid = self._grid(sheet)
-        while len(grid) < row:
-            grid.append([])
-        line = grid[row - 1]
-        if len(line) < col:
-            line.extend([None] * (col - len(line)))
-        line[col - 1] = value
+        line = self._grid(sheet).setdefault(row, {})
+        if value is None:
+            line.pop(col, None)
+        else:
+            line[col] = value
 
     def _editor(self, sheet: str) -> SheetEditor:
         editor = self._editors.get(sheet)
@@ -282,15 +263,12 @@ class PatchEngine:
         return table
 
     # -- reading ---------------------------------------------------------------------------
-    def _cells(
-        self, grid: list[list[object]], row: int, min_col: int, max_col: int
-    ) -> list[object]:
-        line = grid[row - 1] if row <= len(grid) else []
-        values = line[min_col - 1 : max_col]
-        width = max_col - min_col + 1
-        if len(values) < width:
-            values = [*values, *([None] * (width - len(values)))]
-        return values
+    @staticmethod
+    def _cells(grid: Rows, row: int, min_col: int, max_col: int) -> list[object]:
+        line = grid.get(row)
+        if not line:
+            return [None] * (max_col - min_col + 1)
+        return [line.get(col) for col in range(min_col, max_col + 1)]
 
     def _headers(self, spec: TableSpec, table: TableInfo) -> list[str]:
         min_col, min_row, max_col, _ = table.bounds
@@ -307,34 +285,38 @@ class PatchEngine:
 
     def read_table(self, spec: TableSpec) -> RawTable:
         table = self._table(spec)
-        min_col, min_row, max_col, max_row = table.bounds
+        min_col, min_row, max_col, _ = table.bounds
         headers = self._headers(spec, table)
         grid = self._grid(table.sheet)
-        last = max(max_row, self._last_filled(grid, max_row, min_col, max_col))
+        last = table.data_end
+        if not table.totals:  # below a Total Row nothing belongs to the table
+            last = self._last_filled(grid, last, min_col, max_col)
         rows: list[tuple[object, ...]] = []
         numbers: list[int] = []
-        for row in range(min_row + 1, min(last, len(grid)) + 1):
-            values = tuple(from_calamine(v) for v in self._cells(grid, row, min_col, max_col))
-            if any(v is not None and v != "" for v in values):
+        # What a calculated column shows is no reason for a row to be data (a blank row shows
+        # 「様」 for =[@氏名]&"様"): only what a clerk typed counts.
+        own = {c.header for c in spec.columns}
+        calculated = {i for i in table.calculated() if headers[i] not in own}
+        typed = [i for i in range(max_col - min_col + 1) if i not in calculated]
+        for row in sorted(r for r in grid if min_row < r <= last):
+            values = tuple(self._cells(grid, row, min_col, max_col))
+            if any(not _blank(values[i]) for i in typed):
                 rows.append(values)
                 numbers.append(row)
         letters = [col_letter(c) for c in range(min_col, max_col + 1)]
         return RawTable(spec, headers, rows, numbers, letters, min_row)
 
-    def _last_filled(
-        self, grid: list[list[object]], max_row: int, min_col: int, max_col: int
-    ) -> int:
-        """The last row just below the table that holds something (typed outside the table)."""
+    @staticmethod
+    def _last_filled(grid: Rows, max_row: int, min_col: int, max_col: int) -> int:
+        """The last row just below the table that holds something (typed outside the table):
+        rows follow one another with fewer than TRAILING_SCAN blank rows between them."""
         last = max_row
-        blank_run = 0
-        for row in range(max_row + 1, len(grid) + 1):
-            if any(not _blank(v) for v in grid[row - 1][min_col - 1 : max_col]):
+        for row in sorted(r for r in grid if r > max_row):
+            if row - last - 1 > safety.TRAILING_SCAN:
+                break
+            line = grid[row]
+            if any(not _blank(line.get(c)) for c in range(min_col, max_col + 1)):
                 last = row
-                blank_run = 0
-            else:
-                blank_run += 1
-                if blank_run > safety.TRAILING_SCAN:
-                    break
         return last
 
     # -- writing ---------------------------------------------------------------------------
@@ -353,23 +335,26 @@ class PatchEngine:
 
     def replace_rows(self, spec: TableSpec, rows: Sequence[Sequence[object]]) -> None:
         table = self._table(spec)
-        min_col, min_row, max_col, max_row = table.bounds
+        min_col, min_row, max_col, _ = table.bounds
+        data_end = table.data_end
         positions = self._positions(spec, table)
         editor = self._editor(table.sheet)
         for col in range(min_col, max_col + 1):
             self._template(table, col)  # taken before the rows go
-        editor.remove_links(min_row + 1, max(max_row, min_row + 1), min_col, max_col)
-        for row in range(min_row + 2, max_row + 1):
+        editor.remove_links(min_row + 1, max(data_end, min_row + 1), min_col, max_col)
+        for row in range(min_row + 2, data_end + 1):
             editor.delete_cells(row, min_col, max_col)
         for col in range(min_col, max_col + 1):
             editor.clear(min_row + 1, col)
         grid = self._grid(table.sheet)
-        for row in range(min_row + 1, min(max_row, len(grid)) + 1):
-            line = grid[row - 1]
-            for col in range(min_col, min(max_col, len(line)) + 1):
-                line[col - 1] = None
+        for row in [r for r in grid if min_row < r <= data_end]:
+            line = grid[row]
+            for col in range(min_col, max_col + 1):
+                line.pop(col, None)
+        new_end = min_row + max(1, len(rows))
+        self._move_totals(table, new_end)
         self._write_rows(spec, table, positions, min_row + 1, rows)
-        table.set_bounds(min_col, min_row, max_col, min_row + max(1, len(rows)))
+        table.set_bounds(min_col, min_row, max_col, new_end + table.totals)
 
     def append_rows(self, spec: TableSpec, rows: Sequence[Sequence[object]]) -> None:
         if not rows:
@@ -377,8 +362,38 @@ class PatchEngine:
         raw = self.read_table(spec)
         table = self._table(spec)
         start = (raw.row_numbers[-1] + 1) if raw.row_numbers else table.bounds[1] + 1
+        last = start + len(rows) - 1
+        if table.totals and last > table.data_end:
+            self._move_totals(table, last)  # Excel's ListRows.Add: the Total Row moves down
         self._write_rows(spec, table, self._positions(spec, table), start, rows)
-        self._grow(table, start + len(rows) - 1)
+        self._grow(table, last)
+
+    def _move_totals(self, table: TableInfo, new_end: int) -> None:
+        """Put the Total Row right below data row `new_end`, as Excel does when table rows are
+        added or removed: growing shifts down what lies below it in the table's columns."""
+        if not table.totals or new_end == table.data_end:
+            return
+        min_col, _, max_col, max_row = table.bounds
+        first = table.data_end + 1
+        shift = new_end - table.data_end
+        editor = self._editor(table.sheet)
+        grid = self._grid(table.sheet)
+        if shift > 0:
+            below = sorted((r for r in set(editor.rows()) | set(grid) if r >= first), reverse=True)
+        else:
+            below = list(range(first, max_row + 1))
+        for row in below:
+            editor.move_cells(row, row + shift, min_col, max_col)
+            source = grid.get(row, {})
+            moved = {c: source.pop(c) for c in list(source) if min_col <= c <= max_col}
+            target = grid.setdefault(row + shift, {})
+            for col in range(min_col, max_col + 1):
+                target.pop(col, None)
+            target.update(moved)
+        editor.grow_ranges(
+            first + shift, table.totals, table.bounds[1] + 1, table.data_end, new_end
+        )
+        table.set_bounds(min_col, table.bounds[1], max_col, new_end + table.totals)
 
     def _positions(self, spec: TableSpec, table: TableInfo) -> list[int]:
         """The sheet column of each spec column, wherever the clerk moved it."""
@@ -393,14 +408,30 @@ class PatchEngine:
         start: int,
         rows: Sequence[Sequence[object]],
     ) -> None:
+        calculated = {
+            table.bounds[0] + pos: formula
+            for pos, formula in table.calculated().items()
+            if table.bounds[0] + pos not in positions
+        }
+        editor = self._editor(table.sheet)
         for r, row in enumerate(rows):
             for column, col, value in zip(spec.columns, positions, row, strict=False):
                 self._put(table, start + r, col, value, column, fresh=True)
+            for col, formula in calculated.items():  # Excel fills them down each new row
+                if editor.has_formula(start + r, col):
+                    continue
+                style = editor.style_of(start + r, col)
+                editor.set_formula(
+                    start + r,
+                    col,
+                    formula,
+                    style if style is not None else self._template(table, col),
+                )
 
     def _grow(self, table: TableInfo, last_row: int) -> None:
-        min_col, min_row, max_col, max_row = table.bounds
-        if last_row > max_row:
-            table.set_bounds(min_col, min_row, max_col, last_row)
+        min_col, min_row, max_col, _ = table.bounds
+        if last_row > table.data_end:
+            table.set_bounds(min_col, min_row, max_col, last_row + table.totals)
 
     def _template(self, table: TableInfo, col: int) -> int | None:
         """The style a new cell of this column takes: the first data row's (pre-formatted)."""
@@ -459,10 +490,10 @@ class PatchEngine:
         if SNAPSHOT_SHEET not in self._wb.sheets:
             return []
         grid = self._grid(SNAPSHOT_SHEET)
-        width = max((len(line) for line in grid), default=0)
+        width = max((max(line) for line in grid.values() if line), default=0)
         out: list[tuple[object, ...]] = []
-        for line in grid[1:]:
-            values = tuple(from_calamine(v) for v in line) + (None,) * (width - len(line))
+        for row in sorted(r for r in grid if r > 1):
+            values = tuple(self._cells(grid, row, 1, width))
             if values and values[0]:
                 out.append(values)
         return out
@@ -472,14 +503,16 @@ class PatchEngine:
         if SNAPSHOT_SHEET in self._wb.sheets:
             editor = self._editor(SNAPSHOT_SHEET)
             editor.delete_rows_from(2)  # the header row stays as the clerk left it
-            del self._grid(SNAPSHOT_SHEET)[1:]
+            grid = self._grid(SNAPSHOT_SHEET)
+            for row in [r for r in grid if r > 1]:
+                del grid[row]
             start = 2
         else:  # a workbook made before the template carried the sheet
             part = self._wb.add_sheet(self._pkg, SNAPSHOT_SHEET, "veryHidden")
             self._new_parts.add(part)
             editor = SheetEditor(parse_xml(NEW_SHEET_XML, part), part)
             self._editors[SNAPSHOT_SHEET] = editor
-            self._grids[SNAPSHOT_SHEET] = []
+            self._grids[SNAPSHOT_SHEET] = {}
             lines.insert(0, SNAPSHOT_HEADERS)
             start = 1
         for r, line in enumerate(lines, start=start):

@@ -8,6 +8,7 @@ place), a changed cell keeps its other attributes, and every other element of th
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Iterator
 from typing import Literal
 
@@ -69,6 +70,21 @@ WORKSHEET_ORDER = (
 )
 # Excel wraps oleObjects and controls in mc:AlternateContent; it stands where they would.
 _ALTERNATE_RANK = WORKSHEET_ORDER.index("oleObjects")
+
+# An A1 range inside a formula: groups are column and row of each end (with their $ signs).
+_A1_RANGE = re.compile(r"(\$?[A-Z]{1,3}\$?)([0-9]+):(\$?[A-Z]{1,3}\$?)([0-9]+)")
+
+
+def grow_ranges(formula: str, data_row: int, old_end: int, new_end: int) -> str:
+    """The formula with each A1 range over rows data_row..old_end ending at new_end instead."""
+
+    def grow(m: re.Match[str]) -> str:
+        if int(m.group(2)) == data_row and int(m.group(4)) == old_end:
+            return f"{m.group(1)}{m.group(2)}:{m.group(3)}{new_end}"
+        return m.group(0)
+
+    return _A1_RANGE.sub(grow, formula)
+
 
 CellKind = Literal["n", "b", "s", ""]  # number, boolean, (inline) string, no value
 CellValue = tuple[CellKind, str]
@@ -251,6 +267,22 @@ class SheetEditor:
             v.text = text
             c.insert(0, v)
 
+    def has_formula(self, row: int, col: int) -> bool:
+        c = self.cell(row, col, create=False)
+        return c is not None and c.find(self._q("f")) is not None
+
+    def set_formula(self, row: int, col: int, formula: str, style: int | None) -> None:
+        """Give the cell a formula and no value: Excel computes it on opening."""
+        c = self.cell(row, col, create=True)
+        assert c is not None
+        self.dirty = True
+        self._clear(c)
+        if style is not None and (style != 0 or c.get("s") is not None):
+            c.set("s", str(style))
+        f = c.makeelement(self._q("f"), {})
+        f.text = formula
+        c.insert(0, f)
+
     def clear(self, row: int, col: int) -> None:
         """Remove the cell's value (and formula); its style stays."""
         c = self.cell(row, col, create=False)
@@ -273,27 +305,68 @@ class SheetEditor:
 
     def delete_cells(self, row: int, min_col: int, max_col: int) -> None:
         """Remove the cells of columns min_col..max_col; a row left without cells goes too."""
+        for c in self._detach(row, min_col, max_col):
+            self._clear(c)
+
+    def _detach(self, row: int, min_col: int, max_col: int) -> list[Element]:
+        """Take the cells of columns min_col..max_col out of the row (which goes if empty)."""
         row_el = self._rows.get(row)
         if row_el is None:
-            return
+            return []
         cols, cells = self._row_cells(row)
         self.dirty = True
+        out = []
         for col in [c for c in cols if min_col <= c <= max_col]:
             c = cells.pop(col)
-            self._clear(c)
             row_el.remove(c)
             cols.remove(col)
+            out.append(c)
         self._touched.add(row)
         if not cols:
             self.data.remove(row_el)
             del self._rows[row]
             del self._cells[row]
             self._order.remove(row)
+        return out
 
     def delete_rows_from(self, first: int) -> None:
         """Remove every row from `first` down (the snapshot sheet's data)."""
         for row in [r for r in self._order if r >= first]:
             self.delete_cells(row, 1, MAX_COL)
+
+    def rows(self) -> list[int]:
+        """The sheet rows that have a <row> element, in order."""
+        return list(self._order)
+
+    def move_cells(self, row: int, to_row: int, min_col: int, max_col: int) -> None:
+        """Move the cells of columns min_col..max_col from `row` to `to_row` (whose cells there
+        go), formulas as they are: Excel's insertion of table rows above a Total Row."""
+        self.delete_cells(to_row, min_col, max_col)
+        for c in self._detach(row, min_col, max_col):
+            col = parse_ref(c.get("r", ORIGIN))[1]
+            target = self.cell(to_row, col, create=True)
+            assert target is not None
+            target.attrib.update(c.attrib)
+            target.set("r", f"{col_letter(col)}{to_row}")
+            for child in list(c):
+                target.append(child)
+                if local(child.tag) == "f":
+                    self.formulas_removed = True  # the calculation chain names the old cells
+
+    def grow_ranges(
+        self, first: int, count: int, data_row: int, old_end: int, new_end: int
+    ) -> None:
+        """In the formulas of rows first..first+count-1 (a Total Row), ranges that spanned the
+        data rows data_row..old_end now end at new_end (structured references need nothing)."""
+        for row in range(first, first + count):
+            _, cells = self._row_cells(row)
+            for c in cells.values():
+                f = c.find(self._q("f"))
+                if f is not None and f.text:
+                    text = grow_ranges(f.text, data_row, old_end, new_end)
+                    if text != f.text:
+                        f.text = text
+                        self.dirty = True
 
     # -- hyperlinks ------------------------------------------------------------------------
     def _link_index(self) -> dict[tuple[int, int], list[Element]]:

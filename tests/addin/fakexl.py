@@ -6,7 +6,9 @@ It behaves like Excel where the engine's correctness depends on it:
 - a string that looks like a number becomes a number unless the cell is text-formatted ("@");
 - a string starting with "=" is a formula, except in a text-formatted cell, where it stays text;
   HYPERLINK formulas read back as their display text;
-- `.formula` gives formulas as written and constants as text.
+- `.formula` gives formulas as written and constants as text;
+- a table's Total Row (`show_totals`) stays at its bottom: ListRows.Add inserts a row above it,
+  shifting what lies below in the table's columns, and fills the calculated columns.
 
 Every property or method that is a round trip to Excel in real xlwings counts one call, so the
 tests can assert that an action's number of round trips does not grow with the rows.
@@ -61,6 +63,8 @@ class SheetData:
         self.formulas: dict[tuple[int, int], str] = {}
         self.formats: dict[tuple[int, int], str] = {}
         self.tables: dict[str, list[int]] = {}  # name -> [top, left, bottom, right]
+        self.totals: dict[str, int] = {}  # name -> rows of its Total Row (bottom of the range)
+        self.calculated: dict[str, dict[int, str]] = {}  # name -> sheet column -> formula
         self.state = "visible"
 
     def get(self, row: int, col: int) -> object:
@@ -109,6 +113,32 @@ class SheetData:
         else:
             raise TypeError(f"Excel cannot hold {type(value).__name__}")
         self.put(row, col, value)
+
+    def shift_down(self, row: int, left: int, right: int) -> None:
+        """Excel's insertion of cells: columns left..right from `row` down move one row down
+        (values, formulas, formats), leaving `row` empty."""
+        last = len(self.cells)
+        for r in range(last, row - 1, -1):
+            for c in range(left, right + 1):
+                self.put(r + 1, c, self.raw(r, c))
+                for store in (self.formulas, self.formats):
+                    if (r, c) in store:
+                        store[(r + 1, c)] = store.pop((r, c))  # type: ignore[index]
+        for c in range(left, right + 1):
+            self.put(row, c, None)
+
+    def add_table_row(self, name: str) -> None:
+        """ListRows.Add(): a row at the end of the table's data, above its Total Row, which
+        moves down; the new row takes the calculated columns' formulas."""
+        top, left, bottom, right = self.tables[name]
+        row = bottom - self.totals.get(name, 0) + 1
+        self.shift_down(row, left, right)
+        for c in range(left, right + 1):  # the new row is formatted as the row above it
+            if (row - 1, c) in self.formats and row - 1 > top:
+                self.formats[(row, c)] = self.formats[(row - 1, c)]
+        for c, formula in self.calculated.get(name, {}).items():
+            self.formulas[(row, c)] = formula
+        self.tables[name] = [top, left, bottom + 1, right]
 
     def used(self) -> tuple[int, int]:
         rows = max(
@@ -219,9 +249,34 @@ class FakeTable:
         top, left, bottom, right = self._sheet.data.tables[self.name]
         return FakeRange(self._sheet, top, left, bottom, right)
 
+    @property
+    def show_totals(self) -> bool:
+        self._sheet.calls.hit("table.show_totals")
+        return self._sheet.data.totals.get(self.name, 0) > 0
+
+    @property
+    def api(self) -> _ListObject:
+        return _ListObject(self)
+
     def resize(self, range: FakeRange) -> None:  # xlwings' parameter name
         self._sheet.calls.hit("table.resize")
         self._sheet.data.tables[self.name] = [range.top, range.left, range.bottom, range.right]
+
+
+class _ListRows:
+    def __init__(self, table: FakeTable) -> None:
+        self._table = table
+
+    def Add(self) -> None:  # noqa: N802  # COM's name
+        self._table._sheet.calls.hit("table.api.ListRows.Add")
+        self._table._sheet.data.add_table_row(self._table.name)
+
+
+class _ListObject:
+    """The COM ListObject behind a table, for what Excel does that xlwings does not wrap."""
+
+    def __init__(self, table: FakeTable) -> None:
+        self.ListRows = _ListRows(table)
 
 
 class FakeTables:
@@ -574,6 +629,12 @@ class FakeBook:
             for table in ws.tables.values():
                 min_col, min_row, max_col, max_row = range_boundaries(table.ref)
                 data.tables[table.name] = [min_row, min_col, max_row, max_col]  # type: ignore[list-item]
+                data.totals[table.name] = int(table.totalsRowCount or 0)
+                data.calculated[table.name] = {
+                    min_col + i: "=" + str(column.calculatedColumnFormula.attr_text)  # type: ignore[operator]
+                    for i, column in enumerate(table.tableColumns)
+                    if column.calculatedColumnFormula is not None
+                }
             data.state = ws.sheet_state
             sheets.append(data)
         properties = {p.name: p.value for p in wb.custom_doc_props.props}  # type: ignore[attr-defined]
@@ -591,6 +652,8 @@ class FakeBook:
             copy = SheetData(d.name, [row[:] for row in d.cells])
             copy.formulas, copy.formats = dict(d.formulas), dict(d.formats)
             copy.tables = {k: v[:] for k, v in d.tables.items()}
+            copy.totals = dict(d.totals)
+            copy.calculated = {k: dict(v) for k, v in d.calculated.items()}
             copy.state = d.state
             sheets.append(copy)
         copy_book = FakeBook(self._name, sheets, dict(self.properties))

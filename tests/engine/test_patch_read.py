@@ -16,8 +16,9 @@ from hikisup_xl.core.book import load_book
 from hikisup_xl.core.errors import HikisupError
 from hikisup_xl.core.rules import run_rules
 from hikisup_xl.demo import DEMO_SETTINGS, generate
+from hikisup_xl.engine.cellread import from_serial
 from hikisup_xl.engine.files import FileEngine
-from hikisup_xl.engine.patch import PatchEngine, from_serial, to_serial
+from hikisup_xl.engine.patch import PatchEngine, to_serial
 from hikisup_xl.engine.protocol import Engine
 from hikisup_xl.engine.safety import OLE_MAGIC
 from hikisup_xl.session import read_settings

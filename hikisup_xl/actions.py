@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from .core import schema
 from .core.book import default_period
+from .core.eligibility import RegistrationGate
 from .core.expiry import in_worklist, registration_state
 from .core.issues import ERROR, Issue
 from .core.numbering import assign_numbers
@@ -72,23 +73,13 @@ def number(engine: Engine, today: dt.date) -> Result:
     for i, no in certs.items():
         s.set("trainees", i, "cert_no", no)
 
-    completed = {
-        n
-        for n, d in zip(trainees.texts("cert_no"), trainees.dates("completed"), strict=True)
-        if n and d
-    }
-    completed |= set(certs.values())
-    approved = reg.dates("approved")
-    wanted_reg: list[bool] = []
-    held_back: list[int] = []
-    for i, (decided, cert, consent, state) in enumerate(
-        zip(approved, reg.texts("cert_no"), reg.dates("consent"), reg.texts("state"), strict=True)
-    ):
-        ok = decided is not None and cert in completed and consent is not None
-        ok = ok and state not in schema.ENDED_STATES
-        wanted_reg.append(ok)
-        if decided is not None and not ok and reg.texts("reg_no")[i] is None:
-            held_back.append(i)
+    gate = RegistrationGate(s.book, certs)
+    wanted_reg = [gate.may_register(i) for i in range(len(reg))]
+    held_back = [
+        i
+        for i, (decided, no) in enumerate(zip(reg.dates("approved"), reg.texts("reg_no"), strict=True))
+        if decided is not None and no is None and not wanted_reg[i]
+    ]
     used_elsewhere = [*s.book["periods"].texts("reg_no"), *s.book["changes"].texts("reg_no")]
     regs, next_reg = assign_numbers(
         reg.texts("reg_no"),
@@ -126,7 +117,8 @@ def number(engine: Engine, today: dt.date) -> Result:
             i,
             "approved",
             "number.held_back",
-            "登録決定日がありますが、修了番号（修了済み）・同意書受領日がそろっていないため登録番号を付けていません",
+            "登録決定日がありますが、登録番号を付けていません："
+            + "。".join(r.message for r in gate.refusals(i)),
         )
         for i in held_back
     ]

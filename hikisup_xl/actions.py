@@ -8,10 +8,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .core import schema
-from .core.book import default_period
+from .core.book import Period
 from .core.eligibility import RegistrationGate
-from .core.expiry import in_worklist, registration_state
-from .core.issues import ERROR, Issue
+from .core.expiry import (
+    in_worklist,
+    is_short,
+    periods_due,
+    registration_state,
+    short_period_message,
+)
+from .core.issues import ERROR, WARNING, Issue
 from .core.numbering import assign_numbers
 from .core.rules import run_rules
 from .engine.protocol import Engine, Link
@@ -77,7 +83,9 @@ def number(engine: Engine, today: dt.date) -> Result:
     wanted_reg = [gate.may_register(i) for i in range(len(reg))]
     held_back = [
         i
-        for i, (decided, no) in enumerate(zip(reg.dates("approved"), reg.texts("reg_no"), strict=True))
+        for i, (decided, no) in enumerate(
+            zip(reg.dates("approved"), reg.texts("reg_no"), strict=True)
+        )
         if decided is not None and no is None and not wanted_reg[i]
     ]
     used_elsewhere = [*s.book["periods"].texts("reg_no"), *s.book["changes"].texts("reg_no")]
@@ -89,25 +97,19 @@ def number(engine: Engine, today: dt.date) -> Result:
         st.reg_digits,
         used_elsewhere,
     )
-    filled_periods = 0
-    for i, no in regs.items():
-        s.set("register", i, "reg_no", no)
-        issued = reg.dates("issued")[i]
-        if (
-            issued is not None
-            and reg.dates("period_start")[i] is None
-            and reg.dates("period_end")[i] is None
-        ):
-            start, end = default_period(st, issued)
-            s.set("register", i, "period_start", start)
-            s.set("register", i, "period_end", end)
-            filled_periods += 1
-            state = registration_state(no, end, reg.texts("state")[i], today, st.warn_days)
-        else:
-            state = registration_state(
-                no, reg.dates("period_end")[i], reg.texts("state")[i], today, st.warn_days
-            )
-        s.set("register", i, "state", state)
+    for i, new_no in regs.items():
+        s.set("register", i, "reg_no", new_no)
+    due = _fill_periods(s, regs)
+    filled_periods = len(due)
+    for i in sorted({*regs, *due}):
+        end = due[i][1] if i in due else reg.dates("period_end")[i]
+        reg_no = regs.get(i) or reg.texts("reg_no")[i]
+        s.set(
+            "register",
+            i,
+            "state",
+            registration_state(reg_no, end, reg.texts("state")[i], today, st.warn_days),
+        )
     if next_cert != st.next_cert_no:
         s.set_setting("next_cert_no", next_cert)
     if next_reg != st.next_reg_no:
@@ -117,11 +119,11 @@ def number(engine: Engine, today: dt.date) -> Result:
             i,
             "approved",
             "number.held_back",
-            "登録決定日がありますが、登録番号を付けていません："
-            + "。".join(r.message for r in gate.refusals(i)),
+            "登録決定日がありますが、登録番号を付けていません：" + gate.held_back_reason(i),
         )
         for i in held_back
     ]
+    issues += _short_periods(s, due)
     counts = f"修了番号{len(certs)}件、登録番号{len(regs)}件"
     s.finish("採番", counts, f"保留{len(held_back)}件" if held_back else "完了")
     lines = [f"採番完了：{counts}を新しく付けました。"]
@@ -148,8 +150,10 @@ def expiries(engine: Engine, today: dt.date) -> Result:
     reg = s.book["register"]
     changed = Counter[str]()
     work: list[tuple[object, ...]] = []
+    due = _fill_periods(s, {})
+    ends = [due[i][1] if i in due else end for i, end in enumerate(reg.dates("period_end"))]
     for i, (no, end, state) in enumerate(
-        zip(reg.texts("reg_no"), reg.dates("period_end"), reg.texts("state"), strict=True)
+        zip(reg.texts("reg_no"), ends, reg.texts("state"), strict=True)
     ):
         new = registration_state(no, end, state, today, st.warn_days)
         if new != state and not (no is None and state is None):
@@ -179,7 +183,28 @@ def expiries(engine: Engine, today: dt.date) -> Result:
         lines.append(
             f"「期限一覧」シートに {st.warn_days} 日以内に期限を迎える（または迎えた）人を書き出しました。"
         )
-    return Result("expiries", lines, [], {"changed": sum(changed.values()), "worklist": len(work)})
+    if due:
+        lines.append(f"  登録期間を設定の決め方（{st.period_rule}）で{len(due)}件入力しました。")
+    counted = {"changed": sum(changed.values()), "worklist": len(work), "periods": len(due)}
+    return Result("expiries", lines, _short_periods(s, due), counted)
+
+
+def _fill_periods(s: Session, numbers: dict[int, str]) -> dict[int, Period]:
+    """Give every registered row that needs one its period by the 設定's rule (#11)."""
+    due = periods_due(s.book, numbers)
+    for i, (start, end) in due.items():
+        s.set("register", i, "period_start", start)
+        s.set("register", i, "period_end", end)
+    return due
+
+
+def _short_periods(s: Session, due: dict[int, Period]) -> list[Issue]:
+    reg = s.book["register"]
+    return [
+        reg.issue(i, "period_end", "period.short", short_period_message(a, b, s.settings), WARNING)
+        for i, (a, b) in due.items()
+        if is_short(a, b)
+    ]
 
 
 ActionFn = Callable[[Engine, dt.date], Result]

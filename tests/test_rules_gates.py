@@ -81,7 +81,13 @@ def test_an_open_dispatch_after_consent_was_withdrawn(state: str) -> None:
     assert _where(hits) == [("派遣", 2, "ケースID", ERROR)]
     assert "2026/06/01" in hits[0].message
     closed = {"state": "終了", "closed": "R8.5.31"}
-    assert _found(world(cases={"withdrawn": "R8.6.1"}, dispatches=closed), code := "dispatch.consent_withdrawn") == []
+    assert (
+        _found(
+            world(cases={"withdrawn": "R8.6.1"}, dispatches=closed),
+            code := "dispatch.consent_withdrawn",
+        )
+        == []
+    )
     assert _found(world(cases={"withdrawn": "R8.11.27"}, dispatches={"state": state}), code) == []
 
 
@@ -162,7 +168,12 @@ def test_a_completion_number_of_a_trainee_born_another_day_is_refused() -> None:
 
 @pytest.mark.parametrize(
     ("name", "kana"),
-    [("佐藤 花子", None), ("佐藤花子", "サトウ　ハナコ"), ("ｻﾄｳ ﾊﾅｺ", None), ("佐藤　花江", "サトウハナコ")],
+    [
+        ("佐藤 花子", None),
+        ("佐藤花子", "サトウ　ハナコ"),
+        ("ｻﾄｳ ﾊﾅｺ", None),
+        ("佐藤　花江", "サトウハナコ"),
+    ],
 )
 def test_the_same_trainee_typed_differently_is_accepted(name: str, kana: str | None) -> None:
     w = _two_registrants()

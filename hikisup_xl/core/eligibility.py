@@ -145,3 +145,10 @@ class RegistrationGate:
         if reg.dates("approved")[i] is None or reg.texts("state")[i] in ENDED_STATES:
             return False
         return not self.refusals(i)
+
+    def held_back_reason(self, i: int) -> str:
+        """Why `number` gave a decided row no 登録番号, in the clerk's words."""
+        state = self._reg.texts("state")[i]
+        if state in ENDED_STATES:
+            return f"状態が「{state}」です"
+        return "。".join(r.message for r in self.refusals(i))

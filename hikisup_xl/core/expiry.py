@@ -76,7 +76,10 @@ def periods_due(book: Book, numbers: Mapping[int, str]) -> dict[int, Period]:
         if no is None and i not in numbers:
             continue
         due = period_due(
-            book.settings, reg.dates("issued")[i], reg.dates("period_start")[i], reg.dates("period_end")[i]
+            book.settings,
+            reg.dates("issued")[i],
+            reg.dates("period_start")[i],
+            reg.dates("period_end")[i],
         )
         if due is not None:
             out[i] = due

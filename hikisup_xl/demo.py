@@ -16,7 +16,7 @@ from .core import schema
 from .core.book import default_period
 from .core.numbering import format_number
 from .core.settings import Settings
-from .core.wareki import fiscal_year
+from .core.wareki import fiscal_year, to_wareki_short
 
 FAMILY = [
     ("佐藤", "さとう"),
@@ -393,7 +393,10 @@ def _set(
 def _plant_mistakes(data: dict[str, list[tuple[object, ...]]], rng: random.Random) -> None:
     """The slips staff make when typing, each one something `check` must catch."""
     reg = data["register"]
-    _set(data, "register", 1, birth="S55.3.1")  # 和暦 typed as text
+    # 和暦 typed as text is accepted input, not a slip: check must stay silent on it (#11).
+    birth = reg[1][schema.REGISTER.columns.index(schema.REGISTER.col("birth"))]
+    if isinstance(birth, dt.date):
+        _set(data, "register", 1, birth=to_wareki_short(birth))
     _set(data, "register", 2, mobile="０９０－１２３４－５６７８")  # 全角 digits
     _set(data, "register", 3, postal="400-003")  # six digits
     _set(data, "register", 4, email="taro＠example.jp")  # 全角 @

@@ -155,7 +155,9 @@ def expiries(engine: Engine, today: dt.date) -> Result:
     for i, (no, end, state) in enumerate(
         zip(reg.texts("reg_no"), ends, reg.texts("state"), strict=True)
     ):
-        new = registration_state(no, end, state, today, st.warn_days)
+        # A supporter received on a roster is registered with the sender (提供元の登録番号).
+        holder = no or reg.texts("source_no")[i]
+        new = registration_state(holder, end, state, today, st.warn_days)
         if new != state and not (no is None and state is None):
             s.set("register", i, "state", new)
             changed[str(new)] += 1

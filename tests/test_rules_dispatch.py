@@ -106,7 +106,7 @@ ELIGIBILITY = [
         "dispatch.lapsed",
         _period_ends(D(2026, 11, 25)),
         _period_ends(D(2026, 11, 26)),
-        WARNING,
+        ERROR,  # #11: 派遣中 outside the valid periods is an error
         id="running-but-expired-since",
     ),
     pytest.param(

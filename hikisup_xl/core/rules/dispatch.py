@@ -59,8 +59,8 @@ def dispatch_eligibility(book: Book) -> Iterator[Issue]:
                     i,
                     "reg_no",
                     "dispatch.lapsed",
-                    f"派遣中ですが、このサポーターは現在活動できません：{late}",
-                    WARNING,
+                    f"派遣中ですが、このサポーターは現在活動できません：{late}。"
+                    "再登録するか、派遣を「中断」「終了」にしてください",
                 )
         if reg_no is not None and reg_no in people and reconfirm.get(reg_no) == "要確認":
             yield d.issue(

@@ -178,7 +178,9 @@ def test_a_formula_in_a_row_the_action_leaves_alone_survives() -> None:
     """Rows 3 and 5 get numbers and periods; the held-back row 4 between them is inside the
     column segment the engine rewrites, and keeps the clerk's formula."""
     w = numbering_world()
-    w["register"].append({**w["register"][1], "name": "高橋　次郎", "kana": "たかはし　じろう"})
+    jiro = {"name": "高橋　次郎", "kana": "たかはし　じろう", "birth": dt.date(1991, 1, 1)}
+    w["trainees"].append({**w["trainees"][1], **jiro})  # numbered 004 by this run
+    w["register"].append({**w["register"][1], **jiro, "cert_no": "004"})
     book = _book(world_rows(w))
     reg = book.data["登録名簿"]
     col = schema.REGISTER.columns.index(schema.REGISTER.col("period_end")) + 1

@@ -42,17 +42,18 @@ def dispatch_eligibility(book: Book) -> Iterator[Issue]:
         day = decided or requested
         if day is None:
             continue
-        if state not in OPEN_STATES:
-            yield from _consent_gate(book, consent, i, state, decided, day)
-            continue
-        if reg_no is not None and reg_no in people:
-            why = why_not_active(people[reg_no], day)
+        is_open = state in OPEN_STATES
+        # A decision stays wrong whatever became of the dispatch since (#11); an open one
+        # without a 決定日 is checked on its 依頼日.
+        checked = day if is_open else decided
+        if checked is not None and reg_no is not None and reg_no in people:
+            why = why_not_active(people[reg_no], checked)
             if why:
                 yield d.issue(
                     i,
                     "reg_no",
                     "dispatch.ineligible",
-                    f"このサポーターは {day:%Y/%m/%d} 時点で派遣できません：{why}",
+                    f"このサポーターは {checked:%Y/%m/%d} 時点で派遣できません：{why}",
                 )
             elif state == "派遣中" and (late := why_not_active(people[reg_no], book.today)):
                 yield d.issue(
@@ -62,7 +63,12 @@ def dispatch_eligibility(book: Book) -> Iterator[Issue]:
                     f"派遣中ですが、このサポーターは現在活動できません：{late}。"
                     "再登録するか、派遣を「中断」「終了」にしてください",
                 )
-        if reg_no is not None and reg_no in people and reconfirm.get(reg_no) == "要確認":
+        if (
+            is_open
+            and reg_no is not None
+            and reg_no in people
+            and reconfirm.get(reg_no) == "要確認"
+        ):
             yield d.issue(
                 i,
                 "reg_no",

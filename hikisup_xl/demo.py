@@ -375,9 +375,22 @@ def generate(
                 reported=dispatches[0][3] + dt.timedelta(days=4),
             )
         )
+    _unreported_are_suspended(data)
     if mistakes:
         _plant_mistakes(data, rng)
     return data
+
+
+def _unreported_are_suspended(data: dict[str, list[tuple[object, ...]]]) -> None:
+    """A dispatch that drew no 活動報告 never really happened: staff record it as 中断."""
+    spec = schema.DISPATCHES
+    reported = {
+        r[schema.REPORTS.columns.index(schema.REPORTS.col("dispatch_id"))] for r in data["reports"]
+    }
+    for i, row in enumerate(data["dispatches"]):
+        did, state = (row[spec.columns.index(spec.col(k))] for k in ("dispatch_id", "state"))
+        if did not in reported and state == "終了":
+            _set(data, "dispatches", i, state="中断")
 
 
 def _set(

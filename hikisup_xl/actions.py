@@ -17,7 +17,7 @@ from .core.expiry import (
     registration_state,
     short_period_message,
 )
-from .core.issues import ERROR, WARNING, Issue
+from .core.issues import ERROR, Issue
 from .core.numbering import assign_numbers
 from .core.rules import run_rules
 from .engine.protocol import Engine, Link
@@ -123,7 +123,6 @@ def number(engine: Engine, today: dt.date) -> Result:
         )
         for i in held_back
     ]
-    issues += _short_periods(s, due)
     counts = f"修了番号{len(certs)}件、登録番号{len(regs)}件"
     s.finish("採番", counts, f"保留{len(held_back)}件" if held_back else "完了")
     lines = [f"採番完了：{counts}を新しく付けました。"]
@@ -135,6 +134,7 @@ def number(engine: Engine, today: dt.date) -> Result:
         lines.append(
             f"  条件がそろわず保留：{len(held_back)}件（登録名簿の該当行を確認してください）"
         )
+    lines += _short_periods(s, due)
     return Result(
         "number",
         lines,
@@ -187,8 +187,9 @@ def expiries(engine: Engine, today: dt.date) -> Result:
         )
     if due:
         lines.append(f"  登録期間を設定の決め方（{st.period_rule}）で{len(due)}件入力しました。")
+    lines += _short_periods(s, due)
     counted = {"changed": sum(changed.values()), "worklist": len(work), "periods": len(due)}
-    return Result("expiries", lines, _short_periods(s, due), counted)
+    return Result("expiries", lines, [], counted)
 
 
 def _fill_periods(s: Session, numbers: dict[int, str]) -> dict[int, Period]:
@@ -200,10 +201,12 @@ def _fill_periods(s: Session, numbers: dict[int, str]) -> dict[int, Period]:
     return due
 
 
-def _short_periods(s: Session, due: dict[int, Period]) -> list[Issue]:
+def _short_periods(s: Session, due: dict[int, Period]) -> list[str]:
+    """A warning line for each period just filled in that is suspiciously short."""
     reg = s.book["register"]
     return [
-        reg.issue(i, "period_end", "period.short", short_period_message(a, b, s.settings), WARNING)
+        f"  [警告] {reg.issue(i, 'period_end', 'period.short', '').location()}: "
+        + short_period_message(a, b, s.settings)
         for i, (a, b) in due.items()
         if is_short(a, b)
     ]

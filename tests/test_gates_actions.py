@@ -146,10 +146,11 @@ def test_a_one_day_fiscal_year_period_is_warned(tmp_path: Path) -> None:
     settings = Settings(period_rule="年度末まで", period_years=1)
     path = _book(tmp_path, w, settings)
     result = invoke("number", path, "--today", DAY)
-    assert "登録期間が1日しかありません" in result.stdout
+    assert "[警告] 登録名簿 2行目「登録期間終了」: 登録期間が1日しかありません" in result.stdout
     assert "年度末" in result.stdout
-    assert invoke("check", path, "--today", DAY).exit_code == 0  # a warning, not an error
-    assert ("period.short", "登録名簿", 2) in _codes(path)
+    invoke("check", path, "--today", DAY)
+    short = [i for i in table_rows(path, schema.ISSUES) if i["code"] == "period.short"]
+    assert [(i["severity"], i["row"]) for i in short] == [("警告", 2)]
 
 
 # ----------------------------------------------------------------------------- item 3

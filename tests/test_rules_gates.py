@@ -237,3 +237,9 @@ def test_a_one_day_period_from_the_fiscal_year_end_rule_is_warned() -> None:
 
 def test_the_base_world_is_still_clean() -> None:
     assert run_rules(book_of(base_world())) == []
+
+
+def test_a_withdrawn_supporter_without_a_period_is_not_asked_for_one() -> None:
+    ended = {"state": "辞退", "ended": "R8.1.1", "ended_reason": "転居"}
+    w = world(register={"period_start": None, "period_end": None, **ended})
+    assert _found(w, "period.missing") == []

@@ -69,12 +69,12 @@ def period_due(
 
 
 def periods_due(book: Book, numbers: Mapping[int, str]) -> dict[int, Period]:
-    """period_due for every register row holding a 登録番号 (`numbers`: ones issued just now)."""
+    """period_due for every active register row with a 登録番号 (`numbers`: ones issued now)."""
     reg = book["register"]
     out: dict[int, Period] = {}
-    for i, no in enumerate(reg.texts("reg_no")):
-        if no is None and i not in numbers:
-            continue
+    for i, (no, state) in enumerate(zip(reg.texts("reg_no"), reg.texts("state"), strict=True)):
+        if (no is None and i not in numbers) or state in ENDED_STATES:
+            continue  # a withdrawn or revoked supporter is given no new period
         due = period_due(
             book.settings,
             reg.dates("issued")[i],

@@ -89,6 +89,8 @@ def registration_periods(book: Book) -> Iterator[Issue]:
             )
             continue
         if start is None or end is None:
+            if reg.texts("state")[i] in ENDED_STATES:
+                continue  # withdrawn or revoked: no period is needed any more
             yield reg.issue(
                 i,
                 "period_start",

@@ -213,3 +213,13 @@ def test_a_deleted_register_row_is_recorded(tmp_path: Path) -> None:
     # Once recorded, 002's history is no longer reported as pointing at nothing.
     assert not [i for i in table_rows(path, schema.ISSUES) if i["code"] == "unknown.reference"]
     assert len([c for c in table_rows(path, schema.CHANGES) if c["item"] == "行の削除"]) == 1
+
+
+def test_a_registration_number_typed_over_is_not_called_a_deletion(tmp_path: Path) -> None:
+    path = _book(tmp_path)
+    assert invoke("check", path, "--today", DAY).exit_code == 0
+    _fill(path, "登録名簿", 2, "登録番号", "009")
+    invoke("check", path, "--today", DAY)
+    (gone,) = [c for c in table_rows(path, schema.CHANGES) if c["item"] == "行の削除"]
+    assert (gone["reg_no"], gone["after"]) == ("001", "009")
+    assert "書き換えられました" in str(gone["reason"])

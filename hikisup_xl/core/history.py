@@ -185,7 +185,15 @@ def deleted_rows(
     now: Mapping[str, Mapping[str, str]],
     user: str,
 ) -> list[tuple[object, ...]]:
-    """変更履歴 rows for registered supporters whose register row is gone since the last action."""
+    """変更履歴 rows for registered supporters whose register row is gone since the last action.
+
+    A row still there under a number typed over the old one says so: 登録番号 never change.
+    """
+    appeared = {
+        (fields.get("name"), fields.get("birth")): no
+        for no, fields in now.items()
+        if no not in before
+    }
     rows: list[tuple[object, ...]] = []
     for no, fields in before.items():
         if no in now:
@@ -193,16 +201,11 @@ def deleted_rows(
         who = fields.get("name", "")
         if fields.get("kana"):
             who += f"（{fields['kana']}）"
-        rows.append(
-            (
-                book.today,
-                no,
-                ROW_DELETED,
-                who,
-                "",
-                "登録名簿から行が削除されました（登録番号は再利用しません）",
-                user,
-                "自動検出",
-            )
+        renumbered = appeared.get((fields.get("name"), fields.get("birth")))
+        reason = (
+            f"登録番号が「{renumbered}」に書き換えられました。登録番号は変えないでください"
+            if renumbered
+            else "登録名簿から行が削除されました（登録番号は再利用しません）"
         )
+        rows.append((book.today, no, ROW_DELETED, who, renumbered or "", reason, user, "自動検出"))
     return rows

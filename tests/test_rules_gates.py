@@ -243,3 +243,21 @@ def test_a_withdrawn_supporter_without_a_period_is_not_asked_for_one() -> None:
     ended = {"state": "辞退", "ended": "R8.1.1", "ended_reason": "転居"}
     w = world(register={"period_start": None, "period_end": None, **ended})
     assert _found(w, "period.missing") == []
+
+
+def test_a_completion_number_from_another_bodys_roster_is_not_ours() -> None:
+    """Every body numbers its trainees from 001: a received supporter's 001 is not 山田's."""
+    w = world(register={"reg_no": "002"})
+    for key in ("dispatches", "reports", "followup", "periods", "changes"):
+        w[key][0]["reg_no"] = "002"
+    received = {
+        **REGISTRANT_2,
+        "reg_no": "001",
+        "cert_no": "001",
+        "roster_source": "架空県",
+        "source_no": "001",
+        "reconfirm": "確認済み",
+    }
+    w["register"].insert(0, received)
+    w["periods"].append({**w["periods"][0], "reg_no": "001"})
+    assert [i for i in run_rules(book_of(w)) if i.code.startswith("register.")] == []

@@ -66,14 +66,16 @@ class RegistrationGate:
         self._foreign = {i for i, src in enumerate(reg.texts("roster_source")) if src}
         self._owner = self._owners(reg.texts("reg_no"), reg.texts("cert_no"))
 
-    @staticmethod
-    def _owners(numbers: list[str | None], certs: list[str | None]) -> dict[str, int]:
-        """Each 修了番号's registrant: the first row holding it with a 登録番号, else the first row."""
+    def _owners(self, numbers: list[str | None], certs: list[str | None]) -> dict[str, int]:
+        """Each of our 修了番号's registrant: the first row holding it with a 登録番号, else the
+        first row. Rows from another body's roster carry that body's numbers: never ours."""
         owner: dict[str, int] = {}
         for registered_first in (True, False):
             for i, (no, cert) in enumerate(zip(numbers, certs, strict=True)):
                 key = _cert_key(cert)
-                if key is not None and key not in owner and (no is not None) == registered_first:
+                if key is None or key in owner or i in self._foreign:
+                    continue
+                if (no is not None) == registered_first:
                     owner[key] = i
         return owner
 

@@ -91,10 +91,10 @@ class Session:
             for key, cells in columns.items():
                 self.engine.write_cells(raw, key, cells)
         self._write_settings()
-        for k, key in enumerate(("issued", "period_start", "period_end")):
-            if corrected:
-                cells = {j: values[k] for j, values in corrected.items()}
-                self.engine.write_cells(self.book["periods"].raw, key, cells)
+        for k, key in enumerate(("issued", "period_start", "period_end") if corrected else ()):
+            # a corrected period replaces the recorded one in 登録期間履歴 (#11)
+            cells = {j: values[k] for j, values in corrected.items()}
+            self.engine.write_cells(self.book["periods"].raw, key, cells)
         self.engine.append_rows(schema.CHANGES, changes)
         self.engine.append_rows(schema.PERIODS, periods)
         self.engine.write_snapshot(snapshot_rows(current_values(self.book, overrides)))

@@ -227,3 +227,16 @@ def test_time_cells_read_as_times(tmp_path: Path) -> None:
     raw = LiveEngine(book).read_table(schema.REPORTS)
     start = raw.rows[0][schema.REPORTS.columns.index(schema.REPORTS.col("start"))]
     assert start == dt.time(10, 0)
+
+
+def test_a_corrected_period_replaces_the_recorded_one_in_excel() -> None:
+    """#11: the correction reaches 登録期間履歴 through the live engine too."""
+    book = _book(world_rows(base_world()))
+    actions.check(LiveEngine(book), TODAY)
+    reg = book.data["登録名簿"]
+    col = schema.REGISTER.column_number("period_end")
+    reg.write(2, col, dt.datetime(2026, 6, 30))
+    actions.expiries(LiveEngine(book), TODAY)
+    periods = book.table_rows("登録期間履歴", "tPeriods")
+    end = schema.PERIODS.column_number("period_end") - 1
+    assert [r[end] for r in periods] == [dt.datetime(2026, 6, 30)]

@@ -16,7 +16,7 @@ from .core import schema
 from .core.book import default_period
 from .core.numbering import format_number
 from .core.settings import Settings
-from .core.wareki import fiscal_year
+from .core.wareki import fiscal_year, to_wareki_short
 
 FAMILY = [
     ("佐藤", "さとう"),
@@ -375,9 +375,22 @@ def generate(
                 reported=dispatches[0][3] + dt.timedelta(days=4),
             )
         )
+    _unreported_are_suspended(data)
     if mistakes:
         _plant_mistakes(data, rng)
     return data
+
+
+def _unreported_are_suspended(data: dict[str, list[tuple[object, ...]]]) -> None:
+    """A dispatch that drew no 活動報告 never really happened: staff record it as 中断."""
+    spec = schema.DISPATCHES
+    reported = {
+        r[schema.REPORTS.columns.index(schema.REPORTS.col("dispatch_id"))] for r in data["reports"]
+    }
+    for i, row in enumerate(data["dispatches"]):
+        did, state = (row[spec.columns.index(spec.col(k))] for k in ("dispatch_id", "state"))
+        if did not in reported and state == "終了":
+            _set(data, "dispatches", i, state="中断")
 
 
 def _set(
@@ -393,7 +406,10 @@ def _set(
 def _plant_mistakes(data: dict[str, list[tuple[object, ...]]], rng: random.Random) -> None:
     """The slips staff make when typing, each one something `check` must catch."""
     reg = data["register"]
-    _set(data, "register", 1, birth="S55.3.1")  # 和暦 typed as text
+    # 和暦 typed as text is accepted input, not a slip: check must stay silent on it (#11).
+    birth = reg[1][schema.REGISTER.columns.index(schema.REGISTER.col("birth"))]
+    if isinstance(birth, dt.date):
+        _set(data, "register", 1, birth=to_wareki_short(birth))
     _set(data, "register", 2, mobile="０９０－１２３４－５６７８")  # 全角 digits
     _set(data, "register", 3, postal="400-003")  # six digits
     _set(data, "register", 4, email="taro＠example.jp")  # 全角 @

@@ -11,7 +11,14 @@ from .applog import os_user
 from .core import schema
 from .core.book import Book, load_book
 from .core.errors import HikisupError
-from .core.history import current_values, hand_changes, new_periods, parse_snapshot, snapshot_rows
+from .core.history import (
+    current_values,
+    deleted_rows,
+    hand_changes,
+    parse_snapshot,
+    period_records,
+    snapshot_rows,
+)
 from .core.settings import ITEM_BY_FIELD, Settings, SettingsError, settings_from_rows
 from .core.table import RawTable
 from .engine.protocol import Engine
@@ -85,7 +92,12 @@ class Session:
                         source="自動検出",
                     )
                 )
-        periods = new_periods(self.book, overrides)
+        if before:
+            changes += deleted_rows(self.book, before, seen, self.user)
+        records = period_records(self.book, overrides, self.user)
+        changes += records.changes
+        periods = records.appended
+        corrected = records.corrected
         self.progress(2, 3, "ブックに書き込んでいます")
 
         for table, columns in self._writes.items():
@@ -93,6 +105,10 @@ class Session:
             for key, cells in columns.items():
                 self.engine.write_cells(raw, key, cells)
         self._write_settings()
+        for k, key in enumerate(("issued", "period_start", "period_end") if corrected else ()):
+            # a corrected period replaces the recorded one in 登録期間履歴 (#11)
+            cells = {j: values[k] for j, values in corrected.items()}
+            self.engine.write_cells(self.book["periods"].raw, key, cells)
         self.engine.append_rows(schema.CHANGES, changes)
         self.engine.append_rows(schema.PERIODS, periods)
         self.engine.write_snapshot(snapshot_rows(current_values(self.book, overrides)))

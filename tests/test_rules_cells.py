@@ -14,8 +14,6 @@ from hikisup_xl.core.issues import ERROR, WARNING, Issue
 BAD_CELLS = [
     ("register", "address", None, "required", ERROR, None),
     ("register", "address", "   ", "required", ERROR, None),
-    ("register", "birth", "S55.3.1", "notation.date", WARNING, dt.date(1980, 3, 1)),
-    ("register", "birth", "令和元年5月1日", "notation.date", WARNING, dt.date(2019, 5, 1)),
     ("register", "birth", "平成31年5月1日", "format.date", ERROR, None),
     ("register", "birth", "2025/2/30", "format.date", ERROR, None),
     ("reports", "end", "25:00", "format.time", ERROR, None),
@@ -72,11 +70,14 @@ def test_bad_cell_gives_one_located_issue(
     assert got == parsed
 
 
-def test_text_date_warning_names_the_interpreted_date() -> None:
-    issues, got = _parse_one("register", "birth", "S55.3.1")
-    assert got == dt.date(1980, 3, 1)
-    assert "1980/03/01" in issues[0].message
-    assert issues[0].value == "S55.3.1"
+@pytest.mark.parametrize(
+    ("typed", "parsed"),
+    [("S55.3.1", dt.date(1980, 3, 1)), ("令和元年5月1日", dt.date(2019, 5, 1))],
+)
+def test_a_text_date_that_parses_is_accepted_silently(typed: str, parsed: dt.date) -> None:
+    """The README invites 和暦 typed as text: it is not a mistake (#11)."""
+    issues, got = _parse_one("register", "birth", typed)
+    assert (issues, got) == ([], parsed)
 
 
 def test_impossible_era_date_is_an_error_suggesting_reiwa() -> None:

@@ -106,7 +106,7 @@ ELIGIBILITY = [
         "dispatch.lapsed",
         _period_ends(D(2026, 11, 25)),
         _period_ends(D(2026, 11, 26)),
-        WARNING,
+        ERROR,  # #11: 派遣中 outside the valid periods is an error
         id="running-but-expired-since",
     ),
     pytest.param(
@@ -157,10 +157,16 @@ def test_a_past_period_on_record_still_counts() -> None:
     assert len(_hits(dispatch.dispatch_eligibility, renewed, "dispatch.ineligible")) == 1
 
 
-def test_closed_dispatch_is_not_checked_for_eligibility() -> None:
-    ended = {"state": "辞退", "ended": D(2026, 1, 1), "ended_reason": "転居"}
+def test_closed_dispatch_is_checked_on_its_decision_day_only() -> None:
+    """A supporter who withdrew after the dispatch ended leaves it alone; one decided after
+    the withdrawal was decided wrongly, closed or not (#11)."""
+    ended = {"state": "辞退", "ended": D(2026, 3, 2), "ended_reason": "転居"}
     closed = world(register=ended, dispatches={"state": "終了", "closed": D(2026, 3, 1)})
     assert list(dispatch.dispatch_eligibility(book_of(closed))) == []
+    ended["ended"] = D(2026, 1, 1)
+    late = world(register=ended, dispatches={"state": "終了", "closed": D(2026, 3, 1)})
+    hits = list(dispatch.dispatch_eligibility(book_of(late)))
+    assert [(i.code, i.row, i.column) for i in hits] == [("dispatch.ineligible", 2, "登録番号")]
 
 
 # Last report: 2026-11-15; today 2026-11-26, i.e. 11 days of silence.

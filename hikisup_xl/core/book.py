@@ -64,13 +64,41 @@ def supporters(book: Book) -> dict[str, Supporter]:
         out[no] = Supporter(no, i, periods, reg.dates("ended")[i], state)
     if "periods" in book.tables:
         hist = book["periods"]
-        for no, start, end in zip(
-            hist.texts("reg_no"), hist.dates("period_start"), hist.dates("period_end"), strict=True
+        issued = reg.dates("issued")
+        for no, card, start, end in zip(
+            hist.texts("reg_no"),
+            hist.dates("issued"),
+            hist.dates("period_start"),
+            hist.dates("period_end"),
+            strict=True,
         ):
             s = out.get(no) if no else None
-            if s is not None and start and end and (start, end) not in s.periods:
-                s.periods.append((start, end))
+            if s is None or start is None or end is None:
+                continue
+            earlier = earlier_part((card, start, end), issued[s.index], s.periods[:1])
+            if earlier is not None and earlier not in s.periods:
+                s.periods.append(earlier)
     return out
+
+
+def earlier_part(
+    recorded: tuple[dt.date | None, dt.date, dt.date],
+    issued: dt.date | None,
+    current: list[Period],
+) -> Period | None:
+    """What a 登録期間履歴 row still proves once the register shows the current period.
+
+    The register's period is the truth from its start on. A recorded period with the same
+    登録証交付日 is an earlier version of the current one (a correction replaces it); one that
+    started earlier counts only up to the day before the current period starts.
+    """
+    card, start, end = recorded
+    if not current:
+        return start, end
+    now_start = current[0][0]
+    if (card is not None and card == issued) or start >= now_start:
+        return None
+    return start, min(end, now_start - dt.timedelta(days=1))
 
 
 def why_not_active(s: Supporter | None, day: dt.date) -> str | None:

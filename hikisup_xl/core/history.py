@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from .book import Book
 from .schema import TRACKED_FIELDS
@@ -89,28 +90,122 @@ def hand_changes(
     return rows
 
 
-def new_periods(book: Book, overrides: Overrides) -> list[tuple[object, ...]]:
-    """登録期間履歴 rows for register periods not yet on record (新規 or 再登録)."""
+# 変更履歴「項目」for the records the tool writes itself (not a register column).
+PERIOD_CORRECTION = "登録期間の訂正"
+ROW_DELETED = "行の削除"
+
+
+@dataclass
+class PeriodRecords:
+    """What an action adds to or corrects in 登録期間履歴, and the 変更履歴 rows that say so."""
+
+    appended: list[tuple[object, ...]] = field(default_factory=list)
+    corrected: dict[int, tuple[dt.date | None, dt.date, dt.date]] = field(default_factory=dict)
+    changes: list[tuple[object, ...]] = field(default_factory=list)
+
+
+@dataclass
+class _Recorded:
+    index: int | None  # row in 登録期間履歴; None for a row appended by this action
+    issued: dt.date | None
+    start: dt.date
+    end: dt.date
+
+
+def is_re_registration(recorded: _Recorded, issued: dt.date | None, start: dt.date) -> bool:
+    """A new 登録証 (another 交付日) or a period starting after the recorded one ended.
+
+    Anything else — the same 交付日 with the start or end of the period changed — is a
+    correction of the current period (README「登録期間の訂正と再登録」).
+    """
+    new_card = issued is not None and recorded.issued is not None and issued != recorded.issued
+    return new_card or start > recorded.end
+
+
+def period_records(book: Book, overrides: Overrides, user: str) -> PeriodRecords:
+    """新規 and 再登録 periods to append; corrections replace the recorded period in place."""
     reg = book["register"]
     hist = book["periods"]
-    known: dict[str, set[tuple[dt.date, dt.date]]] = {}
-    for no, start, end in zip(
-        hist.texts("reg_no"), hist.dates("period_start"), hist.dates("period_end"), strict=True
+    known: dict[str, list[_Recorded]] = {}
+    for j, (no, card, first, last) in enumerate(
+        zip(
+            hist.texts("reg_no"),
+            hist.dates("issued"),
+            hist.dates("period_start"),
+            hist.dates("period_end"),
+            strict=True,
+        )
     ):
-        if no and start and end:
-            known.setdefault(no, set()).add((start, end))
-    rows: list[tuple[object, ...]] = []
+        if no and first and last:
+            known.setdefault(no, []).append(_Recorded(j, card, first, last))
+    out = PeriodRecords()
+    seen: set[str] = set()
     for i in range(len(reg)):
         reg_no = overrides.get((i, "reg_no"), reg["reg_no"][i])
-        first = overrides.get((i, "period_start"), reg["period_start"][i])
-        last = overrides.get((i, "period_end"), reg["period_end"][i])
-        if not reg_no or not isinstance(first, dt.date) or not isinstance(last, dt.date):
+        issued = overrides.get((i, "issued"), reg["issued"][i])
+        start = overrides.get((i, "period_start"), reg["period_start"][i])
+        end = overrides.get((i, "period_end"), reg["period_end"][i])
+        if not reg_no or not isinstance(start, dt.date) or not isinstance(end, dt.date):
             continue
-        periods = known.setdefault(str(reg_no), set())
-        start, end = first, last
-        if (start, end) in periods:
+        no = str(reg_no)
+        if no in seen:
+            continue  # a duplicated 登録番号 is reported by check, never recorded as 再登録
+        seen.add(no)
+        card = issued if isinstance(issued, dt.date) else None
+        periods = known.setdefault(no, [])
+        if any((p.start, p.end) == (start, end) for p in periods):
             continue
-        kind = "再登録" if periods else "新規"
-        periods.add((start, end))
-        rows.append((reg_no, kind, reg["issued"][i], start, end, book.today))
+        latest = max(periods, key=lambda p: p.start, default=None)
+        if latest is None or is_re_registration(latest, card, start):
+            kind = "再登録" if latest is not None else "新規"
+            periods.append(_Recorded(None, card, start, end))
+            out.appended.append((no, kind, issued, start, end, book.today))
+            continue
+        if latest.index is not None:
+            out.corrected[latest.index] = (card or latest.issued, start, end)
+        out.changes.append(
+            (
+                book.today,
+                no,
+                PERIOD_CORRECTION,
+                f"{latest.start:%Y/%m/%d}〜{latest.end:%Y/%m/%d}",
+                f"{start:%Y/%m/%d}〜{end:%Y/%m/%d}",
+                "登録期間を訂正しました（登録期間履歴の期間を置き換えました）",
+                user,
+                "自動検出",
+            )
+        )
+        latest.start, latest.end = start, end
+    return out
+
+
+def deleted_rows(
+    book: Book,
+    before: Mapping[str, Mapping[str, str]],
+    now: Mapping[str, Mapping[str, str]],
+    user: str,
+) -> list[tuple[object, ...]]:
+    """変更履歴 rows for registered supporters whose register row is gone since the last action.
+
+    A row still there under a number typed over the old one says so: 登録番号 never change.
+    """
+    appeared = {
+        (fields.get("name"), fields.get("birth")): no
+        for no, fields in now.items()
+        if no not in before
+    }
+    rows: list[tuple[object, ...]] = []
+    for no, fields in before.items():
+        if no in now:
+            continue
+        who = fields.get("name", "")
+        if fields.get("kana"):
+            who += f"（{fields['kana']}）"
+        renumbered = appeared.get((fields.get("name"), fields.get("birth")))
+        reason = (
+            f"登録番号が「{renumbered}」に書き換えられました。登録番号は変えないでください"
+            if renumbered
+            else "登録名簿から行が削除されました（登録番号は再利用しません）"
+        )
+        rows.append((book.today, no, ROW_DELETED, who, renumbered or "", reason, user, "自動検出"))
     return rows

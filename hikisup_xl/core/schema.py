@@ -189,6 +189,14 @@ REGISTER = TableSpec(
         ),
         _c("roster_date", "名簿作成日", Kind.DATE, width=16, help="取り込んだ名簿の作成日"),
         _c("roster_source", "名簿提供元", width=16, help="名簿を提供した実施主体"),
+        # #11: every body numbers from 001, so the sender's number never goes in 登録番号.
+        _c(
+            "source_no",
+            "提供元の登録番号",
+            Kind.ID,
+            width=12,
+            help="名簿を提供した実施主体での登録番号。こちらの登録番号は、こちらで登録したときに採番します",
+        ),
     ),
 )
 

@@ -132,8 +132,7 @@ def _parse_date(col: Column, raw: object) -> tuple[object, str | None, str | Non
     if not DATE_MIN <= value <= DATE_MAX:
         # Excel shows ##### for these; the rules' date arithmetic needs a sane range too.
         return None, f"日付が範囲外です（{value.year}年）。正しい日付を入力してください", None
-    if isinstance(raw, str):
-        return value, None, f"日付が文字列で入力されています（{value:%Y/%m/%d} と解釈しました）"
+    # A date typed as text that parses (和暦 or 西暦) is accepted input, not a mistake (#11).
     return value, None, None
 
 

@@ -71,6 +71,7 @@ EXCLUDED: dict[str, str] = {
     "reconfirm": "the sender's own follow-up of a roster it received",
     "roster_date": "the sender's own follow-up of a roster it received",
     "roster_source": "the sender's own follow-up of a roster it received",
+    "source_no": "the number a third body gave: the roster carries the sender's own 登録番号",
 }
 
 ROSTER_KEYS: tuple[str, ...] = tuple(f.key for f in ROSTER_FIELDS)

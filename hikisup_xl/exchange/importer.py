@@ -150,7 +150,12 @@ def import_roster(engine: Engine, today: dt.date, roster: ExchangeFile) -> Resul
     new_rows: list[tuple[object, ...]] = []
     reg = s.book["register"]
 
+    added_rows: set[int] = set()
+
     def add(p: Person) -> None:
+        if p.index in added_rows:
+            return  # 別人として追加 chosen on several rows of the same person
+        added_rows.add(p.index)
         values = {k: p.get(k) for k in ROSTER_KEYS}
         end = p.get("period_end")
         values["state"] = registration_state(
@@ -160,7 +165,15 @@ def import_roster(engine: Engine, today: dt.date, roster: ExchangeFile) -> Resul
             today,
             warn_days,
         )
-        values.update(reconfirm="要確認", roster_date=roster_date, roster_source=source)
+        # The sender's number is kept beside 名簿提供元; a local 登録番号 is given by `number`
+        # once the person registers here, so an imported number never moves our counter.
+        values.update(
+            reg_no=None,
+            source_no=p.get("reg_no"),
+            reconfirm="要確認",
+            roster_date=roster_date,
+            roster_source=source,
+        )
         new_rows.append(_row(schema.REGISTER, **values))
         _remember(reg, values)
 
@@ -323,7 +336,7 @@ def _carry_out(
             continue
         end = fields.get("period_end", reg["period_end"][local])
         state = fields.get("state", reg["state"][local])
-        no = fields.get("reg_no", reg["reg_no"][local])
+        no = fields.get("reg_no", reg["reg_no"][local]) or reg["source_no"][local]
         new_state = registration_state(
             str(no) if no else None,
             end if isinstance(end, dt.date) else None,

@@ -136,19 +136,33 @@ def _describe(p: Person) -> str:
         bits.append(f"{show(p.birth)}生")
     if p.text("reg_no"):
         bits.append(f"登録番号{p.text('reg_no')}")
+    if p.text("source_no"):
+        bits.append(f"提供元の登録番号{p.text('source_no')}")
     return "／".join(bits)
 
 
+def _number(value: str | None) -> str:
+    return nfkc(value or "").strip()
+
+
+def from_source(p: Person, source: str) -> bool:
+    """A register row received on `source`'s roster: its 修了番号 and 提供元の登録番号 are theirs."""
+    return _number(p.text("roster_source")) == _number(source)
+
+
 class _Index:
-    def __init__(self, local: Sequence[Person]) -> None:
+    """Every body numbers from 001: the sender's 登録番号 and 修了番号 are looked up only among
+    the rows received from that same sender (提供元の登録番号), never in our own numbers."""
+
+    def __init__(self, local: Sequence[Person], source: str) -> None:
         self.by_no: dict[str, list[int]] = defaultdict(list)
         self.by_cert: dict[str, list[int]] = defaultdict(list)
         self.by_name: dict[str, list[int]] = defaultdict(list)
         for p in local:
-            if p.text("reg_no"):
-                self.by_no[nfkc(str(p.text("reg_no"))).strip()].append(p.index)
-            if p.text("cert_no"):
-                self.by_cert[nfkc(str(p.text("cert_no"))).strip()].append(p.index)
+            if from_source(p, source) and p.text("source_no"):
+                self.by_no[_number(p.text("source_no"))].append(p.index)
+            if from_source(p, source) and p.text("cert_no"):
+                self.by_cert[_number(p.text("cert_no"))].append(p.index)
             for k in p.name_keys:
                 if p.index not in self.by_name[k]:
                     self.by_name[k].append(p.index)
@@ -172,7 +186,7 @@ def plan_import(
 ) -> Plan:
     """Sort every roster row and list what staff must decide; nothing is changed here."""
     plan = Plan()
-    index = _Index(local)
+    index = _Index(local, source)
     by_index = {p.index: p for p in local}
     their_numbers = defaultdict(list)
     for p in incoming:
@@ -300,8 +314,8 @@ def _classify(
                     p,
                     t,
                     source,
-                    "番号が同じですが、氏名も生年月日も違う人です。"
-                    "番号の付け方が重なっていないか（設定の接頭辞）提供元と確認してください",
+                    "提供元の登録番号が同じですが、氏名も生年月日も違う人です。"
+                    "別人なら「別人として追加」にしてください",
                 )
             )
             return CONFLICT, None
@@ -345,7 +359,6 @@ def _classify(
                 source,
                 f"氏名が同じで生年月日が違う（または空欄の）人がこちらにいます{others}。"
                 "別人なら「別人として追加」、同じ人なら「不採用」にして登録名簿を手で直してください",
-                allowed=frozenset({ADD_AS_NEW}),
             )
         )
         return DUPLICATE, None
@@ -362,7 +375,7 @@ def _row_item(
     t: Person | None,
     source: str,
     note: str,
-    allowed: frozenset[str] = frozenset(),
+    allowed: frozenset[str] = frozenset({ADD_AS_NEW}),
 ) -> ReviewItem:
     ours = _describe(t) if t is not None else ""
     theirs = _describe(p)
@@ -388,15 +401,20 @@ def _compare(p: Person, t: Person, source: str) -> list[ReviewItem]:
     for f in ROSTER_FIELDS:
         if not f.compare:
             continue
-        theirs, ours = p.get(f.key), t.get(f.key)
-        if theirs is None or same(f.key, ours, theirs):
+        # The sender's 登録番号 lives in 提供元の登録番号; its 修了番号 means something only
+        # on a row received from it (ours were numbered by our own training).
+        key = "source_no" if f.key == "reg_no" else f.key
+        if key == "cert_no" and not from_source(t, source):
+            continue
+        theirs, ours = p.get(f.key), t.get(key)
+        if theirs is None or same(key, ours, theirs):
             continue  # a blank there never erases anything here
-        category, note, allowed = CHANGED, "", frozenset({ACCEPT})
-        if f.key in ("reg_no", "cert_no") and ours is not None:
+        category, note, allowed = CHANGED, "", frozenset({ACCEPT, ADD_AS_NEW})
+        if key in ("source_no", "cert_no") and ours is not None:
             category = CONFLICT
             note = "番号は取込では変えません。同じ人か確認し、必要なら登録名簿を手で直してください"
-            allowed = frozenset()
-        elif f.key == "state":
+            allowed = frozenset({ADD_AS_NEW})
+        elif key == "state":
             ended_here, ended_there = ours in ENDED_STATES, theirs in ENDED_STATES
             if not (ended_here or ended_there):
                 continue  # 登録中・期限間近・期限切れ follow the period: expiries recomputes them
@@ -407,10 +425,10 @@ def _compare(p: Person, t: Person, source: str) -> list[ReviewItem]:
                 note = (
                     "提供元で辞退・取消になっています。辞退・取消日の行とあわせて判断してください"
                 )
-        elif f.key == "birth":
+        elif key == "birth":
             category = CONFLICT
             note = "生年月日が違います。どちらが正しいか確認してください"
-        header = REGISTER.col(f.key).header
+        header = REGISTER.col(key).header
         items.append(
             ReviewItem(
                 category,
@@ -424,7 +442,7 @@ def _compare(p: Person, t: Person, source: str) -> list[ReviewItem]:
                 show(theirs),
                 note,
                 review_key(source, p.text("reg_no"), category, header, ours, theirs),
-                f.key,
+                key,
                 theirs,
                 allowed,
             )

@@ -7,8 +7,15 @@ from collections import Counter
 from collections.abc import Callable
 
 from ..core import schema
-from ..core.book import default_period
-from ..core.expiry import in_worklist, registration_state
+from ..core.book import Period
+from ..core.eligibility import RegistrationGate
+from ..core.expiry import (
+    in_worklist,
+    is_short,
+    periods_due,
+    registration_state,
+    short_period_message,
+)
 from ..core.issues import ERROR, Issue
 from ..core.numbering import assign_numbers
 from ..core.rules import run_rules
@@ -71,23 +78,15 @@ def number(engine: Engine, today: dt.date) -> Result:
     for i, no in certs.items():
         s.set("trainees", i, "cert_no", no)
 
-    completed = {
-        n
-        for n, d in zip(trainees.texts("cert_no"), trainees.dates("completed"), strict=True)
-        if n and d
-    }
-    completed |= set(certs.values())
-    approved = reg.dates("approved")
-    wanted_reg: list[bool] = []
-    held_back: list[int] = []
-    for i, (decided, cert, consent, state) in enumerate(
-        zip(approved, reg.texts("cert_no"), reg.dates("consent"), reg.texts("state"), strict=True)
-    ):
-        ok = decided is not None and cert in completed and consent is not None
-        ok = ok and state not in schema.ENDED_STATES
-        wanted_reg.append(ok)
-        if decided is not None and not ok and reg.texts("reg_no")[i] is None:
-            held_back.append(i)
+    gate = RegistrationGate(s.book, certs)
+    wanted_reg = [gate.may_register(i) for i in range(len(reg))]
+    held_back = [
+        i
+        for i, (decided, no) in enumerate(
+            zip(reg.dates("approved"), reg.texts("reg_no"), strict=True)
+        )
+        if decided is not None and no is None and not wanted_reg[i]
+    ]
     used_elsewhere = [*s.book["periods"].texts("reg_no"), *s.book["changes"].texts("reg_no")]
     regs, next_reg = assign_numbers(
         reg.texts("reg_no"),
@@ -97,25 +96,19 @@ def number(engine: Engine, today: dt.date) -> Result:
         st.reg_digits,
         used_elsewhere,
     )
-    filled_periods = 0
-    for i, no in regs.items():
-        s.set("register", i, "reg_no", no)
-        issued = reg.dates("issued")[i]
-        if (
-            issued is not None
-            and reg.dates("period_start")[i] is None
-            and reg.dates("period_end")[i] is None
-        ):
-            start, end = default_period(st, issued)
-            s.set("register", i, "period_start", start)
-            s.set("register", i, "period_end", end)
-            filled_periods += 1
-            state = registration_state(no, end, reg.texts("state")[i], today, st.warn_days)
-        else:
-            state = registration_state(
-                no, reg.dates("period_end")[i], reg.texts("state")[i], today, st.warn_days
-            )
-        s.set("register", i, "state", state)
+    for i, new_no in regs.items():
+        s.set("register", i, "reg_no", new_no)
+    due = _fill_periods(s, regs)
+    filled_periods = len(due)
+    for i in sorted({*regs, *due}):
+        end = due[i][1] if i in due else reg.dates("period_end")[i]
+        reg_no = regs.get(i) or reg.texts("reg_no")[i]
+        s.set(
+            "register",
+            i,
+            "state",
+            registration_state(reg_no, end, reg.texts("state")[i], today, st.warn_days),
+        )
     if next_cert != st.next_cert_no:
         s.set_setting("next_cert_no", next_cert)
     if next_reg != st.next_reg_no:
@@ -125,7 +118,7 @@ def number(engine: Engine, today: dt.date) -> Result:
             i,
             "approved",
             "number.held_back",
-            "登録決定日がありますが、修了番号（修了済み）・同意書受領日がそろっていないため登録番号を付けていません",
+            "登録決定日がありますが、登録番号を付けていません：" + gate.held_back_reason(i),
         )
         for i in held_back
     ]
@@ -140,6 +133,7 @@ def number(engine: Engine, today: dt.date) -> Result:
         lines.append(
             f"  条件がそろわず保留：{len(held_back)}件（登録名簿の該当行を確認してください）"
         )
+    lines += _short_periods(s, due)
     return Result(
         "number",
         lines,
@@ -155,10 +149,14 @@ def expiries(engine: Engine, today: dt.date) -> Result:
     reg = s.book["register"]
     changed = Counter[str]()
     work: list[tuple[object, ...]] = []
+    due = _fill_periods(s, {})
+    ends = [due[i][1] if i in due else end for i, end in enumerate(reg.dates("period_end"))]
     for i, (no, end, state) in enumerate(
-        zip(reg.texts("reg_no"), reg.dates("period_end"), reg.texts("state"), strict=True)
+        zip(reg.texts("reg_no"), ends, reg.texts("state"), strict=True)
     ):
-        new = registration_state(no, end, state, today, st.warn_days)
+        # A supporter received on a roster is registered with the sender (提供元の登録番号).
+        holder = no or reg.texts("source_no")[i]
+        new = registration_state(holder, end, state, today, st.warn_days)
         if new != state and not (no is None and state is None):
             s.set("register", i, "state", new)
             changed[str(new)] += 1
@@ -187,7 +185,31 @@ def expiries(engine: Engine, today: dt.date) -> Result:
         lines.append(
             f"「期限一覧」シートに {st.warn_days} 日以内に期限を迎える（または迎えた）人を書き出しました。"
         )
-    return Result("expiries", lines, [], {"changed": sum(changed.values()), "worklist": len(work)})
+    if due:
+        lines.append(f"  登録期間を設定の決め方（{st.period_rule}）で{len(due)}件入力しました。")
+    lines += _short_periods(s, due)
+    counted = {"changed": sum(changed.values()), "worklist": len(work), "periods": len(due)}
+    return Result("expiries", lines, [], counted)
+
+
+def _fill_periods(s: Session, numbers: dict[int, str]) -> dict[int, Period]:
+    """Give every registered row that needs one its period by the 設定's rule (#11)."""
+    due = periods_due(s.book, numbers)
+    for i, (start, end) in due.items():
+        s.set("register", i, "period_start", start)
+        s.set("register", i, "period_end", end)
+    return due
+
+
+def _short_periods(s: Session, due: dict[int, Period]) -> list[str]:
+    """A warning line for each period just filled in that is suspiciously short."""
+    reg = s.book["register"]
+    return [
+        f"  [警告] {reg.issue(i, 'period_end', 'period.short', '').location()}: "
+        + short_period_message(a, b, s.settings)
+        for i, (a, b) in due.items()
+        if is_short(a, b)
+    ]
 
 
 ActionFn = Callable[[Engine, dt.date], Result]

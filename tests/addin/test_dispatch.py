@@ -178,7 +178,9 @@ def test_a_formula_in_a_row_the_action_leaves_alone_survives() -> None:
     """Rows 3 and 5 get numbers and periods; the held-back row 4 between them is inside the
     column segment the engine rewrites, and keeps the clerk's formula."""
     w = numbering_world()
-    w["register"].append({**w["register"][1], "name": "高橋　次郎", "kana": "たかはし　じろう"})
+    jiro = {"name": "高橋　次郎", "kana": "たかはし　じろう", "birth": dt.date(1991, 1, 1)}
+    w["trainees"].append({**w["trainees"][1], **jiro})  # numbered 004 by this run
+    w["register"].append({**w["register"][1], **jiro, "cert_no": "004"})
     book = _book(world_rows(w))
     reg = book.data["登録名簿"]
     col = schema.REGISTER.columns.index(schema.REGISTER.col("period_end")) + 1
@@ -225,3 +227,16 @@ def test_time_cells_read_as_times(tmp_path: Path) -> None:
     raw = LiveEngine(book).read_table(schema.REPORTS)
     start = raw.rows[0][schema.REPORTS.columns.index(schema.REPORTS.col("start"))]
     assert start == dt.time(10, 0)
+
+
+def test_a_corrected_period_replaces_the_recorded_one_in_excel() -> None:
+    """#11: the correction reaches 登録期間履歴 through the live engine too."""
+    book = _book(world_rows(base_world()))
+    actions.check(LiveEngine(book), TODAY)
+    reg = book.data["登録名簿"]
+    col = schema.REGISTER.column_number("period_end")
+    reg.write(2, col, dt.datetime(2026, 6, 30))
+    actions.expiries(LiveEngine(book), TODAY)
+    periods = book.table_rows("登録期間履歴", "tPeriods")
+    end = schema.PERIODS.column_number("period_end") - 1
+    assert [r[end] for r in periods] == [dt.datetime(2026, 6, 30)]

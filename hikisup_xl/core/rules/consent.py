@@ -32,3 +32,11 @@ def why_no_consent(table: Consents, case_id: str | None, day: dt.date) -> str | 
     if withdrawn is not None and withdrawn <= day:
         return f"当事者の同意は {withdrawn:%Y/%m/%d} に撤回されています"
     return None
+
+
+def withdrawn_by(table: Consents, case_id: str | None, day: dt.date) -> dt.date | None:
+    """The 同意撤回日 when the case's consent was withdrawn on or before `day`, else None."""
+    if case_id is None or case_id not in table:
+        return None
+    withdrawn = table[case_id][1]
+    return withdrawn if withdrawn is not None and withdrawn <= day else None

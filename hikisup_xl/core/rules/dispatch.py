@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 
 from ..book import Book, supporters, why_not_active
 from ..issues import WARNING, Issue
-from .consent import consents, why_no_consent
+from .consent import Consents, consents, why_no_consent, withdrawn_by
 
 OPEN_STATES = ("調整中", "派遣中")
 
@@ -39,26 +40,35 @@ def dispatch_eligibility(book: Book) -> Iterator[Issue]:
                 "派遣中のときは派遣するサポーターの登録番号を入力してください",
             )
         day = decided or requested
-        if day is None or state not in OPEN_STATES:
+        if day is None:
             continue
-        if reg_no is not None and reg_no in people:
-            why = why_not_active(people[reg_no], day)
+        is_open = state in OPEN_STATES
+        # A decision stays wrong whatever became of the dispatch since (#11); an open one
+        # without a 決定日 is checked on its 依頼日.
+        checked = day if is_open else decided
+        if checked is not None and reg_no is not None and reg_no in people:
+            why = why_not_active(people[reg_no], checked)
             if why:
                 yield d.issue(
                     i,
                     "reg_no",
                     "dispatch.ineligible",
-                    f"このサポーターは {day:%Y/%m/%d} 時点で派遣できません：{why}",
+                    f"このサポーターは {checked:%Y/%m/%d} 時点で派遣できません：{why}",
                 )
             elif state == "派遣中" and (late := why_not_active(people[reg_no], book.today)):
                 yield d.issue(
                     i,
                     "reg_no",
                     "dispatch.lapsed",
-                    f"派遣中ですが、このサポーターは現在活動できません：{late}",
-                    WARNING,
+                    f"派遣中ですが、このサポーターは現在活動できません：{late}。"
+                    "再登録するか、派遣を「中断」「終了」にしてください",
                 )
-        if reg_no is not None and reg_no in people and reconfirm.get(reg_no) == "要確認":
+        if (
+            is_open
+            and reg_no is not None
+            and reg_no in people
+            and reconfirm.get(reg_no) == "要確認"
+        ):
             yield d.issue(
                 i,
                 "reg_no",
@@ -66,8 +76,45 @@ def dispatch_eligibility(book: Book) -> Iterator[Issue]:
                 "このサポーターは名簿の提供を受けたあと、活動の意向をまだ確認していません（登録名簿「意向再確認」）",
                 WARNING,
             )
-        if state == "派遣中" and (why := why_no_consent(consent, d.texts("case_id")[i], day)):
-            yield d.issue(i, "case_id", "dispatch.no_consent", f"派遣できません：{why}")
+        yield from _consent_gate(book, consent, i, state, decided, day)
+
+
+def _consent_gate(
+    book: Book, consent: Consents, i: int, state: str | None, decided: dt.date | None, day: dt.date
+) -> Iterator[Issue]:
+    """第11条: decided only with consent on file; never kept open once consent is withdrawn."""
+    d = book["dispatches"]
+    case_id = d.texts("case_id")[i]
+    # A running dispatch needs consent on file on its first day (even without a typed 決定日,
+    # reported as dispatch.no_decision). Any other decided dispatch needs the consent received
+    # by its 決定日; one still waiting for the 同意書 to arrive is left alone.
+    if state == "派遣中":
+        checked: dt.date | None = day
+    elif decided is not None and consent.get(case_id or "", (None, None))[0] is not None:
+        checked = decided
+    else:
+        checked = None
+    if checked is not None and (why := why_no_consent(consent, case_id, checked)):
+        yield d.issue(i, "case_id", "dispatch.no_consent", f"派遣できません：{why}")
+        return
+    if state in OPEN_STATES and (withdrawn := withdrawn_by(consent, case_id, book.today)):
+        yield d.issue(
+            i,
+            "case_id",
+            "dispatch.consent_withdrawn",
+            f"当事者の同意が {withdrawn:%Y/%m/%d} に撤回されています。"
+            "派遣を「中断」または「終了」にしてください（第11条）",
+        )
+
+
+def decision_order(book: Book) -> Iterator[Issue]:
+    """A dispatch is decided on or after the day it was requested."""
+    d = book["dispatches"]
+    for i, (requested, decided) in enumerate(
+        zip(d.dates("requested"), d.dates("decided"), strict=True)
+    ):
+        if requested and decided and decided < requested:
+            yield d.issue(i, "decided", "dispatch.decided_early", "決定日が依頼日より前です")
 
 
 def missing_reports(book: Book) -> Iterator[Issue]:
@@ -92,6 +139,22 @@ def missing_reports(book: Book) -> Iterator[Issue]:
                 "state",
                 "dispatch.silent",
                 f"派遣中ですが {days} 日間活動報告がありません（設定「未報告警告日数」：{limit}日）",
+                WARNING,
+            )
+
+
+def finished_without_reports(book: Book) -> Iterator[Issue]:
+    """A dispatch marked 終了 with not one 活動報告 was never carried out (or its reports are lost)."""
+    d = book["dispatches"]
+    reported = {did for did in book["reports"].texts("dispatch_id") if did}
+    for i, (did, state) in enumerate(zip(d.texts("dispatch_id"), d.texts("state"), strict=True)):
+        if state == "終了" and did is not None and did not in reported:
+            yield d.issue(
+                i,
+                "state",
+                "dispatch.no_reports",
+                "終了した派遣ですが活動報告が1件もありません。"
+                "活動しないまま終えた派遣なら「中断」にしてください",
                 WARNING,
             )
 

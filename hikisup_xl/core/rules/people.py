@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..book import Book, longest_end
+from ..eligibility import RegistrationGate
+from ..expiry import is_short, short_period_message
 from ..issues import WARNING, Issue
 from ..schema import ENDED_STATES
 from ..table import ParsedTable
 from ..text import name_key
-from .references import trained_elsewhere
 
 
 def _duplicates(table: ParsedTable, *, scope_key: str | None = None) -> Iterator[Issue]:
@@ -43,44 +44,29 @@ def duplicate_people(book: Book) -> Iterator[Issue]:
     yield from _duplicates(book["trainees"], scope_key="training_id")
 
 
+def births_in_the_past(book: Book) -> Iterator[Issue]:
+    """A 生年月日 after today is a typing slip (often the wrong 元号)."""
+    for key in ("register", "trainees"):
+        table = book[key]
+        for i, birth in enumerate(table.dates("birth")):
+            if birth is not None and birth > book.today:
+                yield table.issue(
+                    i,
+                    "birth",
+                    "birth.future",
+                    f"生年月日が未来の日付です（{birth:%Y/%m/%d}）。元号や年を確認してください",
+                )
+
+
 def registration_prerequisites(book: Book) -> Iterator[Issue]:
     """第7条: registered only after completing training, consenting, with a 登録証 issued."""
     reg = book["register"]
-    completed = {
-        no
-        for no, done in zip(
-            book["trainees"].texts("cert_no"), book["trainees"].dates("completed"), strict=True
-        )
-        if no and done
-    }
-    foreign = trained_elsewhere(book)
+    gate = RegistrationGate(book)
     for i, no in enumerate(reg.texts("reg_no")):
         if no is None:
             continue
-        cert = reg.texts("cert_no")[i]
-        if i in foreign and cert is not None:
-            pass  # completed training with the body that sent the roster
-        elif cert is None:
-            yield reg.issue(
-                i,
-                "cert_no",
-                "register.no_completion",
-                "登録番号があるのに修了番号がありません（研修の修了が登録の条件です）",
-            )
-        elif cert not in completed:
-            yield reg.issue(
-                i,
-                "cert_no",
-                "register.not_completed",
-                "この修了番号の受講者に修了日が入力されていません",
-            )
-        if reg.dates("consent")[i] is None:
-            yield reg.issue(
-                i,
-                "consent",
-                "register.no_consent",
-                "登録番号があるのに同意書受領日がありません（資料5の同意書が必要です）",
-            )
+        for refusal in gate.refusals(i):
+            yield reg.issue(i, refusal.column, refusal.code, refusal.message)
         if reg.dates("issued")[i] is None:
             yield reg.issue(
                 i, "issued", "register.no_card", "登録番号があるのに登録証交付日がありません"
@@ -103,10 +89,27 @@ def registration_periods(book: Book) -> Iterator[Issue]:
             )
             continue
         if start is None or end is None:
+            if reg.texts("state")[i] in ENDED_STATES:
+                continue  # withdrawn or revoked: no period is needed any more
+            yield reg.issue(
+                i,
+                "period_start",
+                "period.missing",
+                "登録番号があるのに登録期間がありません（期間がないと期限切れになりません）。"
+                "登録証交付日を入力して「採番」か「期限確認」を実行すると、設定の決め方で入ります",
+            )
             continue
         if end < start:
             yield reg.issue(i, "period_end", "period.reversed", "登録期間の終了が開始より前です")
             continue
+        if is_short(start, end):
+            yield reg.issue(
+                i,
+                "period_end",
+                "period.short",
+                short_period_message(start, end, settings),
+                WARNING,
+            )
         if issued is not None and start < issued:
             yield reg.issue(
                 i, "period_start", "period.before_card", "登録期間の開始が登録証交付日より前です"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..book import Book
+from ..history import ROW_DELETED
 from ..issues import WARNING, Issue
 
 UNIQUE: tuple[tuple[str, str], ...] = (
@@ -39,6 +40,16 @@ def trained_elsewhere(book: Book) -> set[int]:
     return {i for i, source in enumerate(book["register"].texts("roster_source")) if source}
 
 
+def deleted_numbers(book: Book) -> set[str]:
+    """登録番号 whose register row was deleted, as 変更履歴 records it."""
+    changes = book["changes"]
+    return {
+        no
+        for no, item in zip(changes.texts("reg_no"), changes.texts("item"), strict=True)
+        if no and item == ROW_DELETED
+    }
+
+
 def unique_ids(book: Book) -> Iterator[Issue]:
     for table_key, key in UNIQUE:
         table = book[table_key]
@@ -66,6 +77,8 @@ def known_references(book: Book) -> Iterator[Issue]:
         # Supporters received on another body's roster were trained there: their 修了番号
         # is not in this workbook's 受講者.
         foreign = trained_elsewhere(book) if (src, key) == ("register", "cert_no") else set()
+        # The history of a supporter whose row was deleted (and the deletion record) stays.
+        gone = deleted_numbers(book) if src in ("changes", "periods") else set()
         for i, value in enumerate(table.texts(key)):
-            if value is not None and value not in known and i not in foreign:
+            if value is not None and value not in known | gone and i not in foreign:
                 yield table.issue(i, key, "unknown.reference", message, severity)

@@ -20,6 +20,7 @@ from .parts import (
 from .records import Context, Supporter
 
 NAME = "登録証"
+OUTSIDE = "（期間外）"  # printed after the period when the base date is outside it
 LABEL_COLS = 8
 VALUE_COLS = 28
 BLANK_PHONE = "　　　　（　　　　）"
@@ -62,9 +63,8 @@ def sheet(p: Supporter | None, ctx: Context) -> Sheet:
         cols=VALUE_COLS,
         style=VALUE,
     )
-    g.put(
-        end, LABEL_COLS, date_jp(p.period_end if p else None) + "まで", cols=VALUE_COLS, style=VALUE
-    )
+    until = date_jp(p.period_end if p else None) + "まで" + (OUTSIDE if p and p.outside else "")
+    g.put(end, LABEL_COLS, until, cols=VALUE_COLS, style=VALUE)
     g.box(start, LABEL_COLS, 2, VALUE_COLS)
     _person_rows(g, p)
     _address_rows(g, p)

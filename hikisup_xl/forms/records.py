@@ -41,6 +41,7 @@ class Supporter:
     period_end: dt.date | None
     state: str | None
     memo: str | None
+    outside: bool = False  # printed although the base date is outside its 登録期間
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,6 +15,7 @@ COL_MM = (16.0, 40.0, 44.0, 52.0, 28.0)
 HEADERS = ("登録\n番号", "登録期間", "氏名（性別）\n（生年月日）", "住所\n連絡先", "備考")
 CELL = Style(size=9.5, wrap=True)
 ROW_MM = 21.0
+OUTSIDE = "（期間外）"  # between the period's two lines when the base date is outside it
 # The seed's narrow '年 月 日' blanks, with the era this register's periods are in.
 BLANK_PERIOD = "令和　年　月　日"
 BLANK_BIRTHDAY = "　　年　月　日"
@@ -39,9 +40,11 @@ def entry_texts(p: Supporter | None) -> tuple[str, str, str, str, str]:
         )
     sex = f"（{p.sex}）" if p.sex else ""
     contact = "　".join(n for n in (p.phone, p.mobile) if n)
+    middle = OUTSIDE if p.outside else ""
+    start, end = date_jp(p.period_start, BLANK_PERIOD), date_jp(p.period_end, BLANK_PERIOD)
     return (
         text(p.reg_no),
-        f"{date_jp(p.period_start, BLANK_PERIOD)}から\n\n{date_jp(p.period_end, BLANK_PERIOD)}まで",
+        f"{start}から\n{middle}\n{end}まで",
         f"{text(p.name)}{sex}\n\n（{date_jp(p.birth, BLANK_BIRTHDAY)}）",
         f"{postal_jp(p.postal)}\n{text(p.address)}\n{contact}",
         text(p.memo),

@@ -68,7 +68,7 @@ def sheet(p: Supporter | None, ctx: Context) -> Sheet:
     g.box(start, LABEL_COLS, 2, VALUE_COLS)
     _person_rows(g, p)
     _address_rows(g, p)
-    memo = text(p.memo if p else None)
+    memo = text(p.card_memo if p else None)  # never p.memo: that one is internal
     memo_style = VALUE.but(wrap=True, v="top")
     r = g.row(height_for(memo, g.span_mm(LABEL_COLS, VALUE_COLS), memo_style.size, 32.0))
     labelled(g, r, "備考", memo, label_style=CARD_LABEL, value_style=memo_style)

@@ -119,6 +119,7 @@ def supporter(reg: ParsedTable, i: int, day: dt.date | None = None) -> Supporter
         period_end=d("period_end"),
         state=t("state"),
         memo=t("memo"),
+        card_memo=t("card_memo"),
         outside=day is not None and not in_period(reg, i, day),
     )
 

@@ -12,62 +12,20 @@ from __future__ import annotations
 import datetime as dt
 import math
 import random
-from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
-from conftest import base_world, table_rows, world_rows, write_workbook
+from conftest import table_rows
 from openpyxl import load_workbook
 from scipy.optimize import linprog
-from stats_helpers import report
+from stats_helpers import report, spread, town
 
 from hikisup_xl.core import schema
-from hikisup_xl.core.settings import Settings
 
 D = dt.date
 Key = tuple[str, str, str, str]
 COUNT_UNITS = ("人", "件", "回")
 KINDS = ("訪問", "面接", "外出同行", "関係者会議等", "その他")
-
-
-def town(
-    path: Path, activities: Sequence[tuple[dt.date, str]], requests: Sequence[dt.date] = ()
-) -> Path:
-    """A workbook as a clerk keeps it: one report row per activity, one 派遣 row per request."""
-    world = base_world()
-    world["register"][0].update(period_start=D(2025, 4, 1), issued=D(2025, 4, 1))
-    world["register"][0].update(approved=D(2025, 3, 20))
-    world["cases"][0]["consent"] = D(2025, 3, 1)
-    first = world["dispatches"][0]
-    first.update(requested=D(2025, 4, 1), decided=D(2025, 4, 2))
-    for n, day in enumerate(requests, start=2):
-        world["dispatches"].append({**first, "dispatch_id": f"D{n:05d}", "requested": day})
-        world["dispatches"][-1]["decided"] = day
-    world["reports"] = [
-        {
-            "report_id": f"R{n:04d}",
-            "dispatch_id": "D00001",
-            "reported": day,
-            "reg_no": "001",
-            "case_id": "C0001",
-            "date": day,
-            "start": dt.time(10, 0),
-            "end": dt.time(11, 0),
-            "kind": kind,
-            "policy": "継続",
-        }
-        for n, (day, kind) in enumerate(activities)
-    ]
-    return write_workbook(path, world_rows(world), Settings(body_name="架空町"))
-
-
-def spread(month: int, kinds: dict[str, int]) -> list[tuple[dt.date, str]]:
-    year = 2025 if month >= 4 else 2026
-    out: list[tuple[dt.date, str]] = []
-    for kind, n in kinds.items():
-        out += [(D(year, month, 1 + (len(out) % 27)), kind) for _ in range(n)]
-        out = [(D(year, month, 1 + i % 27), k) for i, (_, k) in enumerate(out)]
-    return out
 
 
 def the_issue_case() -> list[tuple[dt.date, str]]:
@@ -83,9 +41,7 @@ def random_case(seed: int) -> tuple[list[tuple[dt.date, str]], list[dt.date]]:
     acts: list[tuple[dt.date, str]] = []
     for month in (4, 5, 6, 7, 8, 9, 10, 11, 12, 1, 2, 3):
         acts += spread(month, {k: rng.choice((0, 0, 1, 1, 2, 3, 5, 8)) for k in KINDS})
-    requests = [
-        D(2025 if m >= 4 else 2026, m, 10) for m in rng.sample((4, 6, 8, 9, 11, 1, 2), 4)
-    ]
+    requests = [D(2025 if m >= 4 else 2026, m, 10) for m in rng.sample((4, 6, 8, 9, 11, 1, 2), 4)]
     return acts, requests
 
 
@@ -110,8 +66,13 @@ def relations(keys: set[Key]) -> list[tuple[Key, list[Key]]]:
     ]
     for item in ("派遣依頼件数", "派遣決定件数"):
         out.append((("概要", item, "", ""), [("月別", item, m, "") for m in months]))
-    out += [(("月別", "活動回数", m, ""), [("月別", "活動回数", m, k) for k in kinds]) for m in months]
-    out += [(("活動種別", "活動回数", "", k), [("月別", "活動回数", m, k) for m in months]) for k in kinds]
+    out += [
+        (("月別", "活動回数", m, ""), [("月別", "活動回数", m, k) for k in kinds]) for m in months
+    ]
+    out += [
+        (("活動種別", "活動回数", "", k), [("月別", "活動回数", m, k) for m in months])
+        for k in kinds
+    ]
     return out
 
 
@@ -153,8 +114,17 @@ def test_no_small_count_can_be_narrowed_below_the_threshold(tmp_path: Path, case
     assert result.exit_code == 0, result.output
     truth = {_key(r): r for r in table_rows(book, schema.STATS)}
     ws = load_workbook(out)[schema.STATS.sheet]
-    header, *rows = [list(r) for r in ws.iter_rows(values_only=True)]
-    sent = [dict(zip(("fy", "section", "item", "month", "kind", "value", "unit", "suppressed"), r, strict=True)) for r in rows]
+    _header, *rows = [list(r) for r in ws.iter_rows(values_only=True)]
+    sent = [
+        dict(
+            zip(
+                ("fy", "section", "item", "month", "kind", "value", "unit", "suppressed"),
+                r,
+                strict=True,
+            )
+        )
+        for r in rows
+    ]
     published = {_key(r): (None if r["value"] is None else float(r["value"])) for r in sent}  # type: ignore[arg-type]
     # every blank looks the same; no 0 is ever blanked
     assert {r["suppressed"] for r in sent if r["value"] is None} <= {"秘匿"}

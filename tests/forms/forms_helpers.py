@@ -263,7 +263,8 @@ def world_dicts() -> World:
         motive="家族の経験から地域の役に立ちたい",
         skills="社会福祉士",
         applied=D(2025, 7, 20),
-        memo="初回面談済み",
+        memo="初回面談済み",  # internal: the roster prints it, the card does not
+        card_memo="研修講師も可",
     )
     w["register"] += [
         {

@@ -9,7 +9,7 @@ from .parts import (
     LABEL,
     RIGHT,
     TITLE,
-    choices,
+    bracketed_choices,
     date_jp,
     label,
     labelled,
@@ -89,9 +89,7 @@ def _person_rows(g: Grid, p: Supporter | None) -> None:
     g.box(kana, 0, 5, LABEL_COLS)
     g.put(kana, LABEL_COLS, text(p.kana if p else None), cols=VALUE_COLS, style=VALUE.but(size=11))
     g.put(above, LABEL_COLS, text(p.name if p else None), rows=3, cols=18, style=VALUE.but(size=16))
-    g.put(name, 26, "（", style=VALUE.but(h="right", indent=0))
-    end = choices(g, name, 27, SEXES, p.sex if p else None, style=VALUE.but(indent=0))
-    g.put(name, end, "）", style=VALUE.but(indent=0))
+    bracketed_choices(g, name, 26, SEXES, p.sex if p else None, style=VALUE.but(indent=0))
     born = date_jp(p.birth if p else None, BLANK_BIRTH)
     g.put(birth, LABEL_COLS, f"（{born}生）", cols=VALUE_COLS, style=VALUE)
     g.box(kana, LABEL_COLS, 5, VALUE_COLS)

@@ -10,7 +10,7 @@ from .parts import (
     LABEL,
     RIGHT,
     TITLE,
-    choices,
+    bracketed_choices,
     date_jp,
     label,
     labelled,
@@ -77,9 +77,7 @@ def _name_rows(g: Grid, p: Supporter | None) -> None:
     g.box(kana_row, LABEL_COLS, 1, value_cols)
     g.box(above, LABEL_COLS, 3, value_cols)
     sex_col = g.cols - SEX_COLS
-    g.put(name_row, sex_col, "（", style=BODY.but(h="right"))
-    end = choices(g, name_row, sex_col + 1, SEXES, p.sex if p else None)
-    g.put(name_row, end, "）", style=BODY)
+    bracketed_choices(g, name_row, sex_col, SEXES, p.sex if p else None)
     g.box(kana_row, sex_col, 4, SEX_COLS)
 
 

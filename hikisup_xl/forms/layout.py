@@ -181,14 +181,17 @@ NO_LINE_START = frozenset(
 )
 NO_LINE_END = frozenset("（(「『【〔〈《［[｛{〘〖‘“")
 CELL_PADDING_MM = 2.0  # ~1 mm each side inside a cell
-INDENT_MM = 3.6  # one indent level, rounded up (Excel and LibreOffice differ a little)
+INDENT_MM = 4.0  # one indent level, rounded up (Excel and LibreOffice differ a little)
+# A line is left one em short of the cell: proportional Latin letters (IPAex's 'm' is wider
+# than half an em) must not make the application wrap our line again.
+SLACK_EM = 1.0
 
 
 def line_capacity(width_mm: float, size_pt: float, indent: int = 0) -> float:
-    """How many ems fit on one line of a cell `width_mm` wide (half-ems count)."""
+    """How many ems we put on one line of a cell `width_mm` wide (half-ems count)."""
     em = size_pt * MM_PER_PT
     usable = width_mm - CELL_PADDING_MM - indent * INDENT_MM
-    return max(1.0, math.floor(usable / em * 2) / 2)
+    return max(1.0, math.floor(usable / em * 2) / 2 - SLACK_EM)
 
 
 def _narrow(ch: str) -> bool:

@@ -183,7 +183,9 @@ def _print_setup(ws: Worksheet, sheet: Sheet) -> None:
     ws.page_setup.orientation = ws.ORIENTATION_PORTRAIT
     ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 1
+    # Never shrink to fit the height: a form made tall by long text goes on to a second
+    # page rather than printing its body below 10.5 pt (#11).
+    ws.page_setup.fitToHeight = 0
     inch = 1 / MM_PER_INCH
     ws.page_margins = PageMargins(
         left=setup.left * inch,

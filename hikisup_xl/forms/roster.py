@@ -11,7 +11,7 @@ from .records import Context, Supporter
 NAME = "登録名簿"
 PER_PAGE = 10  # at most; fewer when tall rows would not fit the page at 100 %
 # 登録番号 | 登録期間 | 氏名（性別）（生年月日） | 住所 連絡先 | 備考
-COL_MM = (16.0, 40.0, 44.0, 52.0, 28.0)
+COL_MM = (16.0, 44.0, 44.0, 50.0, 26.0)
 HEADERS = ("登録\n番号", "登録期間", "氏名（性別）\n（生年月日）", "住所\n連絡先", "備考")
 CELL = Style(size=10.5, wrap=True)
 HEADER = Style(size=10.5, bold=True, h="center", wrap=True)

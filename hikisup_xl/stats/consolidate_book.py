@@ -145,9 +145,7 @@ def _charts(wb: Workbook, ws: Worksheet, c: Consolidation, names: Sequence[str],
     ws.add_chart(bodies, ws.cell(row=top + 38, column=CHART_COLUMN).coordinate)
 
 
-def _bar(
-    direction: str, title: str, categories: str | None, height: int, width: int
-) -> BarChart:
+def _bar(direction: str, title: str, categories: str | None, height: int, width: int) -> BarChart:
     chart = BarChart()
     chart.type = direction
     chart.title = title

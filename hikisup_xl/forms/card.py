@@ -88,8 +88,10 @@ def _person_rows(g: Grid, p: Supporter | None) -> None:
     label(g, birth, 0, LABEL_COLS, "（生年月日）", style=CARD_LABEL.but(h="center"), framed=False)
     g.box(kana, 0, 5, LABEL_COLS)
     g.put(kana, LABEL_COLS, text(p.kana if p else None), cols=VALUE_COLS, style=VALUE.but(size=11))
-    g.put(above, LABEL_COLS, text(p.name if p else None), rows=3, cols=18, style=VALUE.but(size=16))
-    bracketed_choices(g, name, 26, SEXES, p.sex if p else None, style=VALUE.but(indent=0))
+    g.put(above, LABEL_COLS, text(p.name if p else None), rows=3, cols=16, style=VALUE.but(size=16))
+    bracketed_choices(
+        g, name, LABEL_COLS + 16, SEXES, p.sex if p else None, style=VALUE.but(indent=0)
+    )
     born = date_jp(p.birth if p else None, BLANK_BIRTH)
     g.put(birth, LABEL_COLS, f"（{born}生）", cols=VALUE_COLS, style=VALUE)
     g.box(kana, LABEL_COLS, 5, VALUE_COLS)

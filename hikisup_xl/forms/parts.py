@@ -117,13 +117,14 @@ def bracketed_choices(
     chosen: str | None,
     style: Style = CENTER,
 ) -> int:
-    """'（ 男 ・ 女 ）': the brackets centred in their own columns, so that a box drawn around
-    the chosen option never touches them. Returns the column after the closing bracket."""
+    """'（ 男 ・ 女 ）' with an empty column inside each bracket: a bracket's ink sits on its
+    inner side, so a box drawn around the chosen option right next to it would touch it.
+    Returns the column after the closing bracket."""
     bracket = style.but(h="center", indent=0, bold=False)
     grid.put(row, col, "（", style=bracket)
-    end = choices(grid, row, col + 1, options, chosen, style=style)
-    grid.put(row, end, "）", style=bracket)
-    return end + 1
+    end = choices(grid, row, col + 2, options, chosen, style=style)
+    grid.put(row, end + 1, "）", style=bracket)
+    return end + 2
 
 
 def seal_line(grid: Grid, ctx: Context, size: float = 14.0, right_col: int | None = None) -> int:

@@ -22,7 +22,7 @@ from .records import Context, Supporter
 NAME = "登録申込書"
 LABEL_COLS = 8
 VALUE_COLS = 28
-SEX_COLS = 9
+SEX_COLS = 11  # （, air, 男, ・, 女, air, ）
 BLANK_PHONE = "（　　　　－　　　　－　　　　）"
 BLANK_EMAIL = "　　　　　　　　＠　　　　　　　　　　"
 NOTE = Style(size=10.5, wrap=True, v="top")

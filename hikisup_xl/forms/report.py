@@ -111,8 +111,7 @@ def _choice_rows(
         style=BODY.but(h="center", bold=marked),
         frame=BOX if marked else Frame(),
     )
-    col = LABEL_COLS + 1 + width
-    # the bracket centred in its column: air between it and the box around 「その他」
+    col = LABEL_COLS + 2 + width  # an empty column: the bracket never touches the box
     g.put(second, col, "（", style=BODY.but(h="center"))
     g.put(second, col + 1, text(other) if marked else "", cols=g.cols - col - 3, style=BODY)
     g.put(second, g.cols - 2, "）", style=BODY.but(h="center"))

@@ -217,3 +217,30 @@ def test_printed_body_text_measures_10_5_pt_or_more(printed: dict[str, Path]) ->
                 if size < MIN_PT - 0.1:
                     small.append((kind, word, round(size, 2)))
     assert small == []
+
+
+# --------------------------------------------------------------------------- brackets
+
+
+def test_no_bracket_touches_the_box_around_a_chosen_option(tmp_path: Path) -> None:
+    """A bracket's ink sits on its inner side: the cell next to it must not be a boxed one."""
+    w = stress_world()
+    w["reports"][0].update(kind="その他", kind_other="電話", policy="その他", policy_other="様子")
+    path = write_workbook(tmp_path / "管理.xlsx", world_rows(w), SETTINGS)
+    s = Session(FileEngine(path), TODAY)
+    touching = []
+    boxed_seen = 0
+    for kind, sheet in _sheets(s.book, Context(s.settings, TODAY)):
+        framed = {
+            (b.row, c)
+            for b in sheet.blocks
+            if not b.frame.empty
+            for c in range(b.col, b.last_col + 1)
+        }
+        boxed_seen += len(framed)
+        for b in sheet.blocks:
+            inner = {"（": b.last_col + 1, "）": b.col - 1}.get(b.text)
+            if inner is not None and (b.row, inner) in framed:
+                touching.append((kind, sheet.name, b.text, b.row))
+    assert boxed_seen > 0
+    assert touching == []

@@ -121,3 +121,21 @@ def test_invitation_on_the_training_day_itself_is_allowed(tmp_path: Path) -> Non
     w["trainings"].append({"training_id": "F2", "kind": "交流会", "date": TODAY})
     book = write_workbook(tmp_path / "b.xlsx", world_rows(w), SETTINGS)
     assert run(book, "研修案内", Selection(("F2", "001")))[0] == ["研修案内_F2_001"]
+
+
+def test_the_command_line_option_and_the_refusals_in_japanese(book: Path) -> None:
+    from click.testing import CliRunner
+
+    from hikisup_xl.forms.commands import forms_cmd
+
+    def invoke(*args: object) -> tuple[int, str]:
+        result = CliRunner().invoke(forms_cmd, [str(a) for a in args])
+        assert "Traceback" not in result.output, result.output
+        return result.exit_code, result.output
+
+    out = book.with_name("cards.xlsx")
+    code, _ = invoke("登録証", book, "--outside", "--out", out, "--today", TODAY.isoformat())
+    assert code == 0
+    assert load_workbook(out).sheetnames == ["登録証_001", "登録証_002", "登録証_004"]
+    code, output = invoke("修了証書", book, "--outside", "--out", book.with_name("c.xlsx"))
+    assert code != 0 and "--outside は使えません" in output

@@ -176,7 +176,18 @@ REGISTER = TableSpec(
         _c("ended", "辞退・取消日", Kind.DATE, width=16),
         _c("ended_reason", "辞退・取消理由", width=24),
         _c("reconfirmed", "意向確認日", Kind.DATE, width=16),
-        _c("memo", "備考", width=20),
+        _c(
+            "memo",
+            "備考",
+            width=20,
+            help="内部用のメモです。登録証などサポーターに渡す帳票には印字しません",
+        ),
+        _c(
+            "card_memo",
+            "登録証に印字する備考",
+            width=24,
+            help="登録証の備考欄に印字する文です（内部用の「備考」は印字しません）",
+        ),
         # Added for the roster exchange (#5): 実施要領 4(4)ウ(ア) asks the receiver of the
         # prefecture's roster to re-confirm each person's will to act.
         _c(

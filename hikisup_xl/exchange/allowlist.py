@@ -68,6 +68,7 @@ EXCLUDED: dict[str, str] = {
     "ended_reason": "a revocation reason may describe an investigation (第16条)",
     "reconfirmed": "the receiver re-confirms the will to act itself (実施要領 4(4)ウ(ア))",
     "memo": "free text: it may hold anything, including details of supported people",
+    "card_memo": "the sender's own 登録証 text; the receiver issues its own card",
     "reconfirm": "the sender's own follow-up of a roster it received",
     "roster_date": "the sender's own follow-up of a roster it received",
     "roster_source": "the sender's own follow-up of a roster it received",

@@ -9,7 +9,7 @@ from .parts import (
     LABEL,
     RIGHT,
     TITLE,
-    choices,
+    bracketed_choices,
     date_jp,
     label,
     labelled,
@@ -20,6 +20,7 @@ from .parts import (
 from .records import Context, Supporter
 
 NAME = "登録証"
+OUTSIDE = "（期間外）"  # printed after the period when the base date is outside it
 LABEL_COLS = 8
 VALUE_COLS = 28
 BLANK_PHONE = "　　　　（　　　　）"
@@ -62,13 +63,12 @@ def sheet(p: Supporter | None, ctx: Context) -> Sheet:
         cols=VALUE_COLS,
         style=VALUE,
     )
-    g.put(
-        end, LABEL_COLS, date_jp(p.period_end if p else None) + "まで", cols=VALUE_COLS, style=VALUE
-    )
+    until = date_jp(p.period_end if p else None) + "まで" + (OUTSIDE if p and p.outside else "")
+    g.put(end, LABEL_COLS, until, cols=VALUE_COLS, style=VALUE)
     g.box(start, LABEL_COLS, 2, VALUE_COLS)
     _person_rows(g, p)
     _address_rows(g, p)
-    memo = text(p.memo if p else None)
+    memo = text(p.card_memo if p else None)  # never p.memo: that one is internal
     memo_style = VALUE.but(wrap=True, v="top")
     r = g.row(height_for(memo, g.span_mm(LABEL_COLS, VALUE_COLS), memo_style.size, 32.0))
     labelled(g, r, "備考", memo, label_style=CARD_LABEL, value_style=memo_style)
@@ -88,10 +88,10 @@ def _person_rows(g: Grid, p: Supporter | None) -> None:
     label(g, birth, 0, LABEL_COLS, "（生年月日）", style=CARD_LABEL.but(h="center"), framed=False)
     g.box(kana, 0, 5, LABEL_COLS)
     g.put(kana, LABEL_COLS, text(p.kana if p else None), cols=VALUE_COLS, style=VALUE.but(size=11))
-    g.put(above, LABEL_COLS, text(p.name if p else None), rows=3, cols=18, style=VALUE.but(size=16))
-    g.put(name, 26, "（", style=VALUE.but(h="right", indent=0))
-    end = choices(g, name, 27, SEXES, p.sex if p else None, style=VALUE.but(indent=0))
-    g.put(name, end, "）", style=VALUE.but(indent=0))
+    g.put(above, LABEL_COLS, text(p.name if p else None), rows=3, cols=16, style=VALUE.but(size=16))
+    bracketed_choices(
+        g, name, LABEL_COLS + 16, SEXES, p.sex if p else None, style=VALUE.but(indent=0)
+    )
     born = date_jp(p.birth if p else None, BLANK_BIRTH)
     g.put(birth, LABEL_COLS, f"（{born}生）", cols=VALUE_COLS, style=VALUE)
     g.box(kana, LABEL_COLS, 5, VALUE_COLS)

@@ -8,7 +8,7 @@ filed; a blank form is the normal case.
 from __future__ import annotations
 
 from .layout import Frame, Grid, Sheet, Style
-from .parts import BLANK_DATE, BODY, RIGHT, SMALL, contact_box, numbered, office, wrap_rows
+from .parts import BLANK_DATE, BODY, RIGHT, contact_box, numbered, office, wrap_rows
 from .records import Context
 
 NAME = "当事者同意書"
@@ -33,7 +33,7 @@ def sheet(case_id: str | None, ctx: Context) -> Sheet:
     g = Grid()
     r = g.row(7)
     if case_id:
-        g.put(r, 22, f"ケースID：{case_id}", cols=14, style=SMALL.but(h="right"))
+        g.put(r, 22, f"ケースID：{case_id}", cols=14, style=BODY.but(h="right"))
     g.gap(6)
     title = TITLE.format(body=s.body_name)
     g.line(12, title, Style(size=14, bold=True, h="center"))

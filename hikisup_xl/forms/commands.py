@@ -53,6 +53,11 @@ def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.d
 )
 @click.option("--blank", is_flag=True, help="空欄の様式を作る（配布・手書き用）")
 @click.option(
+    "--outside",
+    is_flag=True,
+    help="登録証・登録名簿：基準日に登録期間外の人も含める（「期間外」と印字します）",
+)
+@click.option(
     "--out",
     type=FILE,
     metavar="出力.xlsx",
@@ -74,6 +79,7 @@ def forms_cmd(
     ids: tuple[str, ...],
     expiring: bool,
     blank: bool,
+    outside: bool,
     out: Path | None,
     pdf: bool,
     seal_box: bool,
@@ -95,8 +101,9 @@ def forms_cmd(
       研修案内（invitation）：研修IDと登録番号
 
     番号を省略すると対象の全員の分を作ります（修了証書は修了番号のある全員、登録証・登録名簿は
-    登録中の全員、登録申込書・同意書は登録番号を待っている申込、更新案内は期限間近の人、
+    基準日に登録期間内の全員、登録申込書・同意書は登録番号を待っている申込、更新案内は期限間近の人、
     研修案内はこれからの継続研修・交流会を活動できる全員に、参加申込書はこれからの養成研修）。
+    開催日が基準日より前の研修の研修案内は作りません。
     活動報告書は報告IDを指定してください。当事者同意書は通常は空欄で作ります。
 
     例：hikisup forms 修了証書 管理.xlsx 001 002 --pdf
@@ -122,7 +129,7 @@ def forms_cmd(
             engine,
             day,
             kind,
-            Selection(split_ids(ids), expiring, blank),
+            Selection(split_ids(ids), expiring, blank, outside),
             target,
             pdf,
             seal_box=seal_box,

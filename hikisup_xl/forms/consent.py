@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .layout import Frame, Grid, Sheet, Style
-from .parts import BODY, RIGHT, SMALL, date_jp, numbered, wrap_rows
+from .parts import BODY, RIGHT, date_jp, numbered, wrap_rows
 from .records import Context, Supporter
 
 NAME = "同意書"
@@ -47,6 +47,6 @@ def sheet(p: Supporter | None, ctx: Context) -> Sheet:
     if p is not None:
         g.gap(30)
         ref = f"（事務処理欄）登録番号：{p.reg_no or '未登録'}　氏名：{p.name or ''}"
-        g.line(7, ref, SMALL, col=0, cols=g.cols)
+        g.line(7, ref, BODY, col=0, cols=g.cols)
     name = f"{NAME}_{p.reg_no or p.name or ''}" if p else f"{NAME}_空欄"
     return g.sheet(name)

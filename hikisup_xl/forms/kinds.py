@@ -23,12 +23,14 @@ from . import (
     roster,
 )
 from .layout import Sheet
+from .parts import date_jp
 from .records import Context
 from .select import (
     NOTHING_WRITTEN,
     Selection,
     active,
     clean_id,
+    current,
     expiring,
     graduates,
     pending,
@@ -77,6 +79,11 @@ def _no_expiring(kind: str, sel: Selection) -> None:
         raise HikisupError(f"{kind}には --expiring は使えません。" + NOTHING_WRITTEN)
 
 
+def _no_outside(kind: str, sel: Selection) -> None:
+    if sel.outside:
+        raise HikisupError(f"{kind}には --outside は使えません。" + NOTHING_WRITTEN)
+
+
 def _no_ids_with_blank(kind: str, sel: Selection) -> None:
     if sel.blank and (sel.ids or sel.expiring):
         raise HikisupError(
@@ -109,6 +116,7 @@ def _certificates(book: Book, sel: Selection, ctx: Context) -> Plan:
     kind = "修了証書"
     _no_ids_with_blank(kind, sel)
     _no_expiring(kind, sel)
+    _no_outside(kind, sel)
     if sel.blank:
         return Plan([certificate.sheet(None, ctx)])
     trainees = book["trainees"]
@@ -126,11 +134,15 @@ def _certificates(book: Book, sel: Selection, ctx: Context) -> Plan:
     return Plan(sheets, [("trainees", i) for i in rows])
 
 
+OUTSIDE_HINT = "登録期間内の人がいません（期間外の人も作るには --outside を付けてください）"
+
+
 def _per_supporter(
     kind: str, layout: Callable[..., Sheet], default: Callable[[Book], list[int]], why: str
 ) -> Builder:
     def build(book: Book, sel: Selection, ctx: Context) -> Plan:
         _no_ids_with_blank(kind, sel)
+        _no_outside(kind, sel)
         if sel.blank:
             return Plan([layout(None, ctx)])
         rows = _register_rows(book, sel, default(book))
@@ -144,21 +156,33 @@ def _per_supporter(
     return build
 
 
+def _cards(book: Book, sel: Selection, ctx: Context) -> Plan:
+    """登録証: by default only those within their period on the base date; others are marked."""
+    kind = "登録証"
+    _no_ids_with_blank(kind, sel)
+    if sel.blank:
+        return Plan([card.sheet(None, ctx)])
+    rows = _register_rows(book, sel, registered(book) if sel.outside else current(book))
+    if not rows:
+        raise _nothing(
+            kind, "期限警告日数以内に登録期間が終わる人がいません" if sel.expiring else OUTSIDE_HINT
+        )
+    reg = book["register"]
+    sheets = [card.sheet(supporter(reg, i, book.today), ctx) for i in rows]
+    return Plan(sheets, [("register", i) for i in rows])
+
+
 def _roster(book: Book, sel: Selection, ctx: Context) -> Plan:
     kind = "登録名簿"
     _no_ids_with_blank(kind, sel)
     if sel.blank:
         return Plan(roster.sheets([], ctx))
-    rows = _register_rows(book, sel, registered(book))
+    rows = _register_rows(book, sel, registered(book) if sel.outside else current(book))
     if not rows:
-        why = (
-            "期限警告日数以内に登録期間が終わる人がいません"
-            if sel.expiring
-            else "登録中の人がいません"
-        )
+        why = "期限警告日数以内に登録期間が終わる人がいません" if sel.expiring else OUTSIDE_HINT
         raise _nothing(kind, why)
     reg = book["register"]
-    people = [supporter(reg, i) for i in rows]
+    people = [supporter(reg, i, book.today) for i in rows]
     if not sel.ids:
         people.sort(key=lambda p: p.reg_no or "")
     return Plan(roster.sheets(people, ctx), [("register", i) for i in rows])
@@ -168,6 +192,7 @@ def _reports(book: Book, sel: Selection, ctx: Context) -> Plan:
     kind = "活動報告書"
     _no_ids_with_blank(kind, sel)
     _no_expiring(kind, sel)
+    _no_outside(kind, sel)
     if sel.blank:
         return Plan([report.sheet(None, ctx)])
     if not sel.ids:
@@ -184,6 +209,7 @@ def _case_consent(book: Book, sel: Selection, ctx: Context) -> Plan:
     kind = "当事者同意書"
     _no_ids_with_blank(kind, sel)
     _no_expiring(kind, sel)
+    _no_outside(kind, sel)
     if not sel.ids:  # the normal case: a blank form to hand over
         return Plan([case_consent.sheet(None, ctx)])
     cases = book["cases"]
@@ -211,6 +237,7 @@ def _applications(book: Book, sel: Selection, ctx: Context) -> Plan:
     kind = "参加申込書"
     _no_ids_with_blank(kind, sel)
     _no_expiring(kind, sel)
+    _no_outside(kind, sel)
     if sel.blank:
         return Plan([application.sheet(None, ctx)])
     rows = _training_rows(book, sel.ids) if sel.ids else _upcoming(book, ("養成研修",))
@@ -225,6 +252,7 @@ def _applications(book: Book, sel: Selection, ctx: Context) -> Plan:
 
 def _invitations(book: Book, sel: Selection, ctx: Context) -> Plan:
     kind = "研修案内"
+    _no_outside(kind, sel)
     tr = book["trainings"]
     training_ids = {t for t in tr.texts("training_id") if t}
     asked_trainings = tuple(i for i in sel.ids if clean_id(i) in training_ids)
@@ -240,6 +268,12 @@ def _invitations(book: Book, sel: Selection, ctx: Context) -> Plan:
                 "これから開く継続研修・交流会が研修シートにありません。研修IDを指定してください",
             )
     event = training(tr, rows[0]) if rows else None
+    if event is not None and event.date is not None and event.date < book.today:
+        raise HikisupError(
+            f"研修{event.training_id}（{date_jp(event.date)}）は基準日より前に終わっています。"
+            "終わった研修の研修案内は作れません。研修IDと開催日を確認してください。"
+            + NOTHING_WRITTEN
+        )
     plan_rows: Rows = [("trainings", i) for i in rows]
     if sel.blank:
         if people_ids or sel.expiring:
@@ -285,7 +319,7 @@ KINDS: tuple[FormKind, ...] = (
         "資料6",
         "登録番号",
         (R,),
-        _per_supporter("登録証", card.sheet, registered, "登録中の人がいません"),
+        _cards,
     ),
     FormKind("roster", "登録名簿", "資料7", "登録番号", (R,), _roster),
     FormKind("case-consent", "当事者同意書", "資料8", "ケースID", (schema.CASES,), _case_consent),

@@ -174,20 +174,83 @@ def text_units(text: str) -> float:
     return sum(1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.5 for ch in text)
 
 
-def lines_needed(text: str, width_mm: float, size_pt: float) -> int:
-    """How many lines `text` wraps to in a cell `width_mm` wide (Excel wraps CJK anywhere)."""
+# 禁則 (JIS X 4051): characters that may not begin a line, and those that may not end one.
+NO_LINE_START = frozenset(
+    "、。，．,.）)」』】〕〉》］]｝}〙〗’”・：；:;！？!?‼⁇ゝゞヽヾー々〻…‥"
+    "ぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶㇰㇱㇲㇳㇴㇵㇶㇷㇸㇹㇺㇻㇼㇽㇾㇿ％%"
+)
+NO_LINE_END = frozenset("（(「『【〔〈《［[｛{〘〖‘“")
+CELL_PADDING_MM = 2.0  # ~1 mm each side inside a cell
+INDENT_MM = 4.0  # one indent level, rounded up (Excel and LibreOffice differ a little)
+# A line is left one em short of the cell: proportional Latin letters (IPAex's 'm' is wider
+# than half an em) must not make the application wrap our line again.
+SLACK_EM = 1.0
+
+
+def line_capacity(width_mm: float, size_pt: float, indent: int = 0) -> float:
+    """How many ems we put on one line of a cell `width_mm` wide (half-ems count)."""
     em = size_pt * MM_PER_PT
-    per_line = max(1.0, math.floor((width_mm - 2.0) / em * 2) / 2)  # ~1 mm padding each side
-    return sum(max(1, math.ceil(text_units(part) / per_line)) for part in text.split("\n"))
+    usable = width_mm - CELL_PADDING_MM - indent * INDENT_MM
+    return max(1.0, math.floor(usable / em * 2) / 2 - SLACK_EM)
 
 
-def height_for(text: str, width_mm: float, size_pt: float, minimum_mm: float) -> float:
+def _narrow(ch: str) -> bool:
+    """A half-width letter, digit or sign: part of a word or number that is not split."""
+    return not ch.isspace() and unicodedata.east_asian_width(ch) not in "WF"
+
+
+def _breakable(text: str, i: int) -> bool:
+    """A line may end before text[i] under 禁則 and without splitting a Latin word or number."""
+    before, after = text[i - 1], text[i]
+    if after in NO_LINE_START or before in NO_LINE_END:
+        return False
+    return not (_narrow(before) and _narrow(after))
+
+
+def break_lines(text: str, width_mm: float, size_pt: float, indent: int = 0) -> list[str]:
+    """`text` broken into lines that fit the cell, each paragraph ("\n") on its own lines.
+
+    Excel and LibreOffice wrap CJK text anywhere, ignoring 禁則; a form that sets its own
+    breaks (and leaves each line short enough not to be re-wrapped) never shows 、 or ） at a
+    line start nor （ at a line end. When a line is full, the break moves back to the nearest
+    place allowed (追い出し); a line too narrow for any is broken where it is full.
+    """
+    cap = line_capacity(width_mm, size_pt, indent)
+    lines: list[str] = []
+    for para in text.split("\n"):
+        start = 0
+        while True:
+            width, end = 0.0, start
+            while end < len(para) and width + text_units(para[end]) <= cap:
+                width += text_units(para[end])
+                end += 1
+            if end >= len(para):
+                lines.append(para[start:])
+                break
+            end = max(end, start + 1)
+            legal = next((i for i in range(end, start, -1) if _breakable(para, i)), None)
+            if legal is not None:
+                end = legal
+            lines.append(para[start:end])
+            start = end
+    return lines
+
+
+def lines_needed(text: str, width_mm: float, size_pt: float, indent: int = 0) -> int:
+    """How many lines `text` takes in a cell `width_mm` wide, broken as `break_lines` does."""
+    return len(break_lines(text, width_mm, size_pt, indent))
+
+
+def height_for(
+    text: str, width_mm: float, size_pt: float, minimum_mm: float, indent: int = 0
+) -> float:
     """A row height (mm) that shows all of `text` wrapped, never below `minimum_mm`.
 
     Capped at Excel's tallest row (409 pt): text longer than that is cut off in print.
     """
     line_mm = size_pt * MM_PER_PT * 1.5
-    return min(MAX_ROW_MM, max(minimum_mm, lines_needed(text, width_mm, size_pt) * line_mm + 2.0))
+    needed = lines_needed(text, width_mm, size_pt, indent) * line_mm + 2.0
+    return min(MAX_ROW_MM, max(minimum_mm, needed))
 
 
 # --------------------------------------------------------------------------- building

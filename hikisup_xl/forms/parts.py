@@ -22,7 +22,8 @@ TITLE = Style(size=16, bold=True, h="center")
 LABEL = Style(size=10.5, h="distributed")
 CENTER = Style(size=10.5, h="center")
 RIGHT = Style(size=10.5, h="right")
-SMALL = Style(size=9)
+# No smaller size: body text on A4 is 10.5 pt or more (#11), notes included.
+MIN_BODY_PT = 10.5
 
 
 # --------------------------------------------------------------------------- text
@@ -106,6 +107,24 @@ def choices(
         )
         col += width
     return col
+
+
+def bracketed_choices(
+    grid: Grid,
+    row: int,
+    col: int,
+    options: Sequence[str],
+    chosen: str | None,
+    style: Style = CENTER,
+) -> int:
+    """'（ 男 ・ 女 ）' with an empty column inside each bracket: a bracket's ink sits on its
+    inner side, so a box drawn around the chosen option right next to it would touch it.
+    Returns the column after the closing bracket."""
+    bracket = style.but(h="center", indent=0, bold=False)
+    grid.put(row, col, "（", style=bracket)
+    end = choices(grid, row, col + 2, options, chosen, style=style)
+    grid.put(row, end + 1, "）", style=bracket)
+    return end + 2
 
 
 def seal_line(grid: Grid, ctx: Context, size: float = 14.0, right_col: int | None = None) -> int:

@@ -40,7 +40,9 @@ class Supporter:
     period_start: dt.date | None
     period_end: dt.date | None
     state: str | None
-    memo: str | None
+    memo: str | None  # internal: never printed on anything handed to the supporter
+    card_memo: str | None = None  # 登録証に印字する備考
+    outside: bool = False  # printed although the base date is outside its 登録期間
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,7 @@ from .parts import (
     LABEL,
     RIGHT,
     TITLE,
-    choices,
+    bracketed_choices,
     date_jp,
     label,
     labelled,
@@ -22,7 +22,7 @@ from .records import Context, Supporter
 NAME = "登録申込書"
 LABEL_COLS = 8
 VALUE_COLS = 28
-SEX_COLS = 9
+SEX_COLS = 11  # （, air, 男, ・, 女, air, ）
 BLANK_PHONE = "（　　　　－　　　　－　　　　）"
 BLANK_EMAIL = "　　　　　　　　＠　　　　　　　　　　"
 NOTE = Style(size=10.5, wrap=True, v="top")
@@ -77,9 +77,7 @@ def _name_rows(g: Grid, p: Supporter | None) -> None:
     g.box(kana_row, LABEL_COLS, 1, value_cols)
     g.box(above, LABEL_COLS, 3, value_cols)
     sex_col = g.cols - SEX_COLS
-    g.put(name_row, sex_col, "（", style=BODY.but(h="right"))
-    end = choices(g, name_row, sex_col + 1, SEXES, p.sex if p else None)
-    g.put(name_row, end, "）", style=BODY)
+    bracketed_choices(g, name_row, sex_col, SEXES, p.sex if p else None)
     g.box(kana_row, sex_col, 4, SEX_COLS)
 
 

@@ -25,6 +25,7 @@ from .layout import (
     Frame,
     Sheet,
     Style,
+    break_lines,
 )
 
 MM_PER_INCH = 25.4
@@ -85,16 +86,19 @@ def write_sheet(ws: Worksheet, sheet: Sheet) -> None:
     for i, mm in enumerate(sheet.row_mm, start=1):
         ws.row_dimensions[i].height = row_height(mm)
     for block in sheet.blocks:
-        _write_block(ws, block)
+        _write_block(ws, block, sum(sheet.col_mm[block.col : block.last_col + 1]))
     for (r, c), sides in _borders(sheet).items():
         ws.cell(row=r + 1, column=c + 1).border = _border(tuple(sorted(sides.items())))
     _print_setup(ws, sheet)
 
 
-def _write_block(ws: Worksheet, block: Block) -> None:
+def _write_block(ws: Worksheet, block: Block, width_mm: float) -> None:
     cell = ws.cell(row=block.row + 1, column=block.col + 1)
     if block.text:
-        cell.value = block.text
+        style = block.style
+        # We break wrapped text ourselves: Excel and LibreOffice know no 禁則.
+        lines = break_lines(block.text, width_mm, style.size, style.indent) if style.wrap else ()
+        cell.value = "\n".join(lines) if lines else block.text
     cell.font = _font(block.style)
     cell.alignment = _alignment(block.style)
     if block.rows > 1 or block.cols > 1:
@@ -179,7 +183,9 @@ def _print_setup(ws: Worksheet, sheet: Sheet) -> None:
     ws.page_setup.orientation = ws.ORIENTATION_PORTRAIT
     ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 1
+    # Never shrink to fit the height: a form made tall by long text goes on to a second
+    # page rather than printing its body below 10.5 pt (#11).
+    ws.page_setup.fitToHeight = 0
     inch = 1 / MM_PER_INCH
     ws.page_margins = PageMargins(
         left=setup.left * inch,

@@ -86,7 +86,7 @@ def sheet(rep: Report | None, ctx: Context) -> Sheet:
 
 def _label(g: Grid, row: int, rows: int, words: str) -> None:
     noted = "\n" in words  # a name and, below it, the seed's note in brackets
-    style = LABEL.but(wrap=True, h="left", size=9) if noted else LABEL
+    style = LABEL.but(wrap=True, h="left") if noted else LABEL
     label(g, row, 0, LABEL_COLS, words, rows=rows, style=style)
 
 
@@ -111,8 +111,8 @@ def _choice_rows(
         style=BODY.but(h="center", bold=marked),
         frame=BOX if marked else Frame(),
     )
-    col = LABEL_COLS + 1 + width
-    g.put(second, col, "（", style=BODY.but(h="right"))
+    col = LABEL_COLS + 2 + width  # an empty column: the bracket never touches the box
+    g.put(second, col, "（", style=BODY.but(h="center"))
     g.put(second, col + 1, text(other) if marked else "", cols=g.cols - col - 3, style=BODY)
-    g.put(second, g.cols - 2, "）", style=BODY)
+    g.put(second, g.cols - 2, "）", style=BODY.but(h="center"))
     g.box(top, LABEL_COLS, 4, g.cols - LABEL_COLS)

@@ -26,6 +26,8 @@ class Selection:
     ids: tuple[str, ...] = ()
     expiring: bool = False
     blank: bool = False
+    # 登録証・登録名簿: also those registered but outside their period on the base date (marked)
+    outside: bool = False
 
     def describe(self) -> str:
         if self.blank:
@@ -33,7 +35,9 @@ class Selection:
         if self.ids:
             shown = "、".join(self.ids[:10]) + ("…" if len(self.ids) > 10 else "")
             return shown + ("（期限間近）" if self.expiring else "")
-        return "期限間近の全員" if self.expiring else "対象の全員"
+        if self.expiring:
+            return "期限間近の全員"
+        return "期間外を含む全員" if self.outside else "対象の全員"
 
 
 def clean_id(value: str) -> str:
@@ -85,7 +89,9 @@ def pick(
 # --------------------------------------------------------------------------- records
 
 
-def supporter(reg: ParsedTable, i: int) -> Supporter:
+def supporter(reg: ParsedTable, i: int, day: dt.date | None = None) -> Supporter:
+    """Row `i` as a record; with `day`, marked when that day is outside the row's 登録期間."""
+
     def t(key: str) -> str | None:
         return reg.texts(key)[i]
 
@@ -113,6 +119,8 @@ def supporter(reg: ParsedTable, i: int) -> Supporter:
         period_end=d("period_end"),
         state=t("state"),
         memo=t("memo"),
+        card_memo=t("card_memo"),
+        outside=day is not None and not in_period(reg, i, day),
     )
 
 
@@ -202,6 +210,18 @@ def registered(book: Book) -> list[int]:
         if no and state not in ENDED_STATES and (ended is None or ended > book.today):
             out.append(i)
     return out
+
+
+def in_period(reg: ParsedTable, i: int, day: dt.date) -> bool:
+    """The row's own 登録期間 (the one its 登録証 prints) holds `day`; no period holds nothing."""
+    start, end = reg.dates("period_start")[i], reg.dates("period_end")[i]
+    return start is not None and end is not None and start <= day <= end
+
+
+def current(book: Book) -> list[int]:
+    """Registered rows within their 登録期間 on the base date: who a 登録証 or 名簿 is for."""
+    reg = book["register"]
+    return [i for i in registered(book) if in_period(reg, i, book.today)]
 
 
 def expiring(book: Book, rows: Sequence[int]) -> list[int]:

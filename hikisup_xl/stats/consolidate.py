@@ -6,8 +6,8 @@ summed (a roster is who is registered now, not a 年度's figures, and a support
 two offices would count twice: rosters are merged with `import-roster`); anything else is
 listed with the reason it was left out. One bad file never stops the others.
 
-A suppressed cell is unknown: totals add the known values and say how many municipalities
-kept a figure back, so the prefecture sees the total is a lower bound.
+A suppressed cell is unknown, never 0: a total with a suppressed contribution is shown as
+「秘匿を含む」 with the sum of the visible values beside it, and charts leave it out.
 """
 
 from __future__ import annotations
@@ -43,6 +43,8 @@ from .compute import (
     fy_months,
 )
 from .suppress import SUPPRESSED_TEXT
+
+INCOMPLETE = "秘匿を含む"  # a total some municipality's suppressed figure belongs to
 
 SHEET = "集約"
 DATA_SHEET = "集約データ"
@@ -191,12 +193,27 @@ class Consolidation:
             total = round(float(total), 2)
         return total, sum(1 for v in values.values() if v is None)
 
+    def complete(self, key: Key) -> float | int | None:
+        """The total when every municipality sent the figure; None when one suppressed it."""
+        total, hidden = self.total(key)
+        return None if hidden else total
+
+    def shown_total(self, key: Key) -> float | int | str:
+        """What a table prints: the total, or 「秘匿を含む（判明分 N）」 (never the partial alone)."""
+        total, hidden = self.total(key)
+        return f"{INCOMPLETE}（判明分 {_plain(total)}）" if hidden else total
+
     def of(self, key: Key, body: str) -> float | int | str | None:
         _, values = self.table.get(key, ("", {}))
         if body not in values:
             return None
         v = values[body]
         return SUPPRESSED_TEXT if v is None else v
+
+
+def _plain(n: float | int) -> str:
+    """12,345 / 12.5: a number as a table prints it."""
+    return f"{int(n):,}" if float(n).is_integer() else f"{n:,}"
 
 
 def consolidate(
@@ -258,8 +275,12 @@ def consolidate(
 def summary_lines(c: Consolidation, out: Path) -> list[str]:
     lines = [f"{c.label}の集約を書き出しました：{out}（{len(c.bodies)}実施主体）"]
     total, hidden = c.total((SUMMARY, "活動延べ回数", "", ""))
-    note = f"（{hidden}実施主体が秘匿）" if hidden else ""
-    lines.append(f"  活動延べ回数の合計 {total}回{note}")
+    if hidden:
+        lines.append(
+            f"  活動延べ回数の合計 {INCOMPLETE}（判明分 {total}回、{hidden}実施主体が秘匿）"
+        )
+    else:
+        lines.append(f"  活動延べ回数の合計 {total}回")
     for r in c.received:
         if r.status != OK:
             lines.append(f"  [{r.status}] {r.file}：{r.reason}")

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from openpyxl.chart import BarChart, Reference
 from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
 
 from ..core.grid import BELOW_HEADER
 from ..core.wareki import fiscal_year_range, to_wareki
@@ -32,6 +33,7 @@ from .consolidate import (
     DATA_COLUMNS,
     DATA_SHEET,
     DATA_TABLE,
+    INCOMPLETE,
     OK,
     RECEIVED_COLUMNS,
     RECEIVED_SHEET,
@@ -41,10 +43,9 @@ from .consolidate import (
 )
 from .pivots import PivotSpec, add_pivot
 from .sheet import (
+    CHART_COLUMN,
     format_numbers,
     heading,
-    kinds_chart,
-    months_chart,
     num_col,
     text_col,
     write_header,
@@ -64,6 +65,98 @@ def _headers_unique(names: Sequence[str], taken: Sequence[str]) -> list[str]:
     return out
 
 
+HIDDEN_BODIES = "秘匿した実施主体数"
+CHART_SHEET = "グラフ用"
+
+
+def _charts(wb: Workbook, ws: Worksheet, c: Consolidation, names: Sequence[str], top: int) -> None:
+    """The three charts, drawn from a sheet of their own where an incomplete total is blank.
+
+    A text cell would be drawn as 0 by Excel; a blank is a gap: a total with a suppressed
+    contribution is left out of the chart rather than drawn too small.
+    """
+    data = wb.create_sheet(CHART_SHEET)
+    note = f"グラフのもとになる値です。「{INCOMPLETE}」の合計は空欄にしてあり、グラフに描きません。"
+    data.cell(row=1, column=1, value=note)
+    # rows 3-: 活動種別 | 活動回数
+    kinds_top = 3
+    data.cell(row=kinds_top, column=1, value="活動種別")
+    data.cell(row=kinds_top, column=2, value="活動回数")
+    for i, k in enumerate(c.kinds, start=1):
+        data.cell(row=kinds_top + i, column=1, value=k)
+        data.cell(row=kinds_top + i, column=2, value=c.complete((KINDS, "活動回数", "", k)))
+    # then: 月 | one column per 活動種別
+    months_top = kinds_top + len(c.kinds) + 2
+    data.cell(row=months_top, column=1, value="月")
+    for j, k in enumerate(c.kinds, start=2):
+        data.cell(row=months_top, column=j, value=k)
+    for i, m in enumerate(c.months, start=1):
+        data.cell(row=months_top + i, column=1, value=month_label(m))
+        for j, k in enumerate(c.kinds, start=2):
+            data.cell(row=months_top + i, column=j, value=c.complete((MONTHS, "活動回数", m, k)))
+    # then: 実施主体 | 活動延べ回数 (a suppressed one is blank)
+    bodies_top = months_top + len(c.months) + 2
+    data.cell(row=bodies_top, column=1, value="実施主体")
+    data.cell(row=bodies_top, column=2, value="活動延べ回数")
+    for i, (name, b) in enumerate(zip(names, c.bodies, strict=True), start=1):
+        value = c.of((SUMMARY, "活動延べ回数", "", ""), b)
+        data.cell(row=bodies_top + i, column=1, value=name)
+        data.cell(row=bodies_top + i, column=2, value=value if value != SUPPRESSED_TEXT else None)
+    data.column_dimensions["A"].width = 20
+
+    kinds = _bar("bar", f"{c.label} 活動種別の活動回数（合計）", "活動種別", 8, 16)
+    kinds.legend = None
+    kinds.add_data(
+        Reference(data, min_col=2, min_row=kinds_top, max_row=kinds_top + len(c.kinds)),
+        titles_from_data=True,
+    )
+    kinds.set_categories(
+        Reference(data, min_col=1, min_row=kinds_top + 1, max_row=kinds_top + len(c.kinds))
+    )
+    ws.add_chart(kinds, ws.cell(row=top, column=CHART_COLUMN).coordinate)
+
+    months = _bar("col", f"{c.label} 月別の活動回数（合計）", "月", 9, 20)
+    months.grouping = "stacked"
+    months.overlap = 100
+    months.add_data(
+        Reference(
+            data,
+            min_col=2,
+            max_col=1 + len(c.kinds),
+            min_row=months_top,
+            max_row=months_top + len(c.months),
+        ),
+        titles_from_data=True,
+    )
+    months.set_categories(
+        Reference(data, min_col=1, min_row=months_top + 1, max_row=months_top + len(c.months))
+    )
+    ws.add_chart(months, ws.cell(row=top + 18, column=CHART_COLUMN).coordinate)
+
+    bodies = _bar("col", f"{c.label} 実施主体別の活動延べ回数", None, 8, 20)
+    bodies.legend = None
+    bodies.add_data(
+        Reference(data, min_col=2, min_row=bodies_top, max_row=bodies_top + len(names)),
+        titles_from_data=True,
+    )
+    bodies.set_categories(
+        Reference(data, min_col=1, min_row=bodies_top + 1, max_row=bodies_top + len(names))
+    )
+    ws.add_chart(bodies, ws.cell(row=top + 38, column=CHART_COLUMN).coordinate)
+
+
+def _bar(direction: str, title: str, categories: str | None, height: int, width: int) -> BarChart:
+    chart = BarChart()
+    chart.type = direction
+    chart.title = title
+    chart.y_axis.title = "回数"
+    if categories:
+        chart.x_axis.title = categories
+    chart.display_blanks = "gap"  # a blank (a total with a suppressed part) is not drawn as 0
+    chart.height, chart.width = height, width
+    return chart
+
+
 def build_workbook(c: Consolidation, body: str, created: dt.date) -> Workbook:
     title_body = body or "都道府県"
     wb = xlsxout.new_workbook(KIND_CONSOLIDATED, f"{title_body} {c.label} 集約", created)
@@ -73,7 +166,8 @@ def build_workbook(c: Consolidation, body: str, created: dt.date) -> Workbook:
     bad = [r for r in c.received if r.status != OK]
     lines = [
         f"集約した実施主体：{len(c.bodies)}（{'、'.join(c.bodies)}）　作成日：{to_wareki(created)}",
-        "合計は秘匿されていない値の合計です。「秘匿を含む」はその値を秘匿した実施主体の数です。",
+        f"秘匿した値は0として足しません。秘匿した実施主体がある合計は「{INCOMPLETE}」と表示し、"
+        "秘匿されていない値だけの計を（判明分）として添えます。グラフにはその合計を描きません。",
     ]
     if bad:
         lines.append(
@@ -82,7 +176,7 @@ def build_workbook(c: Consolidation, body: str, created: dt.date) -> Workbook:
     row = write_header(
         ws, f"{title_body}　{c.label} ひきこもりサポーター養成・派遣事業 集約", lines
     )
-    names = _headers_unique(c.bodies, ("項目", "単位", "合計", "秘匿を含む"))
+    names = _headers_unique(c.bodies, ("項目", "単位", "合計", HIDDEN_BODIES))
 
     # 概要: 項目 x 実施主体
     heading(ws, row, "概要（実施主体別）")
@@ -90,15 +184,15 @@ def build_workbook(c: Consolidation, body: str, created: dt.date) -> Workbook:
     columns = [
         text_col("項目", 26),
         text_col("単位", 6),
-        num_col("合計"),
-        num_col("秘匿を含む", 10),
+        num_col("合計", 22),
+        num_col(HIDDEN_BODIES, 12),
         *(num_col(n) for n in names),
     ]
     rows: list[tuple[object, ...]] = []
     for item, unit, _note in SUMMARY_ITEMS:
         key = (SUMMARY, item, "", "")
-        total, hidden = c.total(key)
-        rows.append((item, unit, total, hidden, *(c.of(key, b) for b in c.bodies)))
+        _total, hidden = c.total(key)
+        rows.append((item, unit, c.shown_total(key), hidden, *(c.of(key, b) for b in c.bodies)))
     xlsxout.add_table(ws, "tConsOverview", columns, rows, top=top)
     format_numbers(ws, top, len(rows), columns)
     row = top + len(rows) + 2
@@ -122,12 +216,13 @@ def build_workbook(c: Consolidation, body: str, created: dt.date) -> Workbook:
     kind_columns = (
         [text_col("活動種別", 26)]
         + [num_col(item if unit != HOURS else "活動時間（時間）") for item, unit in KIND_ITEMS]
-        + [num_col("秘匿を含む", 10)]
+        + [num_col(HIDDEN_BODIES, 12)]
     )
     kind_rows = []
     for k in c.kinds:
-        totals = [c.total((KINDS, item, "", k)) for item, _u in KIND_ITEMS]
-        kind_rows.append((k, *(t for t, _h in totals), max(h for _t, h in totals)))
+        keys = [(KINDS, item, "", k) for item, _u in KIND_ITEMS]
+        hidden = max(c.total(key)[1] for key in keys)
+        kind_rows.append((k, *(c.shown_total(key) for key in keys), hidden))
     xlsxout.add_table(ws, "tConsKinds", kind_columns, kind_rows, top=kinds_top)
     format_numbers(ws, kinds_top, len(kind_rows), kind_columns)
     row = kinds_top + len(kind_rows) + 2
@@ -142,7 +237,7 @@ def build_workbook(c: Consolidation, body: str, created: dt.date) -> Workbook:
         *(num_col(k) for k in c.kinds),
         num_col("活動回数計"),
         num_col("活動時間（時間）"),
-        num_col("秘匿を含む", 10),
+        num_col(HIDDEN_BODIES, 12),
     ]
     month_rows = []
     for m in c.months:
@@ -153,38 +248,13 @@ def build_workbook(c: Consolidation, body: str, created: dt.date) -> Workbook:
             (MONTHS, "活動回数", m, ""),
             (MONTHS, "活動時間", m, ""),
         ]
-        totals = [c.total(k) for k in keys]
-        month_rows.append((month_label(m), *(t for t, _h in totals), max(h for _t, h in totals)))
+        hidden = max(c.total(k)[1] for k in keys)
+        month_rows.append((month_label(m), *(c.shown_total(k) for k in keys), hidden))
     xlsxout.add_table(ws, "tConsMonths", month_columns, month_rows, top=months_top)
     format_numbers(ws, months_top, len(month_rows), month_columns)
     row = months_top + len(month_rows) + 2
 
-    kinds_chart(
-        ws, kinds_top, len(c.kinds), f"{c.label} 活動種別の活動回数（合計）", anchor_row=top
-    )
-    months_chart(
-        ws,
-        months_top,
-        len(c.months),
-        first_col=4,
-        n_series=len(c.kinds),
-        title=f"{c.label} 月別の活動回数（合計）",
-        anchor_row=top + 18,
-    )
-    chart = BarChart()
-    chart.type = "col"
-    chart.title = f"{c.label} 実施主体別の活動延べ回数"
-    chart.y_axis.title = "回数"
-    chart.legend = None
-    chart.add_data(
-        Reference(ws, min_col=2, min_row=bodies_top, max_row=bodies_top + len(body_rows)),
-        titles_from_data=True,
-    )
-    chart.set_categories(
-        Reference(ws, min_col=1, min_row=bodies_top + 1, max_row=bodies_top + len(body_rows))
-    )
-    chart.height, chart.width = 8, 20
-    ws.add_chart(chart, ws.cell(row=top + 38, column=13).coordinate)
+    _charts(wb, ws, c, names, top)
 
     # 集約データ and the pivot over it
     data = wb.create_sheet(DATA_SHEET)

@@ -10,7 +10,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import base_world, world_rows, write_workbook
+from conftest import World, base_world, world_rows, write_workbook
 
 from hikisup_xl.core.settings import Settings
 from hikisup_xl.forms.pdf import find_soffice
@@ -216,6 +216,11 @@ def squeeze(text: str) -> str:
 
 
 def world() -> dict[str, list[tuple[object, ...]]]:
+    """world_dicts() as table rows."""
+    return world_rows(world_dicts())
+
+
+def world_dicts() -> World:
     """base_world plus the rows every form needs, all dated after 2019-05-01 but the births."""
     w = base_world()
     w["trainings"] += [
@@ -258,7 +263,8 @@ def world() -> dict[str, list[tuple[object, ...]]]:
         motive="家族の経験から地域の役に立ちたい",
         skills="社会福祉士",
         applied=D(2025, 7, 20),
-        memo="初回面談済み",
+        memo="初回面談済み",  # internal: the roster prints it, the card does not
+        card_memo="研修講師も可",
     )
     w["register"] += [
         {
@@ -308,7 +314,7 @@ def world() -> dict[str, list[tuple[object, ...]]]:
         policy="その他",
         policy_other="様子を見る",
     )
-    return world_rows(w)
+    return w
 
 
 def make_book(directory: Path, name: str = "管理.xlsx") -> Path:

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from openpyxl import Workbook
 
 from hikisup_xl.core.errors import HikisupError
 from hikisup_xl.forms.pdf import (
@@ -60,7 +61,7 @@ def test_a_live_engine_prints_through_excel(tmp_path: Path) -> None:
     converter = converter_for(LiveLike(app))
     assert isinstance(converter, ExcelConverter)
     xlsx = tmp_path / "帳票.xlsx"
-    xlsx.write_bytes(b"x")
+    Workbook().save(xlsx)
     converter.convert([(xlsx, tmp_path / "帳票.pdf")])
     assert app.calls == [("open", "帳票.xlsx"), ("to_pdf", "帳票.xlsx"), ("close", "帳票.xlsx")]
     assert (tmp_path / "帳票.pdf").read_bytes().startswith(b"%PDF")
@@ -99,7 +100,7 @@ def test_one_soffice_call_converts_every_file_with_our_fontconfig(tmp_path: Path
     jobs = []
     for name in ("修了証書", "登録証"):
         xlsx = tmp_path / f"{name}.xlsx"
-        xlsx.write_bytes(b"x")
+        Workbook().save(xlsx)
         jobs.append((xlsx, tmp_path / f"{name}.pdf"))
     LibreOfficeConverter(str(fake)).convert(jobs)
     lines = seen.read_text(encoding="utf-8").splitlines()
@@ -112,7 +113,7 @@ def test_one_soffice_call_converts_every_file_with_our_fontconfig(tmp_path: Path
 
 def test_libreoffice_failures_are_explained(tmp_path: Path) -> None:
     xlsx = tmp_path / "a.xlsx"
-    xlsx.write_bytes(b"x")
+    Workbook().save(xlsx)
     failing = _script(tmp_path / "bad", "echo 'Error: source file could not be loaded' >&2; exit 1")
     with pytest.raises(HikisupError, match=r"終了コード 1：Error: source file"):
         LibreOfficeConverter(str(failing)).convert([(xlsx, tmp_path / "a.pdf")])

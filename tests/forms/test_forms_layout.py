@@ -190,8 +190,10 @@ def test_rows_stay_within_excels_409_points() -> None:
 
 def test_text_measure() -> None:
     assert text_units("ab漢字") == 3
-    assert lines_needed("あ" * 10, 40.0, 10.5) == 1  # 10 × 3.7 mm fits in 38 mm
-    assert lines_needed("あ" * 30, 40.0, 10.5) == 3
+    # 10 × 3.7 mm fit in 38 mm, but a line is left one em short (proportional Latin glyphs)
+    assert lines_needed("あ" * 9, 40.0, 10.5) == 1
+    assert lines_needed("あ" * 10, 40.0, 10.5) == 2
+    assert lines_needed("あ" * 27, 40.0, 10.5) == 3
     assert lines_needed("a\nb", 40.0, 10.5) == 2
 
 

@@ -34,13 +34,14 @@ def _sheets(path: Path) -> list[Worksheet]:
     return load_workbook(path).worksheets
 
 
-def test_every_sheet_is_a4_portrait_fitted_to_one_page(book: Path) -> None:
+def test_every_sheet_is_a4_portrait_one_page_wide(book: Path) -> None:
     for ws in _sheets(book):
         setup = ws.page_setup
         assert int(setup.paperSize) == 9  # A4
         assert setup.orientation == "portrait"
         assert ws.sheet_properties.pageSetUpPr.fitToPage
-        assert (int(setup.fitToWidth), int(setup.fitToHeight)) == (1, 1)
+        # one page wide, as tall as needed: never shrunk below 10.5 pt for height (#11)
+        assert (int(setup.fitToWidth), int(setup.fitToHeight)) == (1, 0)
         assert ws.print_options.horizontalCentered
         margins = ws.page_margins
         assert margins.left == margins.right == pytest.approx(15 / 25.4)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from pathlib import Path
 
 from click.testing import CliRunner, Result
@@ -50,6 +51,47 @@ def municipality(
             }
         )
     return write_workbook(path, world_rows(world), Settings(body_name=body))
+
+
+def town(
+    path: Path,
+    activities: Sequence[tuple[dt.date, str]],
+    requests: Sequence[dt.date] = (),
+    body: str = "架空町",
+) -> Path:
+    """A workbook as a clerk keeps it: one report row per activity, one 派遣 row per request."""
+    world = base_world()
+    world["register"][0].update(period_start=dt.date(2025, 4, 1), issued=dt.date(2025, 4, 1))
+    world["register"][0].update(approved=dt.date(2025, 3, 20))
+    world["cases"][0]["consent"] = dt.date(2025, 3, 1)
+    first = world["dispatches"][0]
+    first.update(requested=dt.date(2025, 4, 1), decided=dt.date(2025, 4, 2))
+    for n, day in enumerate(requests, start=2):
+        world["dispatches"].append({**first, "dispatch_id": f"D{n:05d}", "requested": day})
+        world["dispatches"][-1]["decided"] = day
+    world["reports"] = [
+        {
+            "report_id": f"R{n:04d}",
+            "dispatch_id": "D00001",
+            "reported": day,
+            "reg_no": "001",
+            "case_id": "C0001",
+            "date": day,
+            "start": dt.time(10, 0),
+            "end": dt.time(11, 0),
+            "kind": kind,
+            "policy": "継続",
+        }
+        for n, (day, kind) in enumerate(activities)
+    ]
+    return write_workbook(path, world_rows(world), Settings(body_name=body))
+
+
+def spread(month: int, kinds: dict[str, int]) -> list[tuple[dt.date, str]]:
+    """Activities in one month of 令和7年度 (4 = April 2025 ... 3 = March 2026), one a day."""
+    year = 2025 if month >= 4 else 2026
+    each = [kind for kind, n in kinds.items() for _ in range(n)]
+    return [(dt.date(year, month, 1 + i % 27), kind) for i, kind in enumerate(each)]
 
 
 def run(command: object, *args: object) -> Result:

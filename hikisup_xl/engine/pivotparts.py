@@ -51,7 +51,7 @@ def _excel_cache(wb: Workbook, cache: CacheDefinition, refreshed: dt.datetime) -
     cache.refreshedVersion = EXCEL_VERSION
     cache.minRefreshableVersion = MIN_REFRESHABLE_VERSION
     cache.refreshedBy = REFRESHED_BY
-    cache.refreshedDate = to_excel(refreshed)
+    cache.refreshedDate = to_excel(refreshed)  # type: ignore[no-untyped-call]
     source = cache.cacheSource.worksheetSource if cache.cacheSource else None
     if source is not None and source.name:
         cache.recordCount = _table_rows(wb, source.name)
@@ -65,7 +65,6 @@ def _table_rows(wb: Workbook, name: str) -> int:
         for table in ws.tables.values():
             if table.displayName.lower() == name.lower() or table.name.lower() == name.lower():
                 _l, top, _r, bottom = range_boundaries(table.ref)
-                return max(
-                    0, bottom - top + 1 - (table.headerRowCount or 0) - (table.totalsRowCount or 0)
-                )
+                height = (bottom or 0) - (top or 0) + 1
+                return max(0, height - (table.headerRowCount or 0) - (table.totalsRowCount or 0))
     return 0

@@ -131,9 +131,10 @@ def indexes_in_range(pkg: Package) -> Iterator[str]:
                 yield f"{sheet.part}: style {style} at {where}, only {xfs} cellXfs"
         for cell in xml.iter(f"{S}c"):
             value = cell.find(f"{S}v")
-            if cell.get("t") == "s" and value is not None:
-                if not 0 <= int(value.text or -1) < n_strings:
-                    yield f"{sheet.part}: cell {cell.get('r')} names string {value.text}, only {n_strings}"
+            if cell.get("t") != "s" or value is None:
+                continue
+            if not 0 <= int(value.text or -1) < n_strings:
+                yield f"{sheet.part}: cell {cell.get('r')} names string {value.text}, only {n_strings}"
 
 
 # -- tables ---------------------------------------------------------------------------------
@@ -200,10 +201,8 @@ def autofilter_not_on_totals(pkg: Package) -> Iterator[str]:
         auto = table.xml.find(f"{S}autoFilter")
         if auto is None:
             continue
-        _l, _t, _r, bottom = range_boundaries(table.xml.get("ref", ""))
-        a_left, a_top, a_right, a_bottom = range_boundaries(auto.get("ref", ""))
-        expected = range_boundaries(table.xml.get("ref", ""))[:3] + (bottom - totals,)
-        if (a_left, a_top, a_right, a_bottom) != expected:
+        left, top, right, bottom = range_boundaries(table.xml.get("ref", ""))
+        if range_boundaries(auto.get("ref", "")) != (left, top, right, bottom - totals):
             yield (
                 f"{table.part}: autoFilter {auto.get('ref')} is not the table {table.xml.get('ref')}"
                 f" without its {totals} totals row(s)"
@@ -285,7 +284,7 @@ def _pivot_fields(part: str, pivot: etree._Element, cache: etree._Element) -> It
     for index, (pf, cf) in enumerate(zip(pivot_fields, cache_fields, strict=True)):
         shared = _shared_item_count(cf)
         for item in pf.iter(f"{S}item"):
-            if item.get("t") is None and not 0 <= int(item.get("x", "-1")) < shared:
+            if item.get("t", "data") == "data" and not 0 <= int(item.get("x", "-1")) < shared:
                 yield f"{part}: field {index} item x={item.get('x')}, cache has {shared} items"
 
 

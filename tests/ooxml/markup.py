@@ -4,7 +4,7 @@ Excel understands its own extension namespaces (x14, x15, xr, ...); this validat
 schema for them, so it reads a part as a consumer that understands only the namespaces it can
 check: content in an ignorable namespace is dropped, an mc:AlternateContent gives its first
 Choice whose Requires are all understood (else its Fallback), and what a schema leaves open
-inside extLst/ext is emptied of unknown namespaces.
+inside extLst (an ext holding another namespace's content) is skipped whole.
 """
 
 from __future__ import annotations
@@ -85,8 +85,8 @@ def _walk(el: etree._Element, ignorable: frozenset[str]) -> None:
             _replace(el, child, _chosen(child))
         elif ns in ignorable and ns not in UNDERSTOOD:
             el.remove(child)
-        elif el.tag == f"{{{SML}}}ext" and ns not in UNDERSTOOD:
-            el.remove(child)  # x14/x15/xr extension content: no schema, Excel's own
+        elif _local(child.tag) == "ext" and _local(el.tag) == "extLst" and _foreign(child):
+            el.remove(child)  # an x14/x15/xr extension: no schema, skipped whole by uri
         else:
             _walk(child, ignorable)
     # Re-walk what an AlternateContent put in place (its content is now a plain child).
@@ -94,6 +94,14 @@ def _walk(el: etree._Element, ignorable: frozenset[str]) -> None:
         if isinstance(child.tag, str) and child.get("__mc_chosen") is not None:
             del child.attrib["__mc_chosen"]
             _walk(child, ignorable)
+
+
+def _local(tag: str) -> str:
+    return tag.rpartition("}")[2]
+
+
+def _foreign(ext: etree._Element) -> bool:
+    return all(_ns(c.tag) not in UNDERSTOOD for c in ext if isinstance(c.tag, str))
 
 
 def _chosen(alternate: etree._Element) -> list[etree._Element]:

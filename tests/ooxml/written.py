@@ -123,7 +123,9 @@ for _job, _steps in JOBS.items():
 PREFECTURE = Settings(body_name="架空県", body_kind="都道府県", department="障害福祉課")
 
 
-def _supporter(no: str, name: str, kana: str, birth: dt.date, **extra: object) -> tuple[object, ...]:
+def _supporter(
+    no: str, name: str, kana: str, birth: dt.date, **extra: object
+) -> tuple[object, ...]:
     values: dict[str, object] = {
         "reg_no": no,
         "name": name,

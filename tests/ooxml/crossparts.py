@@ -195,6 +195,17 @@ def table_ids_and_names_unique(pkg: Package) -> Iterator[str]:
             names[name] = table.part
 
 
+def table_names_are_not_defined_names(pkg: Package) -> Iterator[str]:
+    """A table's name is a workbook-wide name: a defined name of the same spelling clashes."""
+    book = workbook_part(pkg)
+    if book is None:
+        return
+    defined = {(n.get("name") or "").lower() for n in pkg.xml(book).iter(f"{S}definedName")}
+    for table in tables(pkg):
+        if table.xml.get("displayName", "").lower() in defined:
+            yield f"{table.part}: table {table.xml.get('displayName')} is also a defined name"
+
+
 def autofilter_not_on_totals(pkg: Package) -> Iterator[str]:
     for table in tables(pkg):
         totals = int(table.xml.get("totalsRowCount", "0"))
@@ -369,6 +380,9 @@ def comments_have_note_shapes(pkg: Package) -> Iterator[str]:
             yield f"{sheet.part}: has comments but no <legacyDrawing> to its VML drawing"
             continue
         drawing = pkg.xml(vml[0].target)
+        shape_ids = [s.get("id") for s in drawing.iter("{urn:schemas-microsoft-com:vml}shape")]
+        for twice in sorted({i for i in shape_ids if i and shape_ids.count(i) > 1}):
+            yield f"{vml[0].target}: shape id {twice} used twice"
         x = "{urn:schemas-microsoft-com:office:excel}"
         anchored = {
             (int(d.findtext(f"{x}Row") or -1), int(d.findtext(f"{x}Column") or -1))
@@ -388,6 +402,7 @@ RULES: tuple[Callable[[Package], Iterator[str]], ...] = (
     indexes_in_range,
     table_matches_header,
     table_ids_and_names_unique,
+    table_names_are_not_defined_names,
     autofilter_not_on_totals,
     defined_names_point_at_sheets,
     pivots_match_caches,

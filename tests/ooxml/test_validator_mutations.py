@@ -260,10 +260,10 @@ def _string_out_of_range(root: etree._Element) -> None:
     etree.SubElement(cell, f"{Q}v").text = "999"
 
 
-def _defined_name(text: str) -> Callable[[etree._Element], None]:
+def _defined_name(text: str, name: str = "範囲") -> Callable[[etree._Element], None]:
     def edit(root: etree._Element) -> None:
         names = etree.Element(f"{Q}definedNames")
-        etree.SubElement(names, f"{Q}definedName", name="範囲").text = text
+        etree.SubElement(names, f"{Q}definedName", name=name).text = text
         first(root, "sheets").addnext(names)
 
     return edit
@@ -306,6 +306,11 @@ CROSS_MUTATIONS = {
     "shared string out of range": ("register-sheet", _string_out_of_range, "string 999"),
     "defined name to a missing sheet": ("workbook", _defined_name("'消えた表'!$A$1"), "消えた表"),
     "defined name #REF!": ("workbook", _defined_name("#REF!"), "#REF!"),
+    "defined name spelled as a table": (
+        "workbook",
+        _defined_name("登録名簿!$A$1", "TREGISTER"),
+        "also a defined name",
+    ),
     "pivot field missing": ("pivot", _pivot_field_dropped, "pivotFields, the cache has"),
     "pivot cacheId unknown": ("pivot", _pivot_cache_id, "cacheId 99"),
     "pivot item beyond the cache": ("pivot", _item_beyond_cache, "x=500"),
@@ -382,12 +387,15 @@ def test_a_note_needs_its_vml_shape(good: Parts) -> None:
         '<comment ref="B2" authorId="0"><text><t>確認</t></text></comment></commentList></comments>'
     ).encode()
 
-    def vml(row: int) -> bytes:
+    def vml(row: int, twice: bool = False) -> bytes:
+        shape = (
+            '<v:shape id="_x0000_s1025" type="#_x0000_t202">'
+            f'<x:ClientData ObjectType="Note"><x:Row>{row}</x:Row><x:Column>1</x:Column></x:ClientData>'
+            "</v:shape>"
+        )
         return (
             '<xml xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office"'
-            ' xmlns:x="urn:schemas-microsoft-com:office:excel"><v:shape id="_x0000_s1025" type="#_x0000_t202">'
-            f'<x:ClientData ObjectType="Note"><x:Row>{row}</x:Row><x:Column>1</x:Column></x:ClientData>'
-            "</v:shape></xml>"
+            f' xmlns:x="urn:schemas-microsoft-com:office:excel">{shape * (2 if twice else 1)}</xml>'
         ).encode()
 
     pkg = Package.from_parts(good)
@@ -397,18 +405,22 @@ def test_a_note_needs_its_vml_shape(good: Parts) -> None:
     }
     defaults = {**pkg.defaults, "vml": "application/vnd.openxmlformats-officedocument.vmlDrawing"}
 
-    def package(row: int) -> Package:
+    def package(row: int, twice: bool = False) -> Package:
         parts = {
             **good,
             sheet: etree.tostring(root),
             rels_name: etree.tostring(rels),
             "xl/comments1.xml": comments,
-            "xl/drawings/vmlDrawing1.vml": vml(row),
+            "xl/drawings/vmlDrawing1.vml": vml(row, twice),
         }
         return Package(parts, defaults, overrides)
 
     assert validate_package(package(row=1)) == []
     assert has(validate_package(package(row=5)), "note at B2 has no VML shape")
+    assert has(validate_package(package(row=1, twice=True)), "shape id _x0000_s1025 used twice")
+    broken = package(row=1)
+    broken.parts["xl/drawings/vmlDrawing1.vml"] = b"<xml><v:shape></xml>"
+    assert has(validate_package(broken), "vmlDrawing1.vml: not well-formed")
 
 
 # -- the add-in's ribbon --------------------------------------------------------------------

@@ -208,6 +208,27 @@ def _upward(folder: Path, demo: Path) -> list[Path]:
     return outs
 
 
+def _decrypted(encrypted: Path, password: str) -> Path:
+    import msoffcrypto
+
+    out = encrypted.with_name(f"{encrypted.stem}_復号.xlsx")
+    with encrypted.open("rb") as src, out.open("wb") as dst:
+        office = msoffcrypto.OfficeFile(src)
+        office.load_key(password=password, verify_password=True)
+        office.decrypt(dst)
+    return out
+
+
+@writes("encrypted-exchange-files")
+def _encrypted(folder: Path, demo: Path) -> list[Path]:
+    """What the other side reads after typing the password: the same package inside."""
+    book = demo_copy(folder, demo)
+    upward, roster = folder / "提出_暗号.xlsx", folder / "名簿_暗号.xlsx"
+    run("report", book, "--fy", FY, "--today", TODAY, "--out", upward, "--password", "hikisup-pw1")
+    run("export-roster", book, roster, "--today", TODAY, "--password", "hikisup-pw1")
+    return [_decrypted(upward, "hikisup-pw1"), _decrypted(roster, "hikisup-pw1")]
+
+
 @writes("consolidated")
 def _consolidated(folder: Path, demo: Path) -> list[Path]:
     from hikisup_xl.engine.files import save_atomic

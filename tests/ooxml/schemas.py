@@ -53,9 +53,10 @@ def _name(qname: str) -> str:
 
 
 def _drop_duplicate_attribute_groups(schema: etree._Element) -> None:
-    """libxml2 refuses an extension that re-adds, through an attribute group, attributes its
-    base type already has (.NET accepts it). Removing such a reference keeps the same set of
-    allowed attributes, so the schema still says exactly what Microsoft's says."""
+    """libxml2 refuses an extension that declares again (directly or through an attribute
+    group) an attribute its base type already has; .NET accepts it. Drop the second
+    declaration; a group that only partly repeats the base is replaced by its other
+    attributes. The set of allowed attributes stays exactly what Microsoft's schema says."""
     q = f"{{{XSD}}}"
     groups = {g.get("name"): g for g in schema.iter(f"{q}attributeGroup") if g.get("name")}
     types = {t.get("name"): t for t in schema.iter(f"{q}complexType") if t.get("name")}

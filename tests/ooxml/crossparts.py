@@ -236,11 +236,10 @@ def defined_names_point_at_sheets(pkg: Package) -> Iterator[str]:
         local = name.get("localSheetId")
         if local is not None and not 0 <= int(local) < len(known):
             yield f"{book}: defined name {label} has localSheetId {local}, {len(known)} sheets"
-        if "#REF!" in text:
-            yield f"{book}: defined name {label} is {text}"
         for quoted, bare in _SHEET_REF.findall(re.sub(r'"[^"]*"', "", text)):
             sheet = quoted.replace("''", "'") if quoted else bare
-            if sheet.lower() not in known and not sheet.startswith("["):
+            # "[1]Sheet!" is another workbook; "#REF!" a deleted range, which Excel keeps as is
+            if sheet.lower() not in known and not sheet.startswith(("[", "#")):
                 yield f"{book}: defined name {label} points at sheet {sheet!r}, not in the workbook"
 
 
@@ -364,7 +363,7 @@ def relationship_ids_exist(pkg: Package) -> Iterator[str]:
         ids = {r.id for r in pkg.rels(name)}
         for el in pkg.xml(name).iter():
             for attr, value in el.attrib.items():
-                if attr.startswith(f"{{{R_NS}}}") and value not in ids:
+                if attr.startswith(f"{{{R_NS}}}") and value and value not in ids:
                     yield f"{name}: {etree.QName(el).localname} {attr.split('}')[1]}={value} has no relationship"
 
 

@@ -124,6 +124,8 @@ def _replace(parent: etree._Element, old: etree._Element, new: list[etree._Eleme
 
 
 def accept_excel_text(root: etree._Element) -> None:
-    """xml:space="preserve" on <t> is what Excel writes, though sml.xsd types <t> as a string."""
-    for t in root.iter(f"{{{SML}}}t"):
-        t.attrib.pop(f"{{{XML_NS}}}space", None)
+    """xml:space="preserve" on <t> (and on a cached string result's <v>, as Excel 2016 saves
+    it) is what Excel writes, though sml.xsd types those elements as plain strings."""
+    for tag in ("t", "v"):
+        for el in root.iter(f"{{{SML}}}{tag}"):
+            el.attrib.pop(f"{{{XML_NS}}}space", None)

@@ -305,7 +305,6 @@ CROSS_MUTATIONS = {
     "style index out of range": ("register-sheet", _style_out_of_range, "style 999"),
     "shared string out of range": ("register-sheet", _string_out_of_range, "string 999"),
     "defined name to a missing sheet": ("workbook", _defined_name("'消えた表'!$A$1"), "消えた表"),
-    "defined name #REF!": ("workbook", _defined_name("#REF!"), "#REF!"),
     "defined name spelled as a table": (
         "workbook",
         _defined_name("登録名簿!$A$1", "TREGISTER"),

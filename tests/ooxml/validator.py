@@ -42,6 +42,7 @@ ROOTS: dict[str, str] = {
     f"{_OFFICE}.drawing+xml": "{http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing}wsDr",
     f"{_OFFICE}.drawingml.chart+xml": "{http://schemas.openxmlformats.org/drawingml/2006/chart}chartSpace",
     f"{_OFFICE}.theme+xml": "{http://schemas.openxmlformats.org/drawingml/2006/main}theme",
+    f"{_OFFICE}.themeOverride+xml": "{http://schemas.openxmlformats.org/drawingml/2006/main}themeOverride",
     f"{_OFFICE}.extended-properties+xml": "{http://schemas.openxmlformats.org/officeDocument/2006/extended-properties}Properties",
     f"{_OFFICE}.custom-properties+xml": "{http://schemas.openxmlformats.org/officeDocument/2006/custom-properties}Properties",
     "application/vnd.openxmlformats-package.core-properties+xml": "{http://schemas.openxmlformats.org/package/2006/metadata/core-properties}coreProperties",

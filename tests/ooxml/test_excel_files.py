@@ -16,8 +16,7 @@ from .validator import validate
 
 CORPUS = (ROOT / ".." / "shared" / "corpus" / "real-files").resolve()
 EXCEL_SAVED = (
-    "lo__pivot-table-with-large-unique-entries.xlsx",  # Excel 2007 pivot, records kept
-    "sheetjs__pivot_table_test.xlsm",  # Excel 2011 (Mac) pivot
+    "sheetjs__pivot_table_test.xlsm",  # Excel 2011 (Mac) pivot with its records
     "poi__TablesWithDifferentHeaders.xlsx",  # three tables
     "poi__StructuredRefs-lots-with-lookups.xlsx",  # Excel 2016, xml:space on <v>
     "poi__StructuredReferences.xlsx",

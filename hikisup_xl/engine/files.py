@@ -18,7 +18,7 @@ from ..core.errors import HikisupError
 from ..core.identity import require_hikisup
 from ..core.schema import MARKER_PROPERTY, SNAPSHOT_HEADERS, SNAPSHOT_SHEET, TableSpec
 from ..core.table import RawTable
-from . import safety
+from . import pivotparts, safety
 from .protocol import Link
 from .sheetxml import grow_ranges
 from .styles import apply_cell_style
@@ -320,4 +320,5 @@ def save_atomic(
     wb: Workbook, path: Path, *, keep_backup: bool, expected: safety.Stamp | None = None
 ) -> None:
     """Save atomically beside `path` (see safety.save_beside), keeping NAME.bak.xlsx."""
+    pivotparts.adopt(wb)
     safety.save_beside(path, wb.save, keep_backup=keep_backup, expected=expected)

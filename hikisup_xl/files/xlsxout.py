@@ -28,7 +28,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ..core.errors import HikisupError
 from ..core.grid import FIRST_COLUMN, FIRST_DATA_ROW, span
 from ..core.schema import Column
-from ..engine import leftovers, safety
+from ..engine import leftovers, pivotparts, safety
 from ..engine.styles import apply_cell_style
 from .fileformat import (
     EXCHANGE_PROPERTY,
@@ -154,6 +154,7 @@ def save_exchange(wb: Workbook, out: Path, created: dt.date, password: str | Non
     """Write `wb` to `out` (a new file) atomically: reproducible bytes, encrypted on request."""
     refuse_existing(out)
     buffer = io.BytesIO()
+    pivotparts.adopt(wb)
     wb.save(buffer)
     data = _normalized(buffer.getvalue(), created)
     with zipfile.ZipFile(io.BytesIO(data)) as zf:

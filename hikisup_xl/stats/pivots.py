@@ -29,11 +29,12 @@ from openpyxl.pivot.table import (
     PivotTableStyle,
     RowColField,
     RowColItem,
-    TableDefinition,
 )
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
+
+from ..engine.pivotparts import EXCEL_VERSION, MIN_REFRESHABLE_VERSION, ExcelPivotTable
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +94,9 @@ def add_pivot(wb: Workbook, ws: Worksheet, top: int, left: int, spec: PivotSpec)
     cache = CacheDefinition(
         refreshOnLoad=True,
         saveData=False,
+        createdVersion=EXCEL_VERSION,
+        refreshedVersion=EXCEL_VERSION,
+        minRefreshableVersion=MIN_REFRESHABLE_VERSION,
         cacheSource=CacheSource(
             type="worksheet", worksheetSource=WorksheetSource(name=spec.source)
         ),
@@ -119,14 +123,14 @@ def add_pivot(wb: Workbook, ws: Worksheet, top: int, left: int, spec: PivotSpec)
         values = list(spec.items.get(spec.page, ()))
         item = values.index(spec.page_item) if spec.page_item in values else None
         page_fields.append(PageField(fld=fields.index(spec.page), item=item, hier=-1))
-    pivot = TableDefinition(
+    pivot = ExcelPivotTable(
         name=spec.name,
         cacheId=next_cache_id(wb),
         dataCaption="値",
         grandTotalCaption="総計",
-        updatedVersion=6,
-        minRefreshableVersion=3,
-        createdVersion=6,
+        updatedVersion=EXCEL_VERSION,
+        minRefreshableVersion=MIN_REFRESHABLE_VERSION,
+        createdVersion=EXCEL_VERSION,
         useAutoFormatting=True,
         itemPrintTitles=True,
         indent=0,

@@ -30,6 +30,7 @@ from .core.schema import Column, Kind, TableSpec
 from .core.settings import SETTING_ITEMS, Settings, settings_to_rows
 from .engine.files import save_atomic
 from .engine.styles import apply_cell_style
+from .stats.sheet import add_summary_sheet
 
 TEMPLATE_PATH = Path("workbook") / "hikisup_template.xlsx"
 NORMAL_FONT = "游ゴシック"
@@ -60,6 +61,8 @@ def build_workbook(
         _write_table(ws, spec, data)
         if spec is schema.SETTINGS:
             _settings_validation(ws)
+    # The 集計 sheet: tables that report fills, with the charts and pivot tables over them.
+    add_summary_sheet(wb, wb.sheetnames.index(schema.STATS.sheet))
     # Present from the start so that engines only ever rewrite it, never add a sheet.
     snapshot = wb.create_sheet(schema.SNAPSHOT_SHEET)
     snapshot.sheet_state = "veryHidden"

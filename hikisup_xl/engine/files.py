@@ -111,10 +111,11 @@ class FileEngine:
 
     def replace_rows(self, spec: TableSpec, rows: Sequence[Sequence[object]]) -> None:
         ws, table, (min_col, min_row, max_col, max_row) = self._locate(spec)
-        if max_row > min_row + 1:
-            ws.delete_rows(min_row + 2, max_row - min_row - 1)
-        for c in range(min_col, max_col + 1):
-            _set_value(ws.cell(row=min_row + 1, column=c), None)
+        # Clear the old rows in the table's columns only, as the patch engine does: deleting
+        # sheet rows would pull up whatever stands below (the 集計 sheet's next table).
+        for r in range(min_row + 1, max(max_row, min_row + 1) + 1):
+            for c in range(min_col, max_col + 1):
+                _set_value(ws.cell(row=r, column=c), None)
         self._write_rows(spec, ws, min_row + 1, rows)
         last = min_row + max(1, len(rows))
         table.ref = f"{get_column_letter(min_col)}{min_row}:{get_column_letter(max_col)}{last}"
@@ -156,6 +157,9 @@ class FileEngine:
                 cell = ws.cell(row=start + r, column=pos)
                 _set_value(cell, value)
                 apply_cell_style(cell, col)
+
+    def refresh_pivots(self, sheet: str) -> None:
+        """Nothing to do: the template's pivot caches are refreshed when the file is opened."""
 
     def read_snapshot(self) -> list[tuple[object, ...]]:
         if SNAPSHOT_SHEET not in self.wb.sheetnames:

@@ -454,6 +454,9 @@ class PatchEngine:
         else:
             editor.remove_links(row, row, col, col)
 
+    def refresh_pivots(self, sheet: str) -> None:
+        """Nothing to do: the template's pivot caches are refreshed when the file is opened."""
+
     # -- the snapshot sheet ----------------------------------------------------------------
     def read_snapshot(self) -> list[tuple[object, ...]]:
         if SNAPSHOT_SHEET not in self._wb.sheets:

@@ -34,12 +34,12 @@ import pandas as pd
 
 from ..core.book import Book, supporters, why_not_active
 from ..core.schema import ACTIVITY_KINDS, ENDED_STATES
+from ..core.schema import UNKNOWN_KIND as UNKNOWN_KIND  # re-exported for the consolidation
 from ..core.wareki import ERAS, WarekiError, era_of, fiscal_year_label, fiscal_year_range
 
 SUMMARY = "概要"
 KINDS = "活動種別"
 MONTHS = "月別"
-UNKNOWN_KIND = "種別不明"
 
 PEOPLE, CASES, TIMES, HOURS = "人", "件", "回", "時間"
 COUNT_UNITS = (PEOPLE, CASES, TIMES)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from openpyxl.pivot.cache import (
     CacheDefinition,
@@ -49,6 +49,19 @@ class PivotSpec:
     page: str | None = None
     page_item: str | None = None
     items: dict[str, Sequence[str]] = field(default_factory=dict)  # axis field -> values
+
+
+def _without_rel_id(pivot: TableDefinition) -> None:
+    """Have openpyxl write the pivot table without the r:id it puts on it: Excel links a pivot
+    table to its cache through the part's relationships only. (openpyxl sets the id while
+    writing the relationships, just before the XML: clear it right there.)"""
+    write_rels = pivot._write_rels  # type: ignore[attr-defined]  # not in the stubs
+
+    def write_rels_then_forget_id(archive: Any, manifest: Any) -> None:
+        write_rels(archive, manifest)
+        pivot.id = None
+
+    pivot._write_rels = write_rels_then_forget_id  # type: ignore[attr-defined]  # not in the stubs
 
 
 def next_cache_id(wb: Workbook) -> int:
@@ -93,6 +106,11 @@ def add_pivot(wb: Workbook, ws: Worksheet, top: int, left: int, spec: PivotSpec)
     cache = CacheDefinition(
         refreshOnLoad=True,
         saveData=False,
+        # As Excel writes a cache it can refresh: the versions that made it, and no r:id (no
+        # records part is saved, so a relationship id would point at nothing).
+        createdVersion=6,
+        refreshedVersion=6,
+        minRefreshableVersion=3,
         cacheSource=CacheSource(
             type="worksheet", worksheetSource=WorksheetSource(name=spec.source)
         ),
@@ -164,6 +182,8 @@ def add_pivot(wb: Workbook, ws: Worksheet, top: int, left: int, spec: PivotSpec)
             showLastColumn=True,
         ),
     )
+    cache.id = None
     pivot.cache = cache
+    _without_rel_id(pivot)
     ws.add_pivot(pivot)
     return page_rows + height

@@ -62,6 +62,9 @@ class SheetData:
         self.formats: dict[tuple[int, int], str] = {}
         self.tables: dict[str, list[int]] = {}  # name -> [top, left, bottom, right]
         self.state = "visible"
+        self.pivots: list[str] = []  # pivot table names, in sheet order
+        # For each RefreshTable call: the pivot's name and its source tables' rows at the time.
+        self.refreshed: list[tuple[str, int]] = []
 
     def get(self, row: int, col: int) -> object:
         """What Range.Value gives: a date or time format turns a number into a datetime."""
@@ -235,9 +238,37 @@ class FakeTables:
         return FakeTable(self._sheet, str(key))
 
 
+class _Pivot:
+    def __init__(self, sheet: FakeSheet, name: str) -> None:
+        self._sheet, self.name = sheet, name
+
+    def RefreshTable(self) -> bool:  # noqa: N802  # COM's name
+        self._sheet.calls.hit("pivot.RefreshTable")
+        self._sheet.data.refreshed.append((self.name, self._sheet.calls.writes))
+        return True
+
+
+class _Pivots:
+    def __init__(self, sheet: FakeSheet) -> None:
+        self._sheet = sheet
+
+    @property
+    def Count(self) -> int:  # noqa: N802  # COM's name
+        self._sheet.calls.hit("pivots.Count")
+        return len(self._sheet.data.pivots)
+
+    def Item(self, index: int) -> _Pivot:  # noqa: N802  # COM's name (1-based)
+        self._sheet.calls.hit("pivots.Item")
+        return _Pivot(self._sheet, self._sheet.data.pivots[index - 1])
+
+
 class _SheetApi:
     def __init__(self, sheet: FakeSheet) -> None:
         object.__setattr__(self, "_sheet", sheet)
+
+    def PivotTables(self) -> _Pivots:  # noqa: N802  # COM's name
+        self._sheet.calls.hit("sheet.api.PivotTables")
+        return _Pivots(self._sheet)
 
     def __setattr__(self, name: str, value: object) -> None:
         if name != "Visible":
@@ -505,6 +536,7 @@ class FakeBook:
                 min_col, min_row, max_col, max_row = range_boundaries(table.ref)
                 data.tables[table.name] = [min_row, min_col, max_row, max_col]  # type: ignore[list-item]
             data.state = ws.sheet_state
+            data.pivots = [p.name for p in ws._pivots]  # type: ignore[attr-defined]
             sheets.append(data)
         properties = {p.name: p.value for p in wb.custom_doc_props.props}  # type: ignore[attr-defined]
         return cls(name, sheets, properties)
@@ -522,6 +554,7 @@ class FakeBook:
             copy.formulas, copy.formats = dict(d.formulas), dict(d.formats)
             copy.tables = {k: v[:] for k, v in d.tables.items()}
             copy.state = d.state
+            copy.pivots = d.pivots[:]
             sheets.append(copy)
         copy_book = FakeBook(self._name, sheets, dict(self.properties))
         copy_book.active, copy_book.path, copy_book.selected = self.active, self.path, self.selected

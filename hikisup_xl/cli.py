@@ -195,6 +195,7 @@ def _register_feature_commands() -> None:
     from .exchange.commands import export_roster_cmd, import_roster_cmd
     from .forms.commands import forms_cmd
     from .stats.commands import consolidate_cmd, report_cmd
+    from .upgrade_command import upgrade_cmd
 
     for command in (
         forms_cmd,
@@ -202,6 +203,7 @@ def _register_feature_commands() -> None:
         import_roster_cmd,
         report_cmd,
         consolidate_cmd,
+        upgrade_cmd,
         addin_group,
     ):
         main.add_command(command)

@@ -15,10 +15,15 @@ from .protocol import Engine
 
 
 def open_workbook(path: Path, *, output: Path | None = None) -> Engine:
-    if os.environ.get("HIKISUP_ENGINE", "").strip().lower() == "openpyxl":
+    if fallback_engine():
         from .files import FileEngine
 
         return FileEngine(path, output=output)
     from .patch import PatchEngine
 
     return PatchEngine(path, output=output)
+
+
+def fallback_engine() -> bool:
+    """HIKISUP_ENGINE=openpyxl: the openpyxl engine instead of the patch engine."""
+    return os.environ.get("HIKISUP_ENGINE", "").strip().lower() == "openpyxl"

@@ -26,7 +26,7 @@ from .styles import apply_cell_style
 class FileEngine:
     """A workbook file opened for one action; `save()` replaces it atomically."""
 
-    def __init__(self, path: Path, *, output: Path | None = None) -> None:
+    def __init__(self, path: Path, *, output: Path | None = None, upgrading: bool = False) -> None:
         self.path = path
         self.output = output or path
         check = safety.inspect_file(path)
@@ -53,7 +53,7 @@ class FileEngine:
         for ws in self.wb.worksheets:
             for table in ws.tables.values():
                 self._tables[table.name] = (ws, table)
-        require_hikisup(workbook_marker(self.wb), path.name, set(self._tables))
+        require_hikisup(workbook_marker(self.wb), path.name, set(self._tables), upgrading=upgrading)
 
     @property
     def name(self) -> str:

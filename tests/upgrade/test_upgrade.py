@@ -281,3 +281,52 @@ def test_a_sheet_without_its_table_is_not_guessed_at(tmp_path: Path) -> None:
     with pytest.raises(HikisupError, match="表（テーブル「tImportReview」）がありません"):
         upgrade(PatchUpgrade(path), TODAY)
     assert path.read_bytes() == before
+
+
+def test_libreoffice_opens_the_upgraded_workbook_and_refreshes_its_pivots(
+    upgraded: tuple[Path, Path, list[str]], tmp_path: Path
+) -> None:
+    """The grafted 集計 sheet is a valid package for a real spreadsheet program: LibreOffice
+    draws it, and the pivot table over 活動集計 is rebuilt from the rows report wrote."""
+    import re
+    import subprocess
+
+    soffice, pdftotext = shutil.which("soffice"), shutil.which("pdftotext")
+    if soffice is None or pdftotext is None:
+        pytest.skip("LibreOffice and poppler-utils are needed for this check")
+    path = tmp_path / "集計後.xlsx"
+    shutil.copyfile(upgraded[1], path)
+    total = report(PatchEngine(path), TODAY, 2025).counts["activities"]
+    assert total > 0
+    proc = subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation={(tmp_path / 'lo-profile').as_uri()}",
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=240,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    text = subprocess.run(
+        [pdftotext, "-layout", str(tmp_path / "集計後.pdf"), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    grand = [  # the last number of each grand total row (the two pivots stand side by side)
+        int(numbers[-1])
+        for line in text.splitlines()
+        for segment in re.split(r"Total Result|総計", line)[1:]
+        if (numbers := re.findall(r"\d+", segment))
+    ]
+    assert total in grand, grand
+    assert "月別の活動回数（活動種別ごと）" in text.replace(" ", "")

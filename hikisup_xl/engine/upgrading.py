@@ -19,7 +19,14 @@ from typing import Any, Protocol
 from lxml import etree  # type: ignore[import-untyped]  # lxml ships no type information
 
 from ..core.grid import FIRST_DATA_ROW, col_letter
-from ..core.schema import MARKER_PROPERTY, SHEETS, STATS_SHEET, Column, TableSpec
+from ..core.schema import (
+    MARKER_PROPERTY,
+    SHEETS,
+    SNAPSHOT_SHEET,
+    STATS_SHEET,
+    Column,
+    TableSpec,
+)
 from . import graft
 from .files import FileEngine, workbook_marker
 from .ooxml import (
@@ -78,7 +85,7 @@ def open_for_upgrade(path: Path, *, output: Path | None = None) -> Upgradable:
 
 def _before(sheet: str, present: Sequence[str]) -> str | None:
     """The sheet (already in the workbook) that `sheet` goes in front of, template order."""
-    order = list(SHEETS)
+    order = [*SHEETS, SNAPSHOT_SHEET]  # the hidden snapshot sheet stays the last
     later = order[order.index(sheet) + 1 :] if sheet in order else []
     return next((s for s in later if s in present), None)
 

@@ -330,3 +330,37 @@ def test_libreoffice_opens_the_upgraded_workbook_and_refreshes_its_pivots(
     ]
     assert total in grand, grand
     assert "月別の活動回数（活動種別ごと）" in text.replace(" ", "")
+
+
+def test_missing_data_sheets_come_back_as_the_template_has_them(tmp_path: Path) -> None:
+    """Sheets with conditional formats, validations, the settings rows and the 操作履歴 itself:
+    grafted from the template with their formats and rules, in template order."""
+    gone = (schema.REGISTER, schema.ISSUES, schema.SETTINGS, schema.LOG)
+    wb = build_workbook()
+    for spec in gone:
+        del wb[spec.sheet]
+    path = tmp_path / "欠けた.xlsx"
+    save_atomic(wb, path, keep_backup=False)
+    result = upgrade(PatchUpgrade(path), TODAY)
+    assert sum("シートを追加しました" in line for line in result.lines) == len(gone)
+    after, template = _load(path), build_workbook()
+    assert after.sheetnames == [*schema.SHEETS, schema.SNAPSHOT_SHEET]
+    for spec in gone:
+        ws, model = after[spec.sheet], template[spec.sheet]
+        assert [c.value for c in ws[1]] == [c.value for c in model[1]]
+        rules = {
+            str(k.sqref): [(r.formula, r.dxf) for r in v]
+            for k, v in ws.conditional_formatting._cf_rules.items()
+        }
+        expected = {
+            str(k.sqref): [(r.formula, r.dxf) for r in v]
+            for k, v in model.conditional_formatting._cf_rules.items()
+        }
+        assert rules == expected, spec.sheet  # the same rules, showing the same fills and fonts
+        assert [str(d.sqref) for d in ws.data_validations.dataValidation] == [
+            str(d.sqref) for d in model.data_validations.dataValidation
+        ]
+        assert ws.freeze_panes == model.freeze_panes
+    assert [r[0] for r in after[schema.LOG.sheet].iter_rows(min_row=2, values_only=True)] != []
+    assert _log_actions(path) == [ACTION]
+    actions.check(PatchEngine(path), TODAY)  # and the jobs take it

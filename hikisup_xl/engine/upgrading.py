@@ -76,11 +76,12 @@ class Upgradable(Engine, Protocol):
 
 
 def open_for_upgrade(path: Path, *, output: Path | None = None) -> Upgradable:
-    from .choose import fallback_engine
+    """The workbook opened for upgrading, under its lock like any job's."""
+    from .choose import fallback_engine, locked
 
     if fallback_engine():
-        return FileUpgrade(path, output=output)
-    return PatchUpgrade(path, output=output)
+        return locked(path, output, lambda p, o: FileUpgrade(p, output=o))
+    return locked(path, output, lambda p, o: PatchUpgrade(p, output=o))
 
 
 def _before(sheet: str, present: Sequence[str]) -> str | None:

@@ -9,6 +9,7 @@ from ..actions import Result
 from ..core import schema
 from ..core.errors import HikisupError
 from ..core.wareki import to_wareki
+from ..engine import safety
 from ..engine.protocol import Engine
 from ..session import Session
 from .compute import SUMMARY, compute, tidy_rows
@@ -30,10 +31,11 @@ def report(
     Only table rows are written, through the Engine (a file or live Excel): the 集計 sheet's
     charts and pivot tables come with the template and follow the tables.
     """
+    workbook = _workbook_path(engine)
     if out is not None:
-        from ..exchange.xlsxout import refuse_existing  # openpyxl: only for the file sent upward
-
-        refuse_existing(out)
+        safety.refuse_existing_output(out)
+        if workbook is not None:
+            safety.refuse_if_open(workbook)  # checked before anything is written
     s = Session(engine, today)
     if threshold is None:  # the 設定 sheet's 秘匿基準 unless the command says otherwise
         threshold = s.settings.suppress_below
@@ -78,10 +80,20 @@ def report(
             source=engine.name,
             created=today,
         )
-        xlsxout.save_exchange(upward, out, today, password)
         hidden = suppressed_count(figures)
         locked = "（パスワードで暗号化）" if password else ""
         lines.append(f"  提出用ファイルを書き出しました：{out}{locked}（秘匿したセル {hidden}個）")
         result += f"、提出用 {out.name}{locked}（秘匿{hidden}）"
-    s.finish("年度集計", f"{stats.label}（活動{total}回）", result)
+        # The upward file exists only once 操作履歴 records it (safety.staged_output).
+        with safety.staged_output(out, workbook=workbook) as staged:
+            xlsxout.save_exchange(upward, staged, today, password)
+            s.finish("年度集計", f"{stats.label}（活動{total}回）", result)
+    else:
+        s.finish("年度集計", f"{stats.label}（活動{total}回）", result)
     return Result("report", lines, [], {"activities": int(total or 0)})
+
+
+def _workbook_path(engine: Engine) -> Path | None:
+    """The file a file engine saves to (None in live Excel, where Excel owns the workbook)."""
+    output = getattr(engine, "output", None)
+    return output if isinstance(output, Path) else None

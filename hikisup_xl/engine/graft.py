@@ -13,7 +13,6 @@ from __future__ import annotations
 import copy
 import posixpath
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from lxml import etree  # type: ignore[import-untyped]  # lxml ships no type information
@@ -439,7 +438,3 @@ def read_source(data: bytes) -> Source:
     return Source(
         pkg, wb, styles, shared_strings(pkg, wb), parse_xml(pkg.read(CONTENT_TYPES), CONTENT_TYPES)
     )
-
-
-def first_present(wb: WorkbookInfo, names: Iterable[str]) -> str | None:
-    return next((n for n in names if n in wb.sheets), None)

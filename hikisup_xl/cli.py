@@ -224,10 +224,10 @@ def run_job(job: Job, values: dict[str, Any]) -> None:
 
 
 def _engine(job: Job, file: Path, output: Path | None) -> Any:
-    if job.engine == "file":
-        from .engine.choose import open_file_engine
+    if job.engine == "upgrade":
+        from .engine.upgrading import open_for_upgrade
 
-        return open_file_engine(file, output=output)
+        return open_for_upgrade(file, output=output)
     from .engine.choose import open_workbook
 
     return open_workbook(file, output=output)

@@ -99,8 +99,8 @@ class Job:
     # A click command ("package.module:name") for a job whose command line has its own shape
     # (forms: a kind and IDs); "" = cli.py generates the command from the options.
     command: str = ""
-    # "file": the CLI opens the workbook with the openpyxl file engine (report writes its
-    # sheet with openpyxl until it writes through any engine); "" = the default engine.
+    # "upgrade": the CLI opens the workbook even when an older template made it (the upgrade
+    # job itself); "" = the default engine, which refuses such a workbook and names 更新.
     engine: str = ""
 
 
@@ -255,7 +255,6 @@ JOBS: tuple[Job, ...] = (
                 ask_if="submit",
             ),
         ),
-        engine="file",
     ),
     Job(
         "consolidate",
@@ -316,6 +315,7 @@ JOBS: tuple[Job, ...] = (
         "以前のテンプレートで作った管理ブックを、今のテンプレートに合わせて更新します"
         "（値と職員が加えたものは残します）。",
         "hikisup_xl.upgrade:upgrade",
+        engine="upgrade",
     ),
 )
 JOB_BY_NAME: dict[str, Job] = {j.name: j for j in JOBS}

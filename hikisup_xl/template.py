@@ -30,6 +30,7 @@ from .core.schema import Column, Kind, TableSpec
 from .core.settings import SETTING_ITEMS, Settings, settings_to_rows
 from .engine.files import save_atomic
 from .engine.styles import apply_cell_style
+from .stats.sheet import add_summary_sheet
 
 TEMPLATE_PATH = Path("workbook") / "hikisup_template.xlsx"
 NORMAL_FONT = "游ゴシック"
@@ -55,11 +56,9 @@ def build_workbook(
     _set_normal_font(wb)
     wb.remove(wb.active)  # type: ignore[arg-type]
     for spec in schema.TABLES:
-        ws = wb.create_sheet(spec.sheet)
-        data = settings_to_rows(settings) if spec is schema.SETTINGS else rows.get(spec.key, ())
-        _write_table(ws, spec, data)
-        if spec is schema.SETTINGS:
-            _settings_validation(ws)
+        add_table_sheet(wb, spec, len(wb.sheetnames), settings, rows.get(spec.key, ()))
+    # The 集計 sheet: tables that report fills, with the charts and pivot tables over them.
+    add_summary_sheet(wb, wb.sheetnames.index(schema.STATS.sheet))
     # Present from the start so that engines only ever rewrite it, never add a sheet.
     snapshot = wb.create_sheet(schema.SNAPSHOT_SHEET)
     snapshot.sheet_state = "veryHidden"
@@ -73,6 +72,23 @@ def build_workbook(
     wb.properties.modified = FIXED_TIME
     wb.active = 0
     return wb
+
+
+def add_table_sheet(
+    wb: Workbook,
+    spec: TableSpec,
+    index: int,
+    settings: Settings | None = None,
+    data: Sequence[Sequence[object]] = (),
+) -> Worksheet:
+    """One table's sheet as the template has it (the 設定 sheet with every setting's row)."""
+    ws: Worksheet = wb.create_sheet(spec.sheet, index)
+    if spec is schema.SETTINGS:
+        data = settings_to_rows(settings or Settings())
+    _write_table(ws, spec, data)
+    if spec is schema.SETTINGS:
+        _settings_validation(ws)
+    return ws
 
 
 def _set_normal_font(wb: Workbook) -> None:
@@ -92,7 +108,7 @@ def _write_table(ws: Worksheet, spec: TableSpec, data: Sequence[Sequence[object]
         ws.column_dimensions[col_letter(i)].width = col.width
         for row in range(FIRST_DATA_ROW, last + 1):
             apply_cell_style(ws.cell(row=row, column=i), col)
-        _column_validation(ws, spec, col, i)
+        column_validation(ws, spec, col, i)
     ref = span(FIRST_COLUMN, HEADER_ROW, len(spec.columns), last)
     table = Table(displayName=spec.table, ref=ref)
     table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
@@ -104,8 +120,11 @@ def _write_table(ws: Worksheet, spec: TableSpec, data: Sequence[Sequence[object]
     _conditional_formats(ws, spec)
 
 
-def _column_validation(ws: Worksheet, spec: TableSpec, col: Column, number: int) -> None:
-    sqref = span(number, FIRST_DATA_ROW, number, LAST_ROW)
+def column_validation(
+    ws: Worksheet, spec: TableSpec, col: Column, number: int, *, first_row: int = FIRST_DATA_ROW
+) -> None:
+    """The column's input rule (list, date, or the help shown when a cell is selected)."""
+    sqref = span(number, first_row, number, LAST_ROW)
     prompt = col.help
     if spec.sensitive and col is spec.columns[0]:
         prompt = SENSITIVE_PROMPT

@@ -246,8 +246,28 @@ def sheet_values(path: Path, skip: tuple[str, ...] = ()) -> dict[str, list[tuple
 
 
 def table_rows(path: Path, spec: TableSpec) -> list[dict[str, object]]:
-    """Data rows of one table (blank rows dropped) as column key → value."""
-    values = sheet_values(path)[spec.sheet]
+    """Data rows of one table (blank rows dropped) as column key → value, wherever the table
+    stands on its sheet (the 集計 sheet holds several)."""
+    from openpyxl.utils import range_boundaries
+
+    wb = load_workbook(path)
+    try:
+        ws = wb[spec.sheet]
+        min_col, min_row, max_col, max_row = range_boundaries(ws.tables[spec.table].ref)
+        values = [
+            tuple(r)
+            for r in ws.iter_rows(
+                min_row=min_row,
+                max_row=ws.max_row,
+                min_col=min_col,
+                max_col=max_col,
+                values_only=True,
+            )
+        ]
+    finally:
+        wb.close()
+    if spec.sheet == schema.STATS_SHEET:  # tables one above the other: stop at the table's end
+        values = values[: max_row - min_row + 1]
     headers = list(values[0])
     out = []
     for r in values[1:]:

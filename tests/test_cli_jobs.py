@@ -29,11 +29,11 @@ def test_every_declared_option_is_on_its_command() -> None:
         assert ("file" in params) == job.workbook, job.name
 
 
-def test_upgrade_is_a_command_that_refuses_until_it_exists(tmp_path: Path) -> None:
+def test_upgrade_on_a_current_workbook_changes_nothing(tmp_path: Path) -> None:
     path = write_workbook(tmp_path / "a.xlsx", {})
     before = path.read_bytes()
     result = invoke("upgrade", path)
-    assert result.exit_code == 2 and "まだ使えません" in result.stderr
+    assert result.exit_code == 0 and "最新の形式" in result.stdout
     assert path.read_bytes() == before
 
 

@@ -404,3 +404,75 @@ def test_round_trips_to_excel_do_not_grow_with_the_rows(
             assert len(result.issues) > n  # the rows were all there, all read
     assert counts[10] == counts[10_000]
     assert sum(counts[10][0].values()) < 200
+
+
+# ------------------------------------------------------------------ 年度集計 (report)
+REPORT_DAY = dt.date(2026, 3, 31)
+
+
+def _report_workbook() -> Workbook:
+    from hikisup_xl.demo import DEMO_SETTINGS, generate
+
+    return build_workbook(DEMO_SETTINGS, generate(REPORT_DAY))
+
+
+def _every_table(h: Harness) -> dict[str, list[tuple[object, ...]]]:
+    out = {spec.key: h.rows(spec) for spec in schema.ALL_TABLES}
+    out["log"] = [r[1:] for r in out["log"]]  # 日時 is the time the action ran
+    return out
+
+
+@pytest.mark.parametrize("kind", ["file", "patch"])
+def test_report_leaves_the_same_tables_in_a_file_and_in_live_excel(
+    kind: str, tmp_path: Path
+) -> None:
+    from hikisup_xl.stats.report import report
+
+    wb = _report_workbook()
+    file = (FileHarness if kind == "file" else PatchHarness)(wb, tmp_path)
+    live = LiveHarness(wb, tmp_path)
+    before = _every_table(live)
+    for _ in range(2):  # the second run replaces what the first one wrote
+        on_file = report(file.engine(), REPORT_DAY, 2025)
+        on_live = report(live.engine(), REPORT_DAY, 2025)
+        assert on_live.lines == on_file.lines
+        assert _every_table(live) == _every_table(file)
+    written = _every_table(live)
+    for spec in schema.SUMMARY_TABLES:  # really written, and sized as the template laid out
+        assert written[spec.key] != before[spec.key]
+        assert len(written[spec.key]) == len(before[spec.key])
+    # live Excel: both pivot tables of the 集計 sheet refreshed after the writes, on each run
+    refreshed = live.book.data[schema.STATS_SHEET].refreshed
+    assert [name for name, _ in refreshed] == ["活動回数ピボット", "登録状態ピボット"] * 2
+
+
+def _grow_reports(book: FakeBook, n: int) -> FakeBook:
+    """`book` with n activity reports in the 年度: its first report repeated."""
+    book = book.clone()
+    data = book.data[schema.REPORTS.sheet]
+    top, left, bottom, right = data.tables[schema.REPORTS.table]
+    first = data.cells[top][:]  # the first data row (cells are 0-based rows)
+    formats = {c: f for (r, c), f in data.formats.items() if r == top + 1}
+    for row in range(top + 1, top + n + 1):
+        data.put(row, right, None)
+        data.cells[row - 1][:] = first
+        data.formats.update({(row, c): f for c, f in formats.items()})
+    for row in range(top + n + 1, bottom + 1):  # fewer than the demo had: blank the rest
+        data.cells[row - 1][:] = [None] * len(data.cells[row - 1])
+    data.tables[schema.REPORTS.table] = [top, left, top + n, right]
+    return book
+
+
+def test_report_round_trips_to_excel_do_not_grow_with_the_rows() -> None:
+    from hikisup_xl.stats.report import report
+
+    base = FakeBook.from_openpyxl(_report_workbook(), NAME)
+    counts = {}
+    for n in (10, 10_000):
+        book = _grow_reports(base, n)
+        result = report(LiveEngine(book), REPORT_DAY, 2025)
+        assert f"活動延べ回数 {n}回" in "\n".join(result.lines)  # every row was read
+        counts[n] = dict(book.calls.by_kind)
+    assert counts[10] == counts[10_000]
+    assert counts[10]["pivot.RefreshTable"] == 2
+    assert sum(counts[10].values()) < 250

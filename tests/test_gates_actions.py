@@ -13,10 +13,10 @@ from conftest import TODAY, World, base_world, invoke, table_rows, world_rows, w
 from openpyxl import load_workbook
 from test_actions_file import _as_date, _fill
 
-from hikisup_xl import actions
 from hikisup_xl.core import schema
 from hikisup_xl.core.settings import Settings
 from hikisup_xl.engine.files import FileEngine, save_atomic
+from hikisup_xl.jobs import ledger as actions
 
 D = dt.date
 DAY = TODAY.isoformat()

@@ -160,7 +160,7 @@ def _craft(src: Path, dst: Path, kind: str) -> None:
         if kind == "image":
             zout.writestr("xl/media/image1.png", PNG)
         if kind == "shape":
-            zout.writestr("xl/drawings/drawing1.xml", SHAPE)
+            zout.writestr("xl/drawings/drawing99.xml", SHAPE)  # the template has drawing1
 
 
 LOSSES = [("image", "画像"), ("shape", "図形"), ("x14", "拡張形式の入力規則")]

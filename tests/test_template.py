@@ -42,7 +42,7 @@ def test_committed_template_is_a_fresh_build(template: Path) -> None:
 
 
 def test_sheets_in_schema_order(wb: Workbook) -> None:
-    assert wb.sheetnames == [t.sheet for t in schema.TABLES] + [schema.SNAPSHOT_SHEET]
+    assert wb.sheetnames == [*schema.SHEETS, schema.SNAPSHOT_SHEET]
 
 
 def test_snapshot_sheet_is_there_from_the_start_and_very_hidden(wb: Workbook) -> None:
@@ -128,7 +128,7 @@ def test_settings_sheet_lists_every_setting(wb: Workbook) -> None:
 
 def test_calamine_reads_the_headers(template: Path) -> None:
     book = CalamineWorkbook.from_path(str(template))
-    assert book.sheet_names == [t.sheet for t in schema.TABLES] + [schema.SNAPSHOT_SHEET]
+    assert book.sheet_names == [*schema.SHEETS, schema.SNAPSHOT_SHEET]
     for spec in schema.TABLES:
         rows = book.get_sheet_by_name(spec.sheet).to_python()
         assert rows[0] == list(spec.headers)
@@ -167,3 +167,55 @@ def test_libreoffice_opens_the_demo_workbook(tmp_path: Path) -> None:
     (csv,) = out.glob("*.csv")
     first_line = csv.read_text(encoding="utf-8").splitlines()[0]
     assert first_line.split(",")[:3] == ["登録番号", "ふりがな", "氏名"]
+
+
+# -- the 集計 sheet: tables that report fills, charts and pivot tables over them (#9) ----------
+def test_the_summary_sheet_holds_its_tables_charts_and_pivots(wb: Workbook) -> None:
+    from openpyxl.utils import range_boundaries
+
+    from hikisup_xl.engine.safety import TRAILING_SCAN
+    from hikisup_xl.stats.summary import summary_layout, summary_sizes
+
+    ws = wb[schema.STATS_SHEET]
+    assert set(ws.tables) == {t.table for t in schema.SUMMARY_TABLES}
+    sizes, places = summary_sizes(), summary_layout()
+    spans = []
+    for spec in schema.SUMMARY_TABLES:
+        c1, r1, c2, r2 = range_boundaries(ws.tables[spec.table].ref)
+        assert (r1, c1) == places[spec.key] and r2 - r1 == sizes[spec.key]
+        assert [ws.cell(row=r1, column=c).value for c in range(c1, c2 + 1)] == list(spec.headers)
+        spans.append((c1, c2, r2))
+    # no table stands above another, and nothing with a value is below any table for more
+    # than TRAILING_SCAN rows (every engine would read it as rows typed below the table)
+    for c1, c2, r2 in spans:
+        below = [
+            cell.coordinate
+            for row in ws.iter_rows(min_row=r2 + 1, max_row=r2 + TRAILING_SCAN + 1)
+            for cell in row[c1 - 1 : c2]
+            if cell.value is not None
+        ]
+        assert below == []
+    assert len(ws._charts) == 2  # type: ignore[attr-defined]
+    pivots = ws._pivots  # type: ignore[attr-defined]
+    assert sorted(p.name for p in pivots) == ["活動回数ピボット", "登録状態ピボット"]
+    assert {p.cache.cacheSource.worksheetSource.name for p in pivots} == {"tActivity", "tRegister"}
+
+
+def test_pivot_parts_are_written_as_excel_writes_them(template: Path) -> None:
+    import re
+    import zipfile
+
+    with zipfile.ZipFile(template) as zf:
+        parts = {n: zf.read(n).decode() for n in zf.namelist()}
+    caches = [n for n in parts if re.fullmatch(r"xl/pivotCache/pivotCacheDefinition\d+\.xml", n)]
+    tables = [n for n in parts if re.fullmatch(r"xl/pivotTables/pivotTable\d+\.xml", n)]
+    assert len(caches) == len(tables) == 2
+    for n in caches:
+        xml = parts[n]
+        for attr in ('createdVersion="6"', 'refreshedVersion="6"', 'minRefreshableVersion="3"'):
+            assert attr in xml, (n, attr)
+        assert 'refreshOnLoad="1"' in xml and "r:id=" not in xml  # no records part to point at
+    for n in tables:
+        head = re.match(r"<pivotTableDefinition [^>]*>", parts[n])
+        assert head is not None and "r:id=" not in head.group(0)
+        assert 'updatedVersion="6"' in head.group(0)

@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-SCHEMA_VERSION = 1
+# 2: the 集計 sheet's tables, charts and pivot tables are part of the template (#9).
+SCHEMA_VERSION = 2
 # Custom document property that marks a workbook as ours (and which schema it follows).
 MARKER_PROPERTY = "hikisup_schema"
 
@@ -453,9 +454,62 @@ ACTIVITY = TableSpec(
     generated=True,
     tab_color="00B050",
 )
-# The 集計 sheet itself (tables, charts, pivot tables) is drawn by hikisup report, not declared
-# as a table: it sits before 集計データ.
+# The 集計 sheet: four tables of fixed size one above the other (so that rewriting one never
+# moves another), with the charts and pivot tables over them built into the template. It sits
+# before 集計データ. hikisup report only replaces the tables' rows.
 STATS_SHEET = "集計"
+UNKNOWN_KIND = "種別不明"  # an activity report whose 活動種別 is blank
+SUMMARY_KINDS = (*ACTIVITY_KINDS, UNKNOWN_KIND)
+TOTAL_LABEL = "合計"
+
+SUM_INFO = TableSpec(
+    "sum_info",
+    STATS_SHEET,
+    "tSumInfo",
+    (_c("item", "項目", width=26), _c("value", "内容", width=40)),
+    generated=True,
+)
+SUM_INFO_ITEMS = ("実施主体", "年度", "集計期間", "基準日", "注記")
+SUM_OVERVIEW = TableSpec(
+    "sum_overview",
+    STATS_SHEET,
+    "tSumOverview",
+    (
+        _c("item", "項目", width=26),
+        _c("value", "値", Kind.INT, width=11),
+        _c("unit", "単位", width=6),
+        _c("note", "説明", width=40),
+    ),
+    generated=True,
+)
+SUM_KINDS = TableSpec(
+    "sum_kinds",
+    STATS_SHEET,
+    "tSumKinds",
+    (
+        _c("kind", "活動種別", width=26),
+        _c("count", "活動回数", Kind.INT, width=11),
+        _c("dispatches", "派遣実件数", Kind.INT, width=11),
+        _c("cases", "当事者実人数", Kind.INT, width=11),
+        _c("hours", "活動時間（時間）", Kind.INT, width=11),
+    ),
+    generated=True,
+)
+SUM_MONTHS = TableSpec(
+    "sum_months",
+    STATS_SHEET,
+    "tSumMonths",
+    (
+        _c("month", "月", width=26),
+        _c("requested", "派遣依頼件数", Kind.INT, width=11),
+        _c("decided", "派遣決定件数", Kind.INT, width=11),
+        *(_c(f"kind{i}", k, Kind.INT, width=11) for i, k in enumerate(SUMMARY_KINDS, start=1)),
+        _c("count", "活動回数計", Kind.INT, width=11),
+        _c("hours", "活動時間（時間）", Kind.INT, width=11),
+    ),
+    generated=True,
+)
+SUMMARY_TABLES: tuple[TableSpec, ...] = (SUM_INFO, SUM_OVERVIEW, SUM_KINDS, SUM_MONTHS)
 
 # Sheet order in the workbook: what staff use most first.
 TABLES: tuple[TableSpec, ...] = (
@@ -479,6 +533,12 @@ TABLES: tuple[TableSpec, ...] = (
 )
 BY_KEY: dict[str, TableSpec] = {t.key: t for t in TABLES}
 BY_SHEET: dict[str, TableSpec] = {t.sheet: t for t in TABLES}
+# Every table a current workbook holds: the data sheets' and the 集計 sheet's.
+ALL_TABLES: tuple[TableSpec, ...] = TABLES + SUMMARY_TABLES
+# The visible sheets of the template, in order: the 集計 sheet just before 集計データ.
+SHEETS: tuple[str, ...] = tuple(
+    name for t in TABLES for name in ((STATS_SHEET, t.sheet) if t is STATS else (t.sheet,))
+)
 
 # Hidden sheet holding the register as last seen, to detect changes made by hand (第14–16条).
 SNAPSHOT_SHEET = "_前回値"

@@ -28,8 +28,13 @@ if TYPE_CHECKING:
 E = TypeVar("E")
 
 
+def fallback_engine() -> bool:
+    """HIKISUP_ENGINE=openpyxl: the openpyxl engine instead of the patch engine."""
+    return os.environ.get("HIKISUP_ENGINE", "").strip().lower() == "openpyxl"
+
+
 def _engine(path: Path, output: Path | None) -> Engine:
-    if os.environ.get("HIKISUP_ENGINE", "").strip().lower() == "openpyxl":
+    if fallback_engine():
         from .files import FileEngine
 
         return FileEngine(path, output=output)

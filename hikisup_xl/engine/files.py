@@ -27,7 +27,7 @@ from .styles import apply_cell_style
 class FileEngine:
     """A workbook file opened for one action; `save()` replaces it atomically."""
 
-    def __init__(self, path: Path, *, output: Path | None = None) -> None:
+    def __init__(self, path: Path, *, output: Path | None = None, upgrading: bool = False) -> None:
         self.path = path
         self.output = output or path
         check = safety.inspect_file(path)
@@ -55,7 +55,7 @@ class FileEngine:
         for ws in self.wb.worksheets:
             for table in ws.tables.values():
                 self._tables[table.name] = (ws, table)
-        require_hikisup(workbook_marker(self.wb), path.name, set(self._tables))
+        require_hikisup(workbook_marker(self.wb), path.name, set(self._tables), upgrading=upgrading)
 
     @property
     def name(self) -> str:
@@ -121,14 +121,13 @@ class FileEngine:
     def replace_rows(self, spec: TableSpec, rows: Sequence[Sequence[object]]) -> None:
         ws, table, (min_col, min_row, max_col, max_row) = self._locate(spec)
         totals = _totals(table)
-        data_end = max_row - totals
-        if data_end > min_row + 1:
-            ws.delete_rows(min_row + 2, data_end - min_row - 1)
-        for c in range(min_col, max_col + 1):
-            _set_value(ws.cell(row=min_row + 1, column=c), None)
+        # Clear the old rows in the table's columns only, as the patch engine does: deleting
+        # sheet rows would pull up whatever stands below (the 集計 sheet's next table).
+        for r in range(min_row + 1, max(max_row - totals, min_row + 1) + 1):
+            for c in range(min_col, max_col + 1):
+                _set_value(ws.cell(row=r, column=c), None)
         last = min_row + max(1, len(rows))
         if totals:
-            table.ref = _ref(min_col, min_row, max_col, min_row + 1 + totals)
             _move_totals(ws, table, last)
         self._write_rows(spec, ws, min_row + 1, rows)
         table.ref = _ref(min_col, min_row, max_col, last + totals)
@@ -183,6 +182,9 @@ class FileEngine:
                 cell = ws.cell(row=start + r, column=pos)
                 if not (isinstance(cell.value, str) and cell.value.startswith("=")):
                     cell.value = formula
+
+    def refresh_pivots(self, sheet: str) -> None:
+        """Nothing to do: the template's pivot caches are refreshed when the file is opened."""
 
     def read_snapshot(self) -> list[tuple[object, ...]]:
         if SNAPSHOT_SHEET not in self.wb.sheetnames:

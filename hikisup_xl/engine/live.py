@@ -30,10 +30,10 @@ from ..core.errors import HikisupError
 from ..core.grid import col_letter, parse_span
 from ..core.identity import require_hikisup
 from ..core.schema import (
+    ALL_TABLES,
     MARKER_PROPERTY,
     SNAPSHOT_HEADERS,
     SNAPSHOT_SHEET,
-    TABLES,
     Kind,
     TableSpec,
 )
@@ -259,7 +259,7 @@ class LiveEngine:
         self._all_sheets = book.sheets
         self._sheets: dict[str, XlSheet] = {}
         self._tables: dict[str, XlTable] = {}
-        for spec in TABLES:
+        for spec in ALL_TABLES:
             try:
                 sheet = self._sheets.get(spec.sheet) or self._all_sheets[spec.sheet]
                 self._sheets[spec.sheet] = sheet
@@ -272,6 +272,7 @@ class LiveEngine:
         self._snapshot_rows: int | None = None  # rows the snapshot sheet had when read
         self._snapshot: list[Sequence[object]] | None = None
         self.touched = False  # True once save() has started writing into the workbook
+        self._refresh: list[str] = []  # sheets whose pivot tables follow this action's writes
 
     @property
     def name(self) -> str:
@@ -404,10 +405,15 @@ class LiveEngine:
     def write_snapshot(self, rows: Sequence[Sequence[object]]) -> None:
         self._snapshot = list(rows)
 
+    def refresh_pivots(self, sheet: str) -> None:
+        if sheet not in self._refresh:
+            self._refresh.append(sheet)
+
     def discard(self) -> None:
         """Forget every buffered write (after an action failed)."""
         self._pending.clear()
         self._snapshot = None
+        self._refresh = []
 
     # -- applying ------------------------------------------------------------------------
     def save(self) -> None:
@@ -417,13 +423,22 @@ class LiveEngine:
             return
         self.touched = True
         with self.app.properties(**SUSPENDED):
-            for spec in TABLES:
+            for spec in ALL_TABLES:
                 pending = self._pending.get(spec.key)
                 if pending is not None:
                     self._apply(spec, pending)
             if self._snapshot is not None:
                 self._apply_snapshot(self._snapshot)
+            for sheet in self._refresh:
+                self._refresh_pivots(sheet)
         self.discard()
+
+    def _refresh_pivots(self, sheet: str) -> None:
+        """PivotTable.RefreshTable for each pivot table on the sheet: one call per pivot table,
+        whatever the number of rows."""
+        pivots = self._all_sheets[sheet].api.PivotTables()
+        for i in range(1, int(pivots.Count) + 1):
+            pivots.Item(i).RefreshTable()
 
     def _apply(self, spec: TableSpec, pending: _Pending) -> None:
         t = self._load(spec)

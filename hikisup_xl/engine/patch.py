@@ -159,7 +159,7 @@ def _blank(value: object) -> bool:
 class PatchEngine:
     """A workbook file opened for one action; `save()` replaces it atomically."""
 
-    def __init__(self, path: Path, *, output: Path | None = None) -> None:
+    def __init__(self, path: Path, *, output: Path | None = None, upgrading: bool = False) -> None:
         self.path = path
         self.output = output or path
         # Refuses what is not a readable .xlsx (encrypted, old format, zip bomb...). What an
@@ -188,7 +188,10 @@ class PatchEngine:
             raise HikisupError(
                 f"「{path.name}」の中身が暗号化されています。Excelで開いて保存し直してください。"
             )
-        require_hikisup(self._wb.marker, path.name, set(self._wb.tables))
+        require_hikisup(self._wb.marker, path.name, set(self._wb.tables), upgrading=upgrading)
+        # Whole parts written or dropped by a structural edit (engine/upgrading.py).
+        self._extra_parts: dict[str, bytes] = {}
+        self._extra_removed: set[str] = set()
         self._grids: dict[str, Rows] = {}
         self._editors: dict[str, SheetEditor] = {}
         self._new_parts: set[str] = set()
@@ -485,6 +488,9 @@ class PatchEngine:
         else:
             editor.remove_links(row, row, col, col)
 
+    def refresh_pivots(self, sheet: str) -> None:
+        """Nothing to do: the template's pivot caches are refreshed when the file is opened."""
+
     # -- the snapshot sheet ----------------------------------------------------------------
     def read_snapshot(self) -> list[tuple[object, ...]]:
         if SNAPSHOT_SHEET not in self._wb.sheets:
@@ -527,7 +533,7 @@ class PatchEngine:
         pkg, wb = self._pkg, self._wb
         replaced: dict[str, bytes] = {}
         added: dict[str, bytes] = {}
-        removed: set[str] = set()
+        removed: set[str] = set(self._extra_removed)
         data_changed = False
         for editor in self._editors.values():
             if not editor.dirty:
@@ -558,6 +564,11 @@ class PatchEngine:
             replaced[pkg.find(rels_part(wb.part)) or rels_part(wb.part)] = to_bytes(wb.rels.root)
         if wb.content_types is not None:
             replaced[pkg.find(CONTENT_TYPES) or CONTENT_TYPES] = to_bytes(wb.content_types.root)
+        for name, data in self._extra_parts.items():
+            if name not in replaced and name not in added:  # an engine edit came later
+                replaced[name] = data
+        for name in [n for n in replaced if pkg.find(n) is None]:
+            added[name] = replaced.pop(name)  # a part the package does not hold yet
         expected = self._stamp if self.output == self.path else None
         save_package(
             pkg, replaced, added, removed, self.output, keep_backup=True, expected=expected

@@ -26,16 +26,11 @@ def report(
     `submit` is the ribbon's yes to "make the 提出ファイル?": its dialog gave `out`."""
     from ..stats.report import report as _report
 
-    if not hasattr(engine, "wb"):  # the 集計 sheet is still written with openpyxl (#9 item 5)
-        raise HikisupError(
-            "年度集計は、いまはリボンからは作れません。Excelでブックを閉じてから、"
-            "コマンド hikisup report で作ってください。ブックは変更していません。"
-        )
     if submit and out is None:
         raise HikisupError("提出ファイルの保存先が指定されていません。")
     year = fiscal_year(today) if fy is None else fy
     return _report(
-        engine,  # type: ignore[arg-type]  # the file engine until report writes through any engine
+        engine,
         today,
         year,
         out=out,

@@ -25,18 +25,21 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
 
 from ..core.book import Book, supporters, why_not_active
 from ..core.schema import ACTIVITY_KINDS, ENDED_STATES
+from ..core.schema import UNKNOWN_KIND as UNKNOWN_KIND  # re-exported for the consolidation
 from ..core.wareki import ERAS, WarekiError, era_of, fiscal_year_label, fiscal_year_range
 
 SUMMARY = "概要"
 KINDS = "活動種別"
 MONTHS = "月別"
-UNKNOWN_KIND = "種別不明"
 
 PEOPLE, CASES, TIMES, HOURS = "人", "件", "回", "時間"
 COUNT_UNITS = (PEOPLE, CASES, TIMES)
@@ -81,14 +84,6 @@ FOLLOWUP_KINDS = ("継続研修", "交流会")
 NOT_PERSONAL = frozenset({"事後研修 開催回数"})
 
 Key = tuple[str, str, str, str]  # (区分, 項目, 月, 活動種別)
-
-
-@dataclass(slots=True)
-class _Tally:
-    n: int = 0
-    minutes: int = 0
-    dispatches: set[str] = field(default_factory=set)
-    cases: set[str] = field(default_factory=set)
 
 
 @dataclass(slots=True)
@@ -182,6 +177,16 @@ def _hours(minutes: int) -> float:
     return round(minutes / 60, 2)
 
 
+ACTIVITY_FIELDS = ("fy", "month", "date", "kind", "dispatch", "reg_no", "minutes", "case")
+
+
+def activity_frame(records: Sequence[tuple[object, ...]]) -> pd.DataFrame:
+    """The 年度's activities as a frame; blank identifiers are missing (nunique skips them)."""
+    frame = pd.DataFrame.from_records(list(records), columns=list(ACTIVITY_FIELDS))
+    frame["minutes"] = frame["minutes"].astype("int64")
+    return frame
+
+
 def compute(book: Book, fy: int, today: dt.date) -> FyStats:
     start, end = fiscal_year_range(fy)
     as_of = min(today, end)
@@ -258,16 +263,15 @@ def compute(book: Book, fy: int, today: dt.date) -> FyStats:
     summary["派遣依頼件数"] = len(requested)
     summary["派遣決定件数"] = len(decided)
 
-    # 活動報告
+    # 活動報告: one record per activity of the 年度, then group-bys (pandas) for the tables.
     rep = book["reports"]
-    per_kind: dict[str, _Tally] = defaultdict(_Tally)
-    per_month: Counter[tuple[str, str]] = Counter()
-    month_minutes: Counter[str] = Counter()
-    all_dispatches: set[str] = set()
-    all_cases: set[str] = set()
-    all_supporters: set[str] = set()
-    total_minutes = 0
     label = stats.label
+    kinds_read, dispatch_ids, case_ids, reg_nos = (
+        rep.texts("kind"),
+        rep.texts("dispatch_id"),
+        rep.texts("case_id"),
+        rep.texts("reg_no"),
+    )
     for i, day in enumerate(rep.dates("date")):
         if day is None:
             if rep.raw.rows[i] and any(v is not None for v in rep.raw.rows[i]):
@@ -275,37 +279,32 @@ def compute(book: Book, fy: int, today: dt.date) -> FyStats:
             continue
         if not start <= day <= end:
             continue
-        kind = rep.texts("kind")[i] or UNKNOWN_KIND
+        kind = kinds_read[i] or UNKNOWN_KIND
         if kind == UNKNOWN_KIND:
             stats.left_out["活動種別が読み取れない活動報告（種別不明として集計）"] += 1
-        did = rep.texts("dispatch_id")[i]
-        case = rep.texts("case_id")[i] or (case_of_dispatch.get(did) if did else None)
-        no = rep.texts("reg_no")[i]
+        did = dispatch_ids[i] or None
+        case = case_ids[i] or (case_of_dispatch.get(did) if did else None) or None
+        no = reg_nos[i] or None
         minutes = _minutes(rep["start"][i], rep["end"][i])
-        tally = per_kind[kind]
-        tally.n += 1
-        tally.minutes += minutes
-        if did:
-            tally.dispatches.add(did)
-            all_dispatches.add(did)
-        if case:
-            tally.cases.add(case)
-            all_cases.add(case)
-        if no:
-            all_supporters.add(no)
-        m = month_key(day)
-        per_month[(m, kind)] += 1
-        month_minutes[m] += minutes
-        total_minutes += minutes
-        stats.activities.append((label, m, day, kind, did, no, minutes))
+        stats.activities.append((label, month_key(day), day, kind, did, no, minutes, case))
     stats.activities.sort(key=lambda r: (r[2], str(r[4] or ""), str(r[5] or "")))
-    n_reports = sum(t.n for t in per_kind.values())
-    summary["派遣実件数"] = len(all_dispatches)
-    summary["活動延べ回数"] = n_reports
-    summary["支援した当事者の実人数"] = len(all_cases)
-    summary["活動したサポーター実人数"] = len(all_supporters)
-    summary["活動時間"] = _hours(total_minutes)
-    if UNKNOWN_KIND in per_kind:
+    activity = activity_frame(stats.activities)
+    stats.activities = [r[:7] for r in stats.activities]  # 活動集計 has no ケースID column
+    per_kind = activity.groupby("kind").agg(
+        n=("minutes", "size"),
+        minutes=("minutes", "sum"),
+        dispatches=("dispatch", "nunique"),
+        cases=("case", "nunique"),
+    )
+    per_month = activity.groupby(["month", "kind"]).size()
+    month_minutes = activity.groupby("month")["minutes"].sum()
+    summary["派遣実件数"] = int(activity["dispatch"].nunique())
+    summary["活動延べ回数"] = len(activity)
+    summary["支援した当事者の実人数"] = int(activity["case"].nunique())
+    summary["活動したサポーター実人数"] = int(activity["reg_no"].nunique())
+    summary["活動時間"] = _hours(int(activity["minutes"].sum()))
+    tallies: dict[Hashable, dict[Hashable, Any]] = per_kind.to_dict("index")
+    if UNKNOWN_KIND in tallies:
         stats.kinds.append(UNKNOWN_KIND)
 
     # 事後研修
@@ -330,12 +329,12 @@ def compute(book: Book, fy: int, today: dt.date) -> FyStats:
     for item, unit, _note in SUMMARY_ITEMS:
         figures.append(Figure(SUMMARY, item, "", "", summary[item], unit))
     for kind in stats.kinds:
-        tally = per_kind.get(kind, _Tally())
+        tally = tallies.get(kind, {})
         values: dict[str, float | int] = {
-            "活動回数": tally.n,
-            "派遣実件数": len(tally.dispatches),
-            "当事者実人数": len(tally.cases),
-            "活動時間": _hours(tally.minutes),
+            "活動回数": int(tally.get("n", 0)),
+            "派遣実件数": int(tally.get("dispatches", 0)),
+            "当事者実人数": int(tally.get("cases", 0)),
+            "活動時間": _hours(int(tally.get("minutes", 0))),
         }
         for item, unit in KIND_ITEMS:
             figures.append(Figure(KINDS, item, "", kind, values[item], unit))
@@ -344,12 +343,13 @@ def compute(book: Book, fy: int, today: dt.date) -> FyStats:
     for m in months:
         figures.append(Figure(MONTHS, "派遣依頼件数", m, "", req[m], CASES))
         figures.append(Figure(MONTHS, "派遣決定件数", m, "", dec[m], CASES))
-        figures.append(
-            Figure(MONTHS, "活動回数", m, "", sum(per_month[(m, k)] for k in stats.kinds), TIMES)
-        )
+        by_kind = {k: int(per_month.get((m, k), 0)) for k in stats.kinds}
+        figures.append(Figure(MONTHS, "活動回数", m, "", sum(by_kind.values()), TIMES))
         for kind in stats.kinds:
-            figures.append(Figure(MONTHS, "活動回数", m, kind, per_month[(m, kind)], TIMES))
-        figures.append(Figure(MONTHS, "活動時間", m, "", _hours(month_minutes[m]), HOURS))
+            figures.append(Figure(MONTHS, "活動回数", m, kind, by_kind[kind], TIMES))
+        figures.append(
+            Figure(MONTHS, "活動時間", m, "", _hours(int(month_minutes.get(m, 0))), HOURS)
+        )
     return stats
 
 

@@ -18,6 +18,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pandas as pd
+
 from ..core.errors import HikisupError
 from ..core.schema import ACTIVITY_KINDS, STATS, Column, Kind
 from ..core.wareki import WarekiError, fiscal_year_label, fiscal_year_range, parse_date
@@ -216,6 +218,30 @@ def _plain(n: float | int) -> str:
     return f"{int(n):,}" if float(n).is_integer() else f"{n:,}"
 
 
+FIGURE_KEY = ["section", "item", "month", "kind"]
+
+
+def cross_tab(used: Sequence[Received]) -> dict[Key, tuple[str, dict[str, float | int | None]]]:
+    """Each figure across the municipalities: one long frame (a row per municipality and
+    figure) grouped by figure. Values stay Python objects: None is a suppressed cell, and an
+    int stays an int in the totals."""
+    frame = pd.DataFrame(
+        [
+            (r.body, *key, value, unit)
+            for r in sorted(used, key=lambda r: r.body)
+            for key, (value, unit, _hidden) in r.values.items()
+        ],
+        columns=["body", *FIGURE_KEY, "value", "unit"],
+        dtype=object,
+    )
+    table: dict[Key, tuple[str, dict[str, float | int | None]]] = {}
+    for key, group in frame.groupby(FIGURE_KEY, sort=False, dropna=False):
+        section, item, month, kind = (str(k) for k in key)
+        values = dict(zip(group["body"], group["value"], strict=True))
+        table[(section, item, month, kind)] = (str(group["unit"].iloc[0]), values)
+    return table
+
+
 def consolidate(
     directory: Path, password: str | None, fy: int | None, skip: Sequence[Path] = ()
 ) -> Consolidation:
@@ -258,14 +284,8 @@ def consolidate(
         )
         raise HikisupError(f"集約できるファイルがありません。\n{lines}")
     bodies = sorted(r.body for r in used)
-    table: dict[Key, tuple[str, dict[str, float | int | None]]] = {}
-    kinds_seen: set[str] = set()
-    for r in sorted(used, key=lambda r: r.body):
-        for key, (value, unit, _hidden) in r.values.items():
-            entry = table.setdefault(key, (unit, {}))
-            entry[1][r.body] = value
-            if key[0] == KINDS:
-                kinds_seen.add(key[3])
+    table = cross_tab(used)
+    kinds_seen = {key[3] for key in table if key[0] == KINDS}
     kinds = [k for k in ACTIVITY_KINDS] + sorted(kinds_seen - set(ACTIVITY_KINDS))
     if UNKNOWN_KIND not in kinds_seen and UNKNOWN_KIND in kinds:
         kinds.remove(UNKNOWN_KIND)

@@ -168,6 +168,7 @@ def add_pivot(wb: Workbook, ws: Worksheet, top: int, left: int, spec: PivotSpec)
             showLastColumn=True,
         ),
     )
+    cache.id = None
     pivot.cache = cache
     ws.add_pivot(pivot)
     return page_rows + height

@@ -9,18 +9,17 @@ from ..core import schema
 from ..core.errors import HikisupError
 from ..core.wareki import to_wareki
 from ..engine import safety
-from ..engine.files import FileEngine
+from ..engine.protocol import Engine
 from ..files import xlsxout
 from ..jobs.result import Result
 from ..session import Session
 from .compute import SUMMARY, compute, tidy_rows
-from .sheet import View, add_report_pivots, write_stats_sheet
+from .summary import summary_rows
 from .suppress import suppress, suppressed_count
-from .upward import build_upward
 
 
 def report(
-    engine: FileEngine,
+    engine: Engine,
     today: dt.date,
     fy: int,
     *,
@@ -28,10 +27,16 @@ def report(
     threshold: int | None = None,
     password: str | None = None,
 ) -> Result:
-    """Write 集計, 集計データ and 活動集計 into the workbook; with `out`, the upward file too."""
+    """Write 集計, 集計データ and 活動集計 into the workbook; with `out`, the upward file too.
+
+    Only table rows are written, through the Engine (a file or live Excel): the 集計 sheet's
+    charts and pivot tables come with the template and follow the tables.
+    """
+    workbook = _workbook_path(engine)
     if out is not None:
-        xlsxout.refuse_existing(out)
-        safety.refuse_if_open(engine.output)  # checked before anything is written
+        safety.refuse_existing_output(out)
+        if workbook is not None:
+            safety.refuse_if_open(workbook)  # checked before anything is written
     s = Session(engine, today)
     if threshold is None:  # the 設定 sheet's 秘匿基準 unless the command says otherwise
         threshold = s.settings.suppress_below
@@ -42,26 +47,13 @@ def report(
         raise HikisupError(
             f"{stats.label}はまだ始まっていません（{to_wareki(stats.start)}から）。--fy を確認してください。"
         )
+    tables = summary_rows(stats, s.settings.body_name)
     settings = s.settings
     engine.replace_rows(schema.STATS, tidy_rows(stats.label, stats.figures))
     engine.replace_rows(schema.ACTIVITY, stats.activities)
-    wb = engine.wb
-    index = wb.sheetnames.index(schema.STATS.sheet)
-    view = View(
-        settings.body_name,
-        stats.label,
-        stats.start,
-        stats.end,
-        stats.as_of,
-        stats.months,
-        stats.kinds,
-        stats.figures,
-    )
-    ws, free = write_stats_sheet(wb, view, index=index)
-    states = [v for v in s.book["register"].texts("state") if v]
-    kinds_seen = [k for k in stats.kinds if any(r[3] == k for r in stats.activities)]
-    months_seen = sorted({str(r[1]) for r in stats.activities})
-    add_report_pivots(wb, ws, free, kinds_seen, months_seen, states)
+    for spec in schema.SUMMARY_TABLES:  # the 集計 sheet: its charts and pivots are the template's
+        engine.replace_rows(spec, tables[spec.key])
+    engine.refresh_pivots(schema.STATS_SHEET)
 
     lines = [
         f"{stats.label}の集計を「{schema.STATS_SHEET}」シートに作りました（基準日 {to_wareki(stats.as_of)}）。"
@@ -75,6 +67,8 @@ def report(
         lines.append(f"  [注意] {what}：{n}件（hikisup check で確認してください）")
     result = "集計シートを作成"
     if out is not None:
+        from .upward import build_upward
+
         figures = suppress(stats.figures, threshold)
         upward = build_upward(
             stats,
@@ -91,9 +85,15 @@ def report(
         lines.append(f"  提出用ファイルを書き出しました：{out}{locked}（秘匿したセル {hidden}個）")
         result += f"、提出用 {out.name}{locked}（秘匿{hidden}）"
         # The upward file exists only once 操作履歴 records it (safety.staged_output).
-        with safety.staged_output(out, workbook=engine.output) as staged:
+        with safety.staged_output(out, workbook=workbook) as staged:
             xlsxout.save_exchange(upward, staged, today, password)
             s.finish("年度集計", f"{stats.label}（活動{total}回）", result)
     else:
         s.finish("年度集計", f"{stats.label}（活動{total}回）", result)
     return Result("report", lines, [], {"activities": int(total or 0)})
+
+
+def _workbook_path(engine: Engine) -> Path | None:
+    """The file a file engine saves to (None in live Excel, where Excel owns the workbook)."""
+    output = getattr(engine, "output", None)
+    return output if isinstance(output, Path) else None

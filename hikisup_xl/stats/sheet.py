@@ -16,7 +16,19 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..core.schema import ACTIVITY, REG_STATES, STATS_SHEET, Column, Kind
+from ..core.schema import (
+    ACTIVITY,
+    REG_STATES,
+    REGISTER,
+    STATS_SHEET,
+    SUM_KINDS,
+    SUM_MONTHS,
+    SUM_OVERVIEW,
+    SUMMARY_KINDS,
+    SUMMARY_TABLES,
+    Column,
+    Kind,
+)
 from ..core.wareki import to_wareki
 from ..files.xlsxout import HEADER_FONT, NORMAL_FONT, TITLE_FONT, add_table, print_landscape
 from .compute import (
@@ -30,6 +42,15 @@ from .compute import (
     month_label,
 )
 from .pivots import PivotSpec, add_pivot
+from .summary import (
+    SECTION_TITLES,
+    TEMPLATE_NOTE,
+    TEMPLATE_TITLE,
+    chart_row,
+    pivot_row,
+    placeholder_rows,
+    summary_layout,
+)
 from .suppress import SUPPRESSED_TEXT
 
 COUNT_FORMAT = "#,##0"
@@ -71,8 +92,10 @@ def heading(ws: Worksheet, row: int, text: str) -> None:
     cell.font = Font(name=NORMAL_FONT, size=12, bold=True)
 
 
-def format_numbers(ws: Worksheet, top: int, n_rows: int, columns: Sequence[Column]) -> None:
-    for j, col in enumerate(columns, start=1):
+def format_numbers(
+    ws: Worksheet, top: int, n_rows: int, columns: Sequence[Column], *, left: int = 1
+) -> None:
+    for j, col in enumerate(columns, start=left):
         if col.kind is not Kind.INT:
             continue
         fmt = HOURS_FORMAT if "時間" in col.header else COUNT_FORMAT
@@ -203,7 +226,15 @@ def write_stats_sheet(
 
 
 def kinds_chart(
-    ws: Worksheet, top: int, n: int, title: str, *, anchor_row: int, col: int = 2
+    ws: Worksheet,
+    top: int,
+    n: int,
+    title: str,
+    *,
+    anchor_row: int,
+    col: int = 2,
+    left: int = 1,
+    anchor_col: int = CHART_COLUMN,
 ) -> None:
     chart = BarChart()
     chart.type = "bar"
@@ -212,9 +243,9 @@ def kinds_chart(
     chart.x_axis.title = "活動種別"
     chart.legend = None
     chart.add_data(Reference(ws, min_col=col, min_row=top, max_row=top + n), titles_from_data=True)
-    chart.set_categories(Reference(ws, min_col=1, min_row=top + 1, max_row=top + n))
+    chart.set_categories(Reference(ws, min_col=left, min_row=top + 1, max_row=top + n))
     chart.height, chart.width = 8, 16
-    ws.add_chart(chart, ws.cell(row=anchor_row, column=CHART_COLUMN).coordinate)
+    ws.add_chart(chart, ws.cell(row=anchor_row, column=anchor_col).coordinate)
 
 
 def months_chart(
@@ -226,6 +257,8 @@ def months_chart(
     n_series: int,
     title: str,
     anchor_row: int,
+    left: int = 1,
+    anchor_col: int = CHART_COLUMN,
 ) -> None:
     chart = BarChart()
     chart.type = "col"
@@ -240,50 +273,69 @@ def months_chart(
         ),
         titles_from_data=True,
     )
-    chart.set_categories(Reference(ws, min_col=1, min_row=top + 1, max_row=top + n))
+    chart.set_categories(Reference(ws, min_col=left, min_row=top + 1, max_row=top + n))
     chart.height, chart.width = 9, 20
-    ws.add_chart(chart, ws.cell(row=anchor_row, column=CHART_COLUMN).coordinate)
+    ws.add_chart(chart, ws.cell(row=anchor_row, column=anchor_col).coordinate)
 
 
-def table_headers(wb: Workbook, table: str) -> list[str] | None:
-    """The header cells of a table as they stand in the workbook (staff may add columns)."""
-    from openpyxl.utils import range_boundaries
-
-    for ws in wb.worksheets:
-        if table in ws.tables:
-            min_col, min_row, max_col, _ = range_boundaries(ws.tables[table].ref)
-            assert min_col is not None and min_row is not None and max_col is not None
-            cells = next(
-                ws.iter_rows(
-                    min_row=min_row,
-                    max_row=min_row,
-                    min_col=min_col,
-                    max_col=max_col,
-                    values_only=True,
-                )
-            )
-            return ["" if v is None else str(v).strip() for v in cells]
-    return None
+# -- the workbook's own 集計 sheet, built once into the template ---------------------------
 
 
-def add_report_pivots(
-    wb: Workbook,
-    ws: Worksheet,
-    top: int,
-    kinds: Sequence[str],
-    months: Sequence[str],
-    states: Sequence[str],
-) -> None:
-    """Two pivot tables under the tables: activities by 種別 x 月, register by 状態."""
+def add_summary_sheet(wb: Workbook, index: int) -> Worksheet:
+    """The 集計 sheet of the template: fixed-size tables, two charts, two pivot tables."""
+    ws: Worksheet = wb.create_sheet(STATS_SHEET, index)
+    ws.sheet_properties.tabColor = "00B050"
+    print_landscape(ws)
+    write_header(ws, TEMPLATE_TITLE, [TEMPLATE_NOTE])
+    places, rows = summary_layout(), placeholder_rows()
+    for spec in SUMMARY_TABLES:
+        top, left = places[spec.key]
+        ws.cell(row=top - 1, column=left, value=SECTION_TITLES[spec.key]).font = Font(
+            name=NORMAL_FONT, size=12, bold=True
+        )
+        add_table(ws, spec.table, spec.columns, rows[spec.key], top=top, left=left)
+        if spec is not SUM_OVERVIEW:  # its 値 holds counts and hours: General shows both
+            format_numbers(ws, top, len(rows[spec.key]), spec.columns, left=left)
+    kinds_top, kinds_left = places[SUM_KINDS.key]
+    months_top, months_left = places[SUM_MONTHS.key]
+    kinds_chart(
+        ws,
+        kinds_top,
+        len(SUMMARY_KINDS),
+        "活動種別の活動回数",
+        anchor_row=chart_row(),
+        col=kinds_left + 1,
+        left=kinds_left,
+        anchor_col=1,
+    )
+    months_chart(
+        ws,
+        months_top,
+        12,
+        first_col=months_left + SUM_MONTHS.column_number("kind1") - 1,
+        n_series=len(SUMMARY_KINDS),
+        title="月別の活動回数（活動種別ごと）",
+        anchor_row=chart_row(),
+        left=months_left,
+        anchor_col=places[SUM_KINDS.key][1],
+    )
+    add_report_pivots(wb, ws, pivot_row())
+    return ws
+
+
+def add_report_pivots(wb: Workbook, ws: Worksheet, top: int) -> None:
+    """Two pivot tables side by side (so that neither grows into the other when refreshed):
+    activities by 種別 x 月 over 活動集計, and the register by 状態."""
     heading(
         ws,
         top,
-        "ピボットテーブル（ファイルを開くと最新の表から作り直されます。項目は自由に組み替えられます）",
+        "ピボットテーブル（ファイルを開いたとき・年度集計のあとに最新の表から作り直されます。"
+        "項目は自由に組み替えられます）",
     )
     ws.cell(
         row=top + 1, column=1, value="活動集計シートの活動回数（活動種別 × 年月）"
     ).font = HEADER_FONT
-    used = add_pivot(
+    add_pivot(
         wb,
         ws,
         top + 2,
@@ -297,28 +349,25 @@ def add_report_pivots(
             data=ACTIVITY.col("date").header,
             function="count",
             caption="活動回数",
-            items={ACTIVITY.col("kind").header: kinds, ACTIVITY.col("month").header: months},
+            items={ACTIVITY.col("kind").header: list(SUMMARY_KINDS)},
         ),
     )
-    register_headers = table_headers(wb, "tRegister")
-    if register_headers is None:
-        return
-    second = top + 2 + used + 2
-    ws.cell(row=second, column=1, value="登録名簿の状態別の人数（現在）").font = HEADER_FONT
-    ordered = [s for s in REG_STATES if s in states] + sorted(set(states) - set(REG_STATES))
+    # Right of the widest the first can grow to: 種別, 12 months and the total.
+    left = 1 + 1 + 12 + 1 + 2
+    ws.cell(row=top + 1, column=left, value="登録名簿の状態別の人数（現在）").font = HEADER_FONT
     add_pivot(
         wb,
         ws,
-        second + 1,
-        1,
+        top + 2,
+        left,
         PivotSpec(
             name="登録状態ピボット",
-            source="tRegister",
-            headers=register_headers,
-            rows="状態",
-            data="登録番号",
+            source=REGISTER.table,
+            headers=list(REGISTER.headers),
+            rows=REGISTER.col("state").header,
+            data=REGISTER.col("reg_no").header,
             function="count",
             caption="登録者数",
-            items={"状態": ordered},
+            items={REGISTER.col("state").header: list(REG_STATES)},
         ),
     )

@@ -66,6 +66,9 @@ class SheetData:
         self.totals: dict[str, int] = {}  # name -> rows of its Total Row (bottom of the range)
         self.calculated: dict[str, dict[int, str]] = {}  # name -> sheet column -> formula
         self.state = "visible"
+        self.pivots: list[str] = []  # pivot table names, in sheet order
+        # For each RefreshTable call: the pivot's name and its source tables' rows at the time.
+        self.refreshed: list[tuple[str, int]] = []
 
     def get(self, row: int, col: int) -> object:
         """What Range.Value gives: a date or time format turns a number into a datetime."""
@@ -290,9 +293,37 @@ class FakeTables:
         return FakeTable(self._sheet, str(key))
 
 
+class _Pivot:
+    def __init__(self, sheet: FakeSheet, name: str) -> None:
+        self._sheet, self.name = sheet, name
+
+    def RefreshTable(self) -> bool:  # noqa: N802  # COM's name
+        self._sheet.calls.hit("pivot.RefreshTable")
+        self._sheet.data.refreshed.append((self.name, self._sheet.calls.writes))
+        return True
+
+
+class _Pivots:
+    def __init__(self, sheet: FakeSheet) -> None:
+        self._sheet = sheet
+
+    @property
+    def Count(self) -> int:  # noqa: N802  # COM's name
+        self._sheet.calls.hit("pivots.Count")
+        return len(self._sheet.data.pivots)
+
+    def Item(self, index: int) -> _Pivot:  # noqa: N802  # COM's name (1-based)
+        self._sheet.calls.hit("pivots.Item")
+        return _Pivot(self._sheet, self._sheet.data.pivots[index - 1])
+
+
 class _SheetApi:
     def __init__(self, sheet: FakeSheet) -> None:
         object.__setattr__(self, "_sheet", sheet)
+
+    def PivotTables(self) -> _Pivots:  # noqa: N802  # COM's name
+        self._sheet.calls.hit("sheet.api.PivotTables")
+        return _Pivots(self._sheet)
 
     def __setattr__(self, name: str, value: object) -> None:
         if name != "Visible":
@@ -636,6 +667,7 @@ class FakeBook:
                     if column.calculatedColumnFormula is not None
                 }
             data.state = ws.sheet_state
+            data.pivots = [p.name for p in ws._pivots]  # type: ignore[attr-defined]
             sheets.append(data)
         properties = {p.name: p.value for p in wb.custom_doc_props.props}  # type: ignore[attr-defined]
         return cls(name, sheets, properties)
@@ -655,6 +687,7 @@ class FakeBook:
             copy.totals = dict(d.totals)
             copy.calculated = {k: dict(v) for k, v in d.calculated.items()}
             copy.state = d.state
+            copy.pivots = d.pivots[:]
             sheets.append(copy)
         copy_book = FakeBook(self._name, sheets, dict(self.properties))
         copy_book.active, copy_book.path, copy_book.selected = self.active, self.path, self.selected

@@ -17,12 +17,12 @@ from conftest import TODAY, base_world, invoke, world_rows
 from lxml import etree  # type: ignore[import-untyped]
 from openpyxl import load_workbook
 
-from hikisup_xl import actions
 from hikisup_xl.core import schema
 from hikisup_xl.core.grid import col_letter, parse_span
 from hikisup_xl.core.schema import TableSpec
 from hikisup_xl.engine.live import LiveEngine
 from hikisup_xl.engine.patch import PatchEngine
+from hikisup_xl.jobs import ledger as actions
 
 from .util import build, excel_like, members, rewrite, sheet_part
 

@@ -16,10 +16,10 @@ import pytest
 from conftest import TODAY, base_world, world_rows
 from lxml import etree  # type: ignore[import-untyped]
 
-from hikisup_xl import actions
 from hikisup_xl.core import schema
 from hikisup_xl.core.grid import address, col_letter
 from hikisup_xl.engine import patch
+from hikisup_xl.jobs import ledger as actions
 
 from .util import build, excel_like, members, rewrite, sheet_part
 

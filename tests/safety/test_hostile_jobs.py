@@ -97,6 +97,7 @@ JOBS: dict[str, Callable[[Path, Path, Path], list[object]]] = {
     "export-roster": lambda wb, out, roster: ["export-roster", wb, out],
     "import-roster": lambda wb, out, roster: ["import-roster", wb, roster],
     "report": lambda wb, out, roster: ["report", wb, "--fy", "2026", "--out", out],
+    "upgrade": lambda wb, out, roster: ["upgrade", wb],
 }
 
 

@@ -38,7 +38,7 @@ def test_report_writes_the_sheets_into_the_workbook(reported: tuple[Path, Path, 
     names = wb.sheetnames
     assert names.index("集計") == names.index("集計データ") - 1
     ws = wb["集計"]
-    assert set(ws.tables) == {"tSumOverview", "tSumKinds", "tSumMonths"}
+    assert set(ws.tables) == {t.table for t in schema.SUMMARY_TABLES}
     assert len(ws._charts) == 2  # type: ignore[attr-defined]
     pivots = ws._pivots  # type: ignore[attr-defined]
     assert sorted(p.name for p in pivots) == ["活動回数ピボット", "登録状態ピボット"]
@@ -56,6 +56,37 @@ def test_report_writes_the_sheets_into_the_workbook(reported: tuple[Path, Path, 
     assert stats[("概要", "活動時間", None, None)] == ACTIVITIES * 1.5
     log = table_rows(book, schema.LOG)[-1]
     assert log["action"] == "年度集計" and "提出用" in str(log["result"])
+    # the 集計 sheet's tables, written through the engine, agree with 集計データ
+    overview = {r["item"]: r["value"] for r in table_rows(book, schema.SUM_OVERVIEW)}
+    assert overview["活動延べ回数"] == ACTIVITIES and overview["活動時間"] == ACTIVITIES * 1.5
+    kinds = table_rows(book, schema.SUM_KINDS)
+    assert [r["kind"] for r in kinds] == [*schema.SUMMARY_KINDS, "合計"]
+    assert sum(r["count"] for r in kinds[:-1]) == kinds[-1]["count"] == ACTIVITIES
+    months = table_rows(book, schema.SUM_MONTHS)
+    assert len(months) == 13 and months[0]["month"] == "令和7年4月"
+    assert sum(r["count"] for r in months[:-1]) == months[-1]["count"] == ACTIVITIES
+    info = {r["item"]: r["value"] for r in table_rows(book, schema.SUM_INFO)}
+    assert info["実施主体"] == "架空町" and info["年度"] == "令和7年度"
+
+
+def test_report_rewrites_only_the_tables_and_keeps_the_templates_charts_and_pivots(
+    tmp_path: Path,
+) -> None:
+    """The charts, pivot tables and their caches are the template's, byte for byte: report (on
+    the default patch engine) writes table cells and nothing else on the 集計 sheet."""
+    import zipfile
+
+    book = municipality(tmp_path / "町.xlsx", "町", 12)
+    with zipfile.ZipFile(book) as zf:
+        before = {n: zf.read(n) for n in zf.namelist()}
+    assert report(book).exit_code == 0
+    with zipfile.ZipFile(book) as zf:
+        after = {n: zf.read(n) for n in zf.namelist()}
+    kept = [n for n in before if n.startswith(("xl/charts/", "xl/drawings/", "xl/pivot"))]
+    assert len([n for n in kept if n.startswith("xl/pivotTables/pivotTable")]) == 2
+    assert len([n for n in kept if n.startswith("xl/charts/chart")]) == 2
+    assert all(after[n] == before[n] for n in kept)
+    assert b'refreshOnLoad="1"' in after[next(n for n in kept if "pivotCacheDefinition" in n)]
 
 
 def test_running_again_replaces_the_sheet(reported: tuple[Path, Path, str], tmp_path: Path) -> None:

@@ -1,14 +1,18 @@
 """PDF from the forms workbook: Excel when running live (xlwings), LibreOffice headless otherwise.
 
-All the workbooks of one run go through ONE LibreOffice process (a fresh, throw-away profile
-so that it never meets a clerk's open LibreOffice). On Linux the process gets our own
-fontconfig file, which maps the Windows font names the forms use to the IPAex fonts; nothing
-else on the machine sees it.
+All the workbooks of one run go through ONE LibreOffice process, on a private profile so that
+it never meets a clerk's open LibreOffice. The profile starts as a copy of a warm one kept in
+the user's cache: a fresh profile makes LibreOffice run its first-start work (registry, render
+tests) on every call. The cached profile is only ever copied, never used in place, so two runs
+at once cannot meet; it is written once, by renaming a finished copy into place. On Linux the
+process gets our own fontconfig file, which maps the Windows font names the forms use to the
+IPAex fonts; nothing else on the machine sees it.
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import shutil
 import signal
@@ -25,6 +29,7 @@ from ..core.errors import HikisupError
 Job = tuple[Path, Path]  # (workbook to print, PDF to write)
 
 SOFFICE_ENV = "HIKISUP_SOFFICE"
+HOME_ENV = "HIKISUP_HOME"
 TIMEOUT_S = 600
 _WINDOWS_PLACES = (
     r"C:\Program Files\LibreOffice\program\soffice.exe",
@@ -77,6 +82,36 @@ def fonts_conf() -> contextlib.AbstractContextManager[Path]:
     )
 
 
+class ConversionError(HikisupError):
+    """LibreOffice ran but made no PDF (worth one more try on a fresh profile)."""
+
+
+def cache_dir() -> Path:
+    """Our folder in the user's cache ($HIKISUP_HOME/cache when that is set, as in tests)."""
+    home = os.environ.get(HOME_ENV)
+    if home:
+        return Path(home) / "cache"
+    if sys.platform == "win32":
+        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
+    elif sys.platform == "darwin":
+        base = Path.home() / "Library" / "Caches"
+    else:
+        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return base / "hikisup_xl"
+
+
+def warm_profile(program: str) -> Path:
+    """Where the warm profile for this LibreOffice is kept (a new install gets a new one)."""
+    path = Path(program)
+    try:
+        stat = path.resolve().stat()
+        stamp = f"{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}"
+    except OSError:
+        stamp = program
+    key = hashlib.sha256(stamp.encode("utf-8", "surrogateescape")).hexdigest()[:12]
+    return cache_dir() / f"libreoffice-profile-{key}"
+
+
 class LibreOfficeConverter:
     name = "LibreOffice"
 
@@ -95,18 +130,39 @@ class LibreOfficeConverter:
                 source = work / f"form{i}.xlsx"
                 shutil.copyfile(xlsx, source)
                 sources.append(source)
-            self._run(work, sources, conf)
-            for source, (_xlsx, pdf) in zip(sources, jobs, strict=True):
-                made = source.with_suffix(".pdf")
-                if not made.exists():
-                    raise HikisupError(
-                        f"LibreOffice が「{pdf.name}」を作成しませんでした。"
-                        "LibreOffice を一度起動して閉じてから、もう一度実行してください。"
-                    )
-                place_file(made, pdf)
+            warm = warm_profile(self.program)
+            profile = work / "profile"
+            reused = _copy_profile(warm, profile)
+            try:
+                self._convert(work, profile, sources, jobs, conf)
+            except ConversionError:
+                if not reused:
+                    raise
+                # A cached profile that a newer LibreOffice or a crash left unusable: forget it
+                # and try once more on a fresh one.
+                shutil.rmtree(warm, ignore_errors=True)
+                shutil.rmtree(profile, ignore_errors=True)
+                reused = False
+                self._convert(work, profile, sources, jobs, conf)
+            if not reused:
+                _keep_profile(profile, warm)
 
-    def _run(self, work: Path, sources: list[Path], conf: Path) -> None:
-        profile = work / "profile"
+    def _convert(
+        self, work: Path, profile: Path, sources: list[Path], jobs: Sequence[Job], conf: Path
+    ) -> None:
+        for source in sources:
+            source.with_suffix(".pdf").unlink(missing_ok=True)
+        self._run(work, profile, sources, conf)
+        for source, (_xlsx, pdf) in zip(sources, jobs, strict=True):
+            if not source.with_suffix(".pdf").exists():
+                raise ConversionError(
+                    f"LibreOffice が「{pdf.name}」を作成しませんでした。"
+                    "LibreOffice を一度起動して閉じてから、もう一度実行してください。"
+                )
+        for source, (_xlsx, pdf) in zip(sources, jobs, strict=True):
+            place_file(source.with_suffix(".pdf"), pdf)
+
+    def _run(self, work: Path, profile: Path, sources: list[Path], conf: Path) -> None:
         argv = [
             self.program,
             f"-env:UserInstallation={profile.as_uri()}",
@@ -137,11 +193,38 @@ class LibreOfficeConverter:
             ) from None
         if returncode != 0:
             detail = stderr.decode(errors="replace").strip().splitlines()[-1:]
-            raise HikisupError(
+            raise ConversionError(
                 f"LibreOffice でPDFを作成できませんでした（終了コード {returncode}"
                 + (f"：{detail[0]}" if detail else "")
                 + "）。帳票の Excel ファイルは作成済みです。"
             )
+
+
+def _copy_profile(warm: Path, profile: Path) -> bool:
+    """Start `profile` as a copy of the warm one; False (a fresh profile) if there is none."""
+    if not warm.is_dir():
+        return False
+    try:
+        shutil.copytree(warm, profile)
+    except OSError:
+        shutil.rmtree(profile, ignore_errors=True)
+        return False
+    return True
+
+
+def _keep_profile(profile: Path, warm: Path) -> None:
+    """Keep a profile LibreOffice has just used well as the warm one (best effort, atomic)."""
+    if warm.exists() or not profile.is_dir():
+        return
+    staging = warm.with_name(f"{warm.name}.{os.getpid()}.tmp")
+    try:
+        warm.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copytree(profile, staging)
+        staging.rename(warm)  # fails if another run got there first: theirs is as good
+    except OSError:
+        pass
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
 
 
 def _run_group(

@@ -201,12 +201,34 @@ def test_a_broken_cached_profile_is_replaced_by_a_fresh_one(
     assert (warm / "warm").exists() and not (warm / "broken").exists()
 
 
-def test_the_cache_follows_the_platform_unless_hikisup_home_is_set(
+def test_the_cache_follows_the_platform_unless_told_otherwise(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setenv("HIKISUP_CACHE", str(tmp_path / "cache"))
+    assert cache_dir() == tmp_path / "cache"
+    monkeypatch.delenv("HIKISUP_CACHE")
     monkeypatch.setenv("HIKISUP_HOME", str(tmp_path / "home"))
     assert cache_dir() == tmp_path / "home" / "cache"
     monkeypatch.delenv("HIKISUP_HOME")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     if sys.platform not in ("win32", "darwin"):
         assert cache_dir() == tmp_path / "xdg" / "hikisup_xl"
+
+
+def test_a_fresh_profile_is_told_it_needs_no_upgrade_work(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen = tmp_path / "seen.xcu"
+    fake = _script(
+        tmp_path / "soffice",
+        'for a in "$@"; do case "$a" in -env:UserInstallation=file://*)'
+        ' prof="${a#-env:UserInstallation=file://}";; esac; done\n'
+        f'cp "$prof/user/registrymodifications.xcu" {seen}',
+    )
+    xlsx = tmp_path / "a.xlsx"
+    xlsx.write_bytes(b"x")
+    with pytest.raises(HikisupError):  # the stand-in writes no PDF
+        LibreOfficeConverter(str(fake)).convert([(xlsx, tmp_path / "a.pdf")])
+    assert '<prop oor:name="ooSetupLastVersion" oor:op="fuse"><value>99.9</value>' in (
+        seen.read_text(encoding="utf-8")
+    )

@@ -19,7 +19,7 @@ from ..engine.protocol import Engine
 from ..engine.safety import save_beside
 from ..session import read_settings
 from .kinds import Plan, find_kind, reads
-from .pdf import Converter, converter_for
+from .pdf import Converter, converter_for, print_book
 from .records import Context
 from .render import render
 from .select import Selection
@@ -76,7 +76,7 @@ def forms(
     save_beside(out, wb.save, keep_backup=False)
     pdf_path = out.with_suffix(".pdf") if printer else None
     if printer is not None and pdf_path is not None:
-        printer.convert([(out, pdf_path)])
+        print_book(printer, wb, out, pdf_path)
 
     what = selection.describe() if plan.rows or selection.blank else "空欄"
     count = f"{form.name}{len(plan.sheets)}枚（{what}）"

@@ -29,6 +29,7 @@ from .layout import (
     Sheet,
     Style,
 )
+from .stacking import print_stacks
 
 MM_PER_INCH = 25.4
 SCREEN_DPI = 96.0
@@ -45,6 +46,7 @@ PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 DOC_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 CT_MAIN = "application/vnd.openxmlformats-officedocument.spreadsheetml"
 A4_PAPER = 9
+MAX_COLUMN_INDEX = 16383  # a row break spans every column (0-based last column)
 # What Excel itself writes for these fonts: Japanese charset, Roman (明朝) or Modern (ゴシック).
 SHIFT_JIS_CHARSET = 128
 FONT_FAMILY = {"mincho": 1, "gothic": 3}
@@ -93,21 +95,34 @@ class FormsBook:
 
     def save(self, path: Path | str) -> None:
         """Write the .xlsx to `path` (callers make it atomic: see safety.save_beside)."""
-        styles, strings = _Styles(), _Strings()
-        parts = [
-            _sheet_xml(sheet, i == 0, styles, strings) for i, (_t, sheet) in enumerate(self.sheets)
-        ]
-        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as z:
-            z.writestr("[Content_Types].xml", _content_types(len(parts)))
-            z.writestr("_rels/.rels", _root_rels())
-            z.writestr("docProps/core.xml", _core(self.title, self.creator))
-            z.writestr("docProps/app.xml", APP_PROPERTIES)
-            z.writestr("xl/workbook.xml", _workbook(self.sheets))
-            z.writestr("xl/_rels/workbook.xml.rels", _workbook_rels(len(parts)))
-            z.writestr("xl/styles.xml", styles.xml())
-            z.writestr("xl/sharedStrings.xml", strings.xml())
-            for i, part in enumerate(parts, start=1):
-                z.writestr(f"xl/worksheets/sheet{i}.xml", part)
+        _write(path, [(title, sheet, ()) for title, sheet in self.sheets], self)
+
+    def save_for_print(self, path: Path | str) -> None:
+        """Write the copy LibreOffice prints: the same pages, alike sheets stacked (stacking.py)."""
+        stacks = print_stacks([sheet for _title, sheet in self.sheets])
+        _write(path, [(f"p{i}", sheet, breaks) for i, (sheet, breaks) in enumerate(stacks)], self)
+
+
+def _write(
+    path: Path | str, sheets: list[tuple[str, Sheet, tuple[int, ...]]], book: FormsBook
+) -> None:
+    styles, strings = _Styles(), _Strings()
+    parts = [
+        _sheet_xml(sheet, i == 0, styles, strings, breaks)
+        for i, (_title, sheet, breaks) in enumerate(sheets)
+    ]
+    titled = [(title, sheet) for title, sheet, _breaks in sheets]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as z:
+        z.writestr("[Content_Types].xml", _content_types(len(parts)))
+        z.writestr("_rels/.rels", _root_rels())
+        z.writestr("docProps/core.xml", _core(book.title, book.creator))
+        z.writestr("docProps/app.xml", APP_PROPERTIES)
+        z.writestr("xl/workbook.xml", _workbook(titled))
+        z.writestr("xl/_rels/workbook.xml.rels", _workbook_rels(len(parts)))
+        z.writestr("xl/styles.xml", styles.xml())
+        z.writestr("xl/sharedStrings.xml", strings.xml())
+        for i, part in enumerate(parts, start=1):
+            z.writestr(f"xl/worksheets/sheet{i}.xml", part)
 
 
 def render(sheets: Iterable[Sheet], *, title: str = "") -> FormsBook:
@@ -241,7 +256,10 @@ def _t(text: str) -> str:
 # --------------------------------------------------------------------------- worksheets
 
 
-def _sheet_xml(sheet: Sheet, first: bool, styles: _Styles, strings: _Strings) -> str:
+def _sheet_xml(
+    sheet: Sheet, first: bool, styles: _Styles, strings: _Strings, breaks: tuple[int, ...] = ()
+) -> str:
+    """A worksheet fitted to one page, or, with page breaks, to the page width only."""
     n_rows, n_cols = len(sheet.row_mm), len(sheet.col_mm)
     cells: dict[tuple[int, int], tuple[Style | None, str]] = {}
     for block in sheet.blocks:
@@ -301,9 +319,16 @@ def _sheet_xml(sheet: Sheet, first: bool, styles: _Styles, strings: _Strings) ->
         f' top="{_num(setup.top * inch)}" bottom="{_num(setup.bottom * inch)}"'
         ' header="0" footer="0"/>'
         f'<pageSetup paperSize="{A4_PAPER}" orientation="portrait" fitToWidth="1"'
-        ' fitToHeight="1"/>'
-        "</worksheet>"
+        f' fitToHeight="{0 if breaks else 1}"/>' + _row_breaks(breaks) + "</worksheet>"
     )
+
+
+def _row_breaks(breaks: tuple[int, ...]) -> str:
+    """Manual page breaks after these rows (1-based, as Excel counts them)."""
+    if not breaks:
+        return ""
+    items = "".join(f'<brk id="{r}" max="{MAX_COLUMN_INDEX}" man="1"/>' for r in breaks)
+    return f'<rowBreaks count="{len(breaks)}" manualBreakCount="{len(breaks)}">{items}</rowBreaks>'
 
 
 def _borders(sheet: Sheet) -> dict[tuple[int, int], Sides]:

@@ -230,13 +230,17 @@ class LibreOfficeConverter:
 # bitmaps) before it does anything else: 0.6 s of CPU. A headless conversion never records the
 # version, so without this every run pays it. Ours is a private profile that never needs the
 # upgrade work, so it is told a version no LibreOffice has reached.
-NOT_UPGRADED = """<?xml version="1.0" encoding="UTF-8"?>
-<oor:items xmlns:oor="http://openoffice.org/2001/registry" \
-xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
-<item oor:path="/org.openoffice.Setup/Product"><prop oor:name="ooSetupLastVersion" \
-oor:op="fuse"><value>99.9</value></prop></item>
-</oor:items>
-"""
+LAST_VERSION_ITEM = (
+    '<item oor:path="/org.openoffice.Setup/Product"><prop oor:name="ooSetupLastVersion" '
+    'oor:op="fuse"><value>99.9</value></prop></item>'
+)
+NOT_UPGRADED = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n'
+    '<oor:items xmlns:oor="http://openoffice.org/2001/registry"'
+    ' xmlns:xs="http://www.w3.org/2001/XMLSchema"'
+    ' xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">\n'
+    f"{LAST_VERSION_ITEM}\n</oor:items>\n"
+)
 
 
 def _seed_profile(profile: Path) -> None:
@@ -246,9 +250,20 @@ def _seed_profile(profile: Path) -> None:
     (user / "registrymodifications.xcu").write_text(NOT_UPGRADED, encoding="utf-8")
 
 
+def _told_not_upgraded(profile: Path) -> bool:
+    try:
+        registry = (profile / "user" / "registrymodifications.xcu").read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return False
+    return LAST_VERSION_ITEM in registry
+
+
 def _copy_profile(warm: Path, profile: Path) -> bool:
     """Start `profile` as a copy of the warm one; False (a fresh profile) if there is none."""
     if not warm.is_dir():
+        return False
+    if not _told_not_upgraded(warm):  # kept by an older version of ours: start afresh
+        shutil.rmtree(warm, ignore_errors=True)
         return False
     try:
         shutil.copytree(warm, profile)

@@ -11,6 +11,7 @@ import pytest
 
 from hikisup_xl.core.errors import HikisupError
 from hikisup_xl.forms.pdf import (
+    NOT_UPGRADED,
     ExcelConverter,
     LibreOfficeConverter,
     cache_dir,
@@ -194,11 +195,26 @@ def test_a_broken_cached_profile_is_replaced_by_a_fresh_one(
 ) -> None:
     run, fake = _profile_run(tmp_path, monkeypatch)
     warm = warm_profile(str(fake))
-    warm.mkdir(parents=True)
+    (warm / "user").mkdir(parents=True)
+    (warm / "user" / "registrymodifications.xcu").write_text(NOT_UPGRADED, encoding="utf-8")
     (warm / "broken").touch()
     state, _used = run()  # the cached copy fails, then a fresh profile succeeds
     assert state == "fresh"
     assert (warm / "warm").exists() and not (warm / "broken").exists()
+
+
+def test_a_cached_profile_that_was_never_told_it_is_not_upgraded_is_not_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run, fake = _profile_run(tmp_path, monkeypatch)
+    warm = warm_profile(str(fake))
+    (warm / "user").mkdir(parents=True)
+    (warm / "user" / "registrymodifications.xcu").write_text("<oor:items/>", encoding="utf-8")
+    (warm / "warm").touch()
+    state, _used = run()
+    assert state == "fresh"  # LibreOffice would have run its self-tests on that one
+    registry = (warm / "user" / "registrymodifications.xcu").read_text(encoding="utf-8")
+    assert registry == NOT_UPGRADED  # the fresh one, seeded, took its place
 
 
 def test_the_cache_follows_the_platform_unless_told_otherwise(

@@ -10,6 +10,7 @@ import click
 
 from .applog import log_path, os_user, write_log
 from .core.errors import HikisupError
+from .engine.lock import release_all
 
 HELP_TEXT = "この説明を表示して終了します"
 
@@ -37,6 +38,7 @@ def fail(action: str, file: str, exc: BaseException) -> NoReturn:
     Saves are atomic, so whatever failed, the workbook is as it was: the message can say so.
     The traceback goes to the log file only, never to the clerk's screen.
     """
+    release_all()  # a refused job lets go of the workbooks it locked before it ends
     if isinstance(exc, HikisupError):
         write_log(os_user(), action, file, "拒否", str(exc))
         click.echo(f"エラー：{exc}", err=True)

@@ -38,6 +38,7 @@ class FileEngine:
                 "（元のファイルはそのまま残ります）。"
             )
         self.would_lose = check.would_lose
+        self._stamp = safety.file_stamp(path)  # the save refuses if someone changed it meanwhile
         try:
             with warnings.catch_warnings():
                 # openpyxl warns (in English) about parts it drops; inspect_file has already
@@ -177,7 +178,8 @@ class FileEngine:
 
     # -- saving ----------------------------------------------------------------------------
     def save(self) -> None:
-        save_atomic(self.wb, self.output, keep_backup=True)
+        expected = self._stamp if self.output == self.path else None
+        save_atomic(self.wb, self.output, keep_backup=True, expected=expected)
 
 
 def workbook_marker(wb: Workbook) -> str | None:
@@ -245,6 +247,8 @@ def _set_value(cell: Any, value: object) -> None:
     cell.value = value
 
 
-def save_atomic(wb: Workbook, path: Path, *, keep_backup: bool) -> None:
+def save_atomic(
+    wb: Workbook, path: Path, *, keep_backup: bool, expected: safety.Stamp | None = None
+) -> None:
     """Save atomically beside `path` (see safety.save_beside), keeping NAME.bak.xlsx."""
-    safety.save_beside(path, wb.save, keep_backup=keep_backup)
+    safety.save_beside(path, wb.save, keep_backup=keep_backup, expected=expected)

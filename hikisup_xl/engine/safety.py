@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
-import tempfile
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..core.errors import HikisupError
+from . import leftovers, lock
+from .gate import hostile_reason
+from .testhook import pause
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 MAX_PART_BYTES = 400 * 1024 * 1024  # one uncompressed part; more is a zip bomb, not a roster
@@ -111,6 +114,9 @@ def inspect_file(path: Path) -> FileCheck:
                 raise HikisupError(
                     f"「{path.name}」はExcelブックではありません（workbook.xml がありません）。"
                 )
+            reason = hostile_reason(zf)
+            if reason is not None:
+                raise HikisupError(f"「{path.name}」は開きません：{reason}")
             for info in infos:
                 if info.file_size > MAX_PART_BYTES or (
                     info.compress_size and info.file_size / info.compress_size > MAX_RATIO
@@ -143,6 +149,49 @@ def file_stamp(path: Path) -> Stamp:
     return st.st_size, st.st_mtime_ns
 
 
+def _fsync_dir(directory: Path) -> None:
+    """Make a rename durable (POSIX); Windows has no directory handles to sync."""
+    if os.name != "posix":
+        return
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _write_backup(path: Path) -> None:
+    """Copy `path` to NAME.bak.xlsx atomically: a temporary copy, fsync, then rename.
+
+    The previous backup stays in place until the new one is complete, so a kill at any
+    moment leaves a readable backup.
+    """
+    tmp = leftovers.temp_path(path.parent, "bak")
+    try:
+        with path.open("rb") as src, tmp.open("xb") as dst:
+            first = True
+            while chunk := src.read(1 << 20):
+                dst.write(chunk)
+                if first:
+                    dst.flush()
+                    pause("bak")  # the kill trials stop here, mid-copy
+                    first = False
+            dst.flush()
+            os.fsync(dst.fileno())
+        shutil.copystat(path, tmp)
+        tmp.replace(backup_path(path))
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _refuse_changed(path: Path, expected: Stamp | None) -> None:
+    if expected is not None and path.exists() and file_stamp(path) != expected:
+        raise HikisupError(
+            f"「{path.name}」は読み込んだ後に別の操作で変更されました。"
+            "元のファイルは変更していません。もう一度実行してください。"
+        )
+
+
 def save_beside(
     path: Path,
     write: Callable[[Path], None],
@@ -152,41 +201,99 @@ def save_beside(
 ) -> None:
     """Have `write` fill a temporary file beside `path`, check it, then swap it in.
 
-    The previous version is kept as NAME.bak.xlsx. A crash at any point leaves either the old
-    workbook or the new one in place, never a half-written file. `expected`: the size and time
-    `path` had when it was read; if it changed meanwhile the save is refused rather than
-    overwriting someone else's work.
+    Under the workbook's lock (engine/lock.py; re-entrant, so the engine that read the file
+    may already hold it): the "changed since read" check, the backup and the replace cannot
+    interleave with another hikisup job. The previous version is kept as NAME.bak.xlsx
+    (written atomically). A kill at any point leaves the old workbook or the new one, a
+    readable backup, and at most a temporary file the next job sweeps away. `expected`: the
+    size and time `path` had when it was read; if it changed meanwhile the save is refused
+    rather than overwriting someone else's work.
     """
     refuse_if_open(path)
-    fd, tmp_name = tempfile.mkstemp(prefix=".~hikisup-", suffix=".xlsx", dir=path.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
     try:
-        write(tmp)
-        with tmp.open("rb+") as fh:
-            os.fsync(fh.fileno())
-        with zipfile.ZipFile(tmp) as zf:
-            bad = zf.testzip()
-        if bad is not None:
-            raise HikisupError(
-                f"保存したファイルの検証に失敗しました（{bad}）。元のファイルは変更していません。"
-            )
-        refuse_if_open(path)  # Excel may have opened it meanwhile
-        if expected is not None and path.exists() and file_stamp(path) != expected:
-            raise HikisupError(
-                f"「{path.name}」は読み込んだ後に別の操作で変更されました。"
-                "元のファイルは変更していません。もう一度実行してください。"
-            )
-        if path.exists():
-            shutil.copymode(path, tmp)  # mkstemp made it private; keep the workbook's sharing
-            if keep_backup:
-                shutil.copy2(path, backup_path(path))
-        tmp.replace(path)
+        with lock.holding(path):
+            _refuse_changed(path, expected)
+            tmp = leftovers.temp_path(path.parent)
+            try:
+                tmp.touch(mode=0o600, exist_ok=False)  # private until it replaces the workbook
+                write(tmp)
+                pause("write")
+                with tmp.open("rb+") as fh:
+                    os.fsync(fh.fileno())
+                with zipfile.ZipFile(tmp) as zf:
+                    bad = zf.testzip()
+                if bad is not None:
+                    raise HikisupError(
+                        f"保存したファイルの検証に失敗しました（{bad}）。元のファイルは変更していません。"
+                    )
+                refuse_if_open(path)  # Excel may have opened it meanwhile
+                _refuse_changed(path, expected)
+                if path.exists():
+                    shutil.copymode(path, tmp)  # keep the workbook's sharing
+                    if keep_backup:
+                        _write_backup(path)
+                pause("replace")
+                tmp.replace(path)
+                _fsync_dir(path.parent)
+                pause("replaced")
+            finally:
+                tmp.unlink(missing_ok=True)
     except PermissionError:
         raise HikisupError(
             f"「{path.name}」に書き込めません。Excelなどで開いていないか、"
             "フォルダーへの書き込み権限があるか確認してください。元のファイルは変更していません。"
         ) from None
+    lock.release_all_for(path)
+
+
+def refuse_existing_output(out: Path) -> None:
+    if out.exists():
+        raise HikisupError(
+            f"「{out}」はすでにあります。上書きしないので、別の名前を指定するか、先に削除してください。"
+        )
+    if out.suffix.lower() != ".xlsx":
+        raise HikisupError("出力ファイル名は .xlsx で終わるようにしてください。")
+    if not out.parent.exists():
+        raise HikisupError(f"フォルダー「{out.parent}」がありません。")
+
+
+def _publish(staged: Path, out: Path) -> None:
+    """Give the staged file its real name, never replacing a file that appeared meanwhile."""
+    try:
+        os.link(staged, out)
+    except FileExistsError:
+        raise HikisupError(
+            f"「{out}」が処理中に別に作られたため、書き出したファイルを置けませんでした。"
+            "ブックの操作履歴には記録されています。別の名前でもう一度書き出してください。"
+        ) from None
+    except OSError:  # a file system without hard links: check, then rename
+        if out.exists():
+            raise HikisupError(
+                f"「{out}」が処理中に別に作られたため、書き出したファイルを置けませんでした。"
+            ) from None
+        staged.replace(out)
+    _fsync_dir(out.parent)
+
+
+@contextlib.contextmanager
+def staged_output(out: Path, *, workbook: Path | None) -> Iterator[Path]:
+    """An output file that exists only if the workbook's 操作履歴 line for it was saved.
+
+    Every precondition is checked before anything is written (the output name is free, the
+    workbook is not open in Excel nor held by another job). The caller writes to the yielded
+    temporary path and saves the workbook inside the block; the file gets its real name only
+    when the block ends normally, and is removed when anything in it fails.
+    """
+    refuse_existing_output(out)
+    if workbook is not None:
+        refuse_if_open(workbook)
+        lock.refuse_if_locked(workbook)
+    leftovers.sweep(out.parent)
+    staged = leftovers.temp_path(out.parent, "out")
+    try:
+        yield staged
+        if staged.exists():
+            pause("publish")
+            _publish(staged, out)
     finally:
-        if tmp.exists():
-            tmp.unlink()
+        staged.unlink(missing_ok=True)

@@ -18,6 +18,7 @@ from ..core.grid import BELOW_HEADER
 from ..core.issues import Issue
 from ..core.table import parse_table
 from ..core.wareki import to_wareki
+from ..engine import safety
 from ..engine.protocol import Engine
 from ..session import read_settings
 from . import xlsxout
@@ -90,22 +91,24 @@ def export_roster(engine: Engine, today: dt.date, out: Path, password: str | Non
     wb = build_roster_workbook(
         roster, settings.body_name, settings.body_kind, settings.department, engine.name, today
     )
-    xlsxout.save_exchange(wb, out, today, password)
     locked = "（パスワードで暗号化）" if password else ""
-    engine.append_rows(
-        schema.LOG,
-        [
-            (
-                dt.datetime.now().replace(microsecond=0),
-                os_user(),
-                "名簿書き出し",
-                roster.summary(),
-                f"{out.name}{locked}",
-                engine.name,
-            )
-        ],
-    )
-    engine.save()
+    # The roster exists only once the workbook's 操作履歴 records it (safety.staged_output).
+    with safety.staged_output(out, workbook=getattr(engine, "output", None)) as staged:
+        xlsxout.save_exchange(wb, staged, today, password)
+        engine.append_rows(
+            schema.LOG,
+            [
+                (
+                    dt.datetime.now().replace(microsecond=0),
+                    os_user(),
+                    "名簿書き出し",
+                    roster.summary(),
+                    f"{out.name}{locked}",
+                    engine.name,
+                )
+            ],
+        )
+        engine.save()
     lines = [
         f"名簿を書き出しました：{out}{locked}",
         f"  {roster.summary()}（作成日 {to_wareki(today)}）",

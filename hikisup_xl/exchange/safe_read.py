@@ -2,8 +2,8 @@
 
 Nothing is parsed before the file has passed every check: size on disk, password (an
 encrypted file is decrypted in memory only), zip structure (part count, sizes, compression
-ratio), no macros, no DTD in any XML part (the only way to an entity-expansion bomb), and the
-real extent of every sheet (a single cell at XFD1048576 would make a reader allocate the whole
+ratio), the hostile-file gate every reader shares (engine/gate.py: part names, macros, DTDs,
+the only way to an entity-expansion bomb), and the real extent of every sheet (a single cell at XFD1048576 would make a reader allocate the whole
 grid). Only then python-calamine reads the cells. Every refusal is a HikisupError in Japanese.
 """
 
@@ -20,6 +20,7 @@ from typing import cast
 
 from ..core.errors import HikisupError
 from ..core.grid import col_index
+from ..engine.gate import hostile_reason
 from ..engine.safety import MAX_RATIO, OLE_MAGIC
 from .fileformat import (
     FORMAT_NAME,
@@ -43,7 +44,6 @@ RATIO_MIN_BYTES = 1024 * 1024  # tiny parts compress very well and harm nobody
 MAX_ROWS = 100_000
 MAX_COLS = 200
 MAX_CELLS = 5_000_000  # rows x columns of the grid a reader would allocate
-_DTD = (b"<!DOCTYPE", b"<!ENTITY")
 _CELL_REF = re.compile(r"([A-Z]{1,3})([0-9]{1,7})")
 
 
@@ -93,17 +93,6 @@ def _decrypt(path: Path, data: bytes, password: str | None) -> bytes:
             path, "暗号化されたファイルを復号できません（壊れている可能性があります）。"
         ) from None
     return out.getvalue()
-
-
-def _has_dtd(zf: zipfile.ZipFile, name: str) -> bool:
-    tail = b""
-    with zf.open(name) as fh:
-        while chunk := fh.read(1 << 16):
-            window = tail + chunk
-            if any(marker in window for marker in _DTD):
-                return True
-            tail = window[-16:]
-    return False
 
 
 def _check_extent(path: Path, zf: zipfile.ZipFile, name: str) -> None:
@@ -169,8 +158,6 @@ def check_package(path: Path, data: bytes) -> None:
                 raise _refuse(
                     path, "Excelブック（.xlsx）ではありません（workbook.xml がありません）。"
                 )
-            if any(n.lower().startswith("xl/vbaproject") for n in names):
-                raise _refuse(path, "マクロが含まれています。交換ファイルにマクロは入りません。")
             total = 0
             for info in infos:
                 total += info.file_size
@@ -184,15 +171,9 @@ def check_package(path: Path, data: bytes) -> None:
                         path,
                         f"中身が異常に大きく展開されます（{info.filename}）。安全のため開きません。",
                     )
-            for info in infos:
-                if info.filename.endswith((".xml", ".rels", ".vml")) and _has_dtd(
-                    zf, info.filename
-                ):
-                    raise _refuse(
-                        path,
-                        f"XMLに文書型宣言（DTD・実体参照）が含まれています（{info.filename}）。"
-                        "Excelが作るファイルには含まれないため、安全のため開きません。",
-                    )
+            reason = hostile_reason(zf)  # the gate every reader passes (names, macros, DTDs)
+            if reason is not None:
+                raise _refuse(path, reason)
             for n in sorted(names):
                 if n.startswith("xl/worksheets/") and n.endswith(".xml"):
                     _check_extent(path, zf, n)

@@ -12,7 +12,6 @@ import datetime as dt
 import io
 import os
 import re
-import tempfile
 import zipfile
 from collections.abc import Sequence
 from pathlib import Path
@@ -29,7 +28,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ..core.errors import HikisupError
 from ..core.grid import FIRST_COLUMN, FIRST_DATA_ROW, span
 from ..core.schema import Column
-from ..engine import safety
+from ..engine import leftovers, safety
 from ..engine.styles import apply_cell_style
 from .fileformat import (
     EXCHANGE_PROPERTY,
@@ -148,14 +147,7 @@ def encrypt(data: bytes, password: str) -> bytes:
 
 
 def refuse_existing(out: Path) -> None:
-    if out.exists():
-        raise HikisupError(
-            f"「{out}」はすでにあります。上書きしないので、別の名前を指定するか、先に削除してください。"
-        )
-    if out.suffix.lower() != ".xlsx":
-        raise HikisupError("出力ファイル名は .xlsx で終わるようにしてください。")
-    if not out.parent.exists():
-        raise HikisupError(f"フォルダー「{out.parent}」がありません。")
+    safety.refuse_existing_output(out)
 
 
 def save_exchange(wb: Workbook, out: Path, created: dt.date, password: str | None) -> None:
@@ -170,10 +162,9 @@ def save_exchange(wb: Workbook, out: Path, created: dt.date, password: str | Non
     if password:
         data = encrypt(data, password)
     safety.refuse_if_open(out)
-    fd, tmp_name = tempfile.mkstemp(prefix=".~hikisup-", suffix=".xlsx", dir=out.parent)
-    tmp = Path(tmp_name)
+    tmp = leftovers.temp_path(out.parent)  # named after this job: swept if it is killed
     try:
-        with os.fdopen(fd, "wb") as fh:
+        with tmp.open("xb") as fh:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())

@@ -76,14 +76,14 @@ def report_cmd(
     表・グラフと、表から作り直せるピボットテーブルを入れます。--out を付けると、
     都道府県へ提出するファイル（件数だけ。--suppress 未満の数は秘匿）も書き出します。
     """
-    from ..engine.files import FileEngine
+    from ..engine.choose import open_file_engine
     from .report import report
 
     try:
         day = parse_today(today)
         year = _fy(fy, day)
         secret = ask_password(password, confirm=True) if out is not None else None
-        engine = FileEngine(file, output=output)
+        engine = open_file_engine(file, output=output)
         result = report(engine, day, year, out=out, threshold=threshold, password=secret)
     except Exception as exc:
         fail("report", str(file), exc)

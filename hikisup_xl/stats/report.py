@@ -9,6 +9,7 @@ from ..actions import Result
 from ..core import schema
 from ..core.errors import HikisupError
 from ..core.wareki import to_wareki
+from ..engine import safety
 from ..engine.files import FileEngine
 from ..exchange import xlsxout
 from ..session import Session
@@ -30,6 +31,7 @@ def report(
     """Write 集計, 集計データ and 活動集計 into the workbook; with `out`, the upward file too."""
     if out is not None:
         xlsxout.refuse_existing(out)
+        safety.refuse_if_open(engine.output)  # checked before anything is written
     s = Session(engine, today)
     if threshold is None:  # the 設定 sheet's 秘匿基準 unless the command says otherwise
         threshold = s.settings.suppress_below
@@ -84,10 +86,14 @@ def report(
             source=engine.name,
             created=today,
         )
-        xlsxout.save_exchange(upward, out, today, password)
         hidden = suppressed_count(figures)
         locked = "（パスワードで暗号化）" if password else ""
         lines.append(f"  提出用ファイルを書き出しました：{out}{locked}（秘匿したセル {hidden}個）")
         result += f"、提出用 {out.name}{locked}（秘匿{hidden}）"
-    s.finish("年度集計", f"{stats.label}（活動{total}回）", result)
+        # The upward file exists only once 操作履歴 records it (safety.staged_output).
+        with safety.staged_output(out, workbook=engine.output) as staged:
+            xlsxout.save_exchange(upward, staged, today, password)
+            s.finish("年度集計", f"{stats.label}（活動{total}回）", result)
+    else:
+        s.finish("年度集計", f"{stats.label}（活動{total}回）", result)
     return Result("report", lines, [], {"activities": int(total or 0)})

@@ -210,14 +210,15 @@ def _cli(book: Path, ids: list[str], work: Path, env: dict[str, str]) -> tuple[f
     script = shutil.which("hikisup", path=str(Path(sys.executable).parent))
     head = [script] if script else [sys.executable, "-c", "from hikisup_xl.cli import main; main()"]
     argv = [*head, "forms", "修了証書", str(copy), *ids, "--pdf", "--today", TODAY]
-    start = time.perf_counter()
-    child = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
-    _pid, status, usage = os.wait4(child.pid, 0)
-    wall = time.perf_counter() - start
+    errors = work / "cli_stderr.txt"
+    with errors.open("wb") as stderr:
+        start = time.perf_counter()
+        child = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=stderr, env=env)
+        _pid, status, usage = os.wait4(child.pid, 0)
+        wall = time.perf_counter() - start
     if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(
-            f"hikisup forms failed:\n{child.stderr.read().decode() if child.stderr else ''}"
-        )
+        tail = errors.read_text(encoding="utf-8", errors="replace")[-2000:]
+        raise SystemExit(f"hikisup forms failed:\n{tail}")
     return wall, usage.ru_utime + usage.ru_stime
 
 

@@ -36,6 +36,15 @@ TODAY = dt.date(2026, 11, 26)
 Rows = Sequence[Sequence[object]]
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _hikisup_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """LibreOffice's warm profile is cached for the session, never in the real user cache."""
+    cache = tmp_path_factory.mktemp("hikisup_cache")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("HIKISUP_CACHE", str(cache))
+        yield cache
+
+
 @pytest.fixture(autouse=True)
 def _hikisup_home(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch

@@ -12,13 +12,13 @@ from pathlib import Path
 from ..core.book import Book, load_book
 from ..core.errors import HikisupError
 from ..core.issues import ERROR, Issue
-from ..engine.files import save_atomic
 from ..engine.protocol import Engine
+from ..engine.safety import save_beside
 from ..jobs.result import Result
 from ..session import read_settings, workbook_location
 from ..session import record as record_history
 from .kinds import Plan, find_kind, reads
-from .pdf import Converter, converter_for
+from .pdf import Converter, converter_for, print_book
 from .records import Context
 from .render import render
 from .select import Selection
@@ -71,13 +71,11 @@ def forms(
     )
     plan = form.build(book, selection, Context(settings, today, seal_box))
 
-    wb = render(plan.sheets)
-    wb.properties.creator = "hikisup_xl"
-    wb.properties.title = f"{form.name}（{form.seed or 'お知らせ'}）"
-    save_atomic(wb, out, keep_backup=False)
+    wb = render(plan.sheets, title=f"{form.name}（{form.seed or 'お知らせ'}）")
+    save_beside(out, wb.save, keep_backup=False)
     pdf_path = out.with_suffix(".pdf") if printer else None
     if printer is not None and pdf_path is not None:
-        printer.convert([(out, pdf_path)])
+        print_book(printer, wb, out, pdf_path)
 
     what = selection.describe() if plan.rows or selection.blank else "空欄"
     count = f"{form.name}{len(plan.sheets)}枚（{what}）"

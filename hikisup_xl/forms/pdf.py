@@ -1,14 +1,18 @@
 """PDF from the forms workbook: Excel when running live (xlwings), LibreOffice headless otherwise.
 
-All the workbooks of one run go through ONE LibreOffice process (a fresh, throw-away profile
-so that it never meets a clerk's open LibreOffice). On Linux the process gets our own
-fontconfig file, which maps the Windows font names the forms use to the IPAex fonts; nothing
-else on the machine sees it.
+All the workbooks of one run go through ONE LibreOffice process, on a private profile so that
+it never meets a clerk's open LibreOffice. The profile starts as a copy of a warm one kept in
+the user's cache: a fresh profile makes LibreOffice run its first-start work (registry, render
+tests) on every call. The cached profile is only ever copied, never used in place, so two runs
+at once cannot meet; it is written once, by renaming a finished copy into place. On Linux the
+process gets our own fontconfig file, which maps the Windows font names the forms use to the
+IPAex fonts; nothing else on the machine sees it.
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import shutil
 import signal
@@ -21,10 +25,13 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from ..core.errors import HikisupError
+from .render import FormsBook
 
 Job = tuple[Path, Path]  # (workbook to print, PDF to write)
 
 SOFFICE_ENV = "HIKISUP_SOFFICE"
+HOME_ENV = "HIKISUP_HOME"
+CACHE_ENV = "HIKISUP_CACHE"
 TIMEOUT_S = 600
 _WINDOWS_PLACES = (
     r"C:\Program Files\LibreOffice\program\soffice.exe",
@@ -77,9 +84,43 @@ def fonts_conf() -> contextlib.AbstractContextManager[Path]:
     )
 
 
+class ConversionError(HikisupError):
+    """LibreOffice ran but made no PDF (worth one more try on a fresh profile)."""
+
+
+def cache_dir() -> Path:
+    """Our folder in the user's cache: $HIKISUP_CACHE, else $HIKISUP_HOME/cache, else the
+    platform's cache folder (%LOCALAPPDATA%, ~/Library/Caches, $XDG_CACHE_HOME or ~/.cache)."""
+    cache = os.environ.get(CACHE_ENV)
+    if cache:
+        return Path(cache)
+    home = os.environ.get(HOME_ENV)
+    if home:
+        return Path(home) / "cache"
+    if sys.platform == "win32":
+        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
+    elif sys.platform == "darwin":
+        base = Path.home() / "Library" / "Caches"
+    else:
+        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return base / "hikisup_xl"
+
+
+def warm_profile(program: str) -> Path:
+    """Where the warm profile for this LibreOffice is kept (a new install gets a new one)."""
+    path = Path(program)
+    try:
+        stat = path.resolve().stat()
+        stamp = f"{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}"
+    except OSError:
+        stamp = program
+    key = hashlib.sha256(stamp.encode("utf-8", "surrogateescape")).hexdigest()[:12]
+    return cache_dir() / f"libreoffice-profile-{key}"
+
+
 # LibreOffice with the IPAex fonts of fonts.conf lays an Excel column width out about 13.6 %
 # wider than Excel does with ＭＳ 明朝 (measured: a 180 mm form printed at 87.7 %, its
-# 10.5 pt text at 9.2 pt). The PDF copy's columns are narrowed by this much so that the form
+# 10.5 pt text at 9.2 pt). The print copy's columns are narrowed by this much so that the form
 # prints at 100 %, as Excel prints it (tests/forms/test_forms_typography.py measures the PDF).
 IPAEX_WIDTH_FACTOR = 1.14
 
@@ -89,20 +130,24 @@ def _uses_fonts_conf() -> bool:
     return sys.platform not in ("win32", "darwin")
 
 
-def narrow_columns(source: Path, target: Path, factor: float) -> None:
-    """A copy of the forms workbook `source` with every column width divided by `factor`."""
-    from openpyxl import load_workbook
+def print_book(printer: Converter, book: FormsBook, xlsx: Path, pdf: Path) -> None:
+    """The PDF of the forms workbook just saved as `xlsx`.
 
-    wb = load_workbook(source)
-    for ws in wb.worksheets:
-        for dim in ws.column_dimensions.values():
-            if dim.width:
-                dim.width = round(dim.width / factor, 4)
-    wb.save(target)
+    LibreOffice gets a print copy with alike one-page sheets stacked on one worksheet (see
+    stacking.py: it costs LibreOffice a quarter of the time, same pages); Excel prints `xlsx`.
+    """
+    if not getattr(printer, "stacks_pages", False):
+        printer.convert([(xlsx, pdf)])
+        return
+    with tempfile.TemporaryDirectory(prefix="hikisup-print-") as tmp:
+        copy = Path(tmp) / "print.xlsx"
+        book.save_for_print(copy, IPAEX_WIDTH_FACTOR if _uses_fonts_conf() else 1.0)
+        printer.convert([(copy, pdf)])
 
 
 class LibreOfficeConverter:
     name = "LibreOffice"
+    stacks_pages = True  # print_book hands it the stacked print copy
 
     def __init__(self, program: str, timeout: float = TIMEOUT_S) -> None:
         self.program = program
@@ -117,23 +162,44 @@ class LibreOfficeConverter:
             sources = []
             for i, (xlsx, _pdf) in enumerate(jobs):
                 source = work / f"form{i}.xlsx"
-                if _uses_fonts_conf():
-                    narrow_columns(xlsx, source, IPAEX_WIDTH_FACTOR)
-                else:
-                    shutil.copyfile(xlsx, source)
+                shutil.copyfile(xlsx, source)
                 sources.append(source)
-            self._run(work, sources, conf)
-            for source, (_xlsx, pdf) in zip(sources, jobs, strict=True):
-                made = source.with_suffix(".pdf")
-                if not made.exists():
-                    raise HikisupError(
-                        f"LibreOffice が「{pdf.name}」を作成しませんでした。"
-                        "LibreOffice を一度起動して閉じてから、もう一度実行してください。"
-                    )
-                place_file(made, pdf)
+            warm = warm_profile(self.program)
+            profile = work / "profile"
+            reused = _copy_profile(warm, profile)
+            if not reused:
+                _seed_profile(profile)
+            try:
+                self._convert(work, profile, sources, jobs, conf)
+            except ConversionError:
+                if not reused:
+                    raise
+                # A cached profile that a newer LibreOffice or a crash left unusable: forget it
+                # and try once more on a fresh one.
+                shutil.rmtree(warm, ignore_errors=True)
+                shutil.rmtree(profile, ignore_errors=True)
+                _seed_profile(profile)
+                reused = False
+                self._convert(work, profile, sources, jobs, conf)
+            if not reused:
+                _keep_profile(profile, warm)
 
-    def _run(self, work: Path, sources: list[Path], conf: Path) -> None:
-        profile = work / "profile"
+    def _convert(
+        self, work: Path, profile: Path, sources: list[Path], jobs: Sequence[Job], conf: Path
+    ) -> None:
+        for source in sources:
+            source.with_suffix(".pdf").unlink(missing_ok=True)
+        self._run(work, profile, sources, conf)
+        for source, (_xlsx, pdf) in zip(sources, jobs, strict=True):
+            if not source.with_suffix(".pdf").exists():
+                raise ConversionError(
+                    f"LibreOffice が「{pdf.name}」を作成しませんでした。"
+                    "LibreOffice を一度起動して閉じてから、もう一度実行してください。"
+                )
+        for source, (_xlsx, pdf) in zip(sources, jobs, strict=True):
+            place_file(source.with_suffix(".pdf"), pdf)
+
+    def _run(self, work: Path, profile: Path, sources: list[Path], conf: Path) -> None:
         argv = [
             self.program,
             f"-env:UserInstallation={profile.as_uri()}",
@@ -164,11 +230,74 @@ class LibreOfficeConverter:
             ) from None
         if returncode != 0:
             detail = stderr.decode(errors="replace").strip().splitlines()[-1:]
-            raise HikisupError(
+            raise ConversionError(
                 f"LibreOffice でPDFを作成できませんでした（終了コード {returncode}"
                 + (f"：{detail[0]}" if detail else "")
                 + "）。帳票の Excel ファイルは作成済みです。"
             )
+
+
+# LibreOffice takes a profile whose ooSetupLastVersion is older than itself for one just
+# upgraded, and then runs its graphics self-tests (about a hundred drawings on 4096-pixel
+# bitmaps) before it does anything else: 0.6 s of CPU. A headless conversion never records the
+# version, so without this every run pays it. Ours is a private profile that never needs the
+# upgrade work, so it is told a version no LibreOffice has reached.
+LAST_VERSION_ITEM = (
+    '<item oor:path="/org.openoffice.Setup/Product"><prop oor:name="ooSetupLastVersion" '
+    'oor:op="fuse"><value>99.9</value></prop></item>'
+)
+NOT_UPGRADED = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n'
+    '<oor:items xmlns:oor="http://openoffice.org/2001/registry"'
+    ' xmlns:xs="http://www.w3.org/2001/XMLSchema"'
+    ' xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">\n'
+    f"{LAST_VERSION_ITEM}\n</oor:items>\n"
+)
+
+
+def _seed_profile(profile: Path) -> None:
+    """A fresh profile that LibreOffice will not take for an upgrade (see NOT_UPGRADED)."""
+    user = profile / "user"
+    user.mkdir(parents=True, exist_ok=True)
+    (user / "registrymodifications.xcu").write_text(NOT_UPGRADED, encoding="utf-8")
+
+
+def _told_not_upgraded(profile: Path) -> bool:
+    try:
+        registry = (profile / "user" / "registrymodifications.xcu").read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return False
+    return LAST_VERSION_ITEM in registry
+
+
+def _copy_profile(warm: Path, profile: Path) -> bool:
+    """Start `profile` as a copy of the warm one; False (a fresh profile) if there is none."""
+    if not warm.is_dir():
+        return False
+    if not _told_not_upgraded(warm):  # kept by an older version of ours: start afresh
+        shutil.rmtree(warm, ignore_errors=True)
+        return False
+    try:
+        shutil.copytree(warm, profile)
+    except OSError:
+        shutil.rmtree(profile, ignore_errors=True)
+        return False
+    return True
+
+
+def _keep_profile(profile: Path, warm: Path) -> None:
+    """Keep a profile LibreOffice has just used well as the warm one (best effort, atomic)."""
+    if warm.exists() or not profile.is_dir():
+        return
+    staging = warm.with_name(f"{warm.name}.{os.getpid()}.tmp")
+    try:
+        warm.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copytree(profile, staging)
+        staging.rename(warm)  # fails if another run got there first: theirs is as good
+    except OSError:
+        pass
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
 
 
 def _run_group(
@@ -202,6 +331,7 @@ class ExcelConverter:
     """PDF through the running Excel (the live engine's xlwings App)."""
 
     name = "Excel"
+    stacks_pages = False
 
     def __init__(self, app: Any) -> None:
         self.app = app

@@ -12,11 +12,14 @@ from openpyxl import Workbook
 
 from hikisup_xl.core.errors import HikisupError
 from hikisup_xl.forms.pdf import (
+    NOT_UPGRADED,
     ExcelConverter,
     LibreOfficeConverter,
+    cache_dir,
     converter_for,
     find_soffice,
     fonts_conf,
+    warm_profile,
 )
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="fake soffice is a shell script")
@@ -140,3 +143,109 @@ def test_the_fontconfig_file_maps_windows_fonts_to_ipaex() -> None:
         ("BIZ UDPゴシック", "IPAexGothic"),
     ):
         assert f"<family>{windows}</family><prefer><family>{ipaex}</family>" in text
+
+
+# A stand-in soffice that tells a fresh profile from a warm one: it logs which it got, marks
+# the profile warm, refuses a profile marked broken, and writes a PDF per input.
+PROFILE_AWARE = (
+    'prof=""; out=""; prev=""\n'
+    'for a in "$@"; do case "$a" in -env:UserInstallation=file://*)'
+    ' prof="${a#-env:UserInstallation=file://}";; esac;'
+    ' [ "$prev" = "--outdir" ] && out="$a"; prev="$a"; done\n'
+    'if [ -e "$prof/broken" ]; then echo "Error: broken profile" >&2; exit 1; fi\n'
+    'if [ -e "$prof/warm" ]; then echo "warm $prof" >> "$LOG"; else echo "fresh $prof" >> "$LOG"; fi\n'
+    'mkdir -p "$prof"; touch "$prof/warm"\n'
+    'for a in "$@"; do case "$a" in *.xlsx) b=$(basename "$a" .xlsx);'
+    ' echo "%PDF" > "$out/$b.pdf";; esac; done'
+)
+
+
+def _profile_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Any, Path]:
+    log = tmp_path / "runs.log"
+    monkeypatch.setenv("LOG", str(log))
+    fake = _script(tmp_path / "soffice", PROFILE_AWARE)
+    xlsx = tmp_path / "帳票.xlsx"
+    xlsx.write_bytes(b"x")
+
+    def run() -> list[str]:
+        LibreOfficeConverter(str(fake)).convert([(xlsx, tmp_path / "帳票.pdf")])
+        assert (tmp_path / "帳票.pdf").read_bytes().startswith(b"%PDF")
+        return log.read_text(encoding="utf-8").splitlines()[-1].split(" ", 1)
+
+    return run, fake
+
+
+def test_the_second_run_starts_from_a_warm_copy_of_the_cached_profile(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run, fake = _profile_run(tmp_path, monkeypatch)
+    warm = warm_profile(str(fake))
+    assert warm.parent == cache_dir() and not warm.exists()
+    state, used = run()
+    assert state == "fresh" and (warm / "warm").exists()  # kept for next time
+    state, used_again = run()
+    assert state == "warm"
+    # Each run has its own copy in its own folder; the cached one is never used in place.
+    assert used != used_again
+    assert not Path(used_again).is_relative_to(warm)
+    assert not Path(used_again).exists()  # the copy goes with the run's temporary folder
+
+
+def test_a_broken_cached_profile_is_replaced_by_a_fresh_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run, fake = _profile_run(tmp_path, monkeypatch)
+    warm = warm_profile(str(fake))
+    (warm / "user").mkdir(parents=True)
+    (warm / "user" / "registrymodifications.xcu").write_text(NOT_UPGRADED, encoding="utf-8")
+    (warm / "broken").touch()
+    state, _used = run()  # the cached copy fails, then a fresh profile succeeds
+    assert state == "fresh"
+    assert (warm / "warm").exists() and not (warm / "broken").exists()
+
+
+def test_a_cached_profile_that_was_never_told_it_is_not_upgraded_is_not_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run, fake = _profile_run(tmp_path, monkeypatch)
+    warm = warm_profile(str(fake))
+    (warm / "user").mkdir(parents=True)
+    (warm / "user" / "registrymodifications.xcu").write_text("<oor:items/>", encoding="utf-8")
+    (warm / "warm").touch()
+    state, _used = run()
+    assert state == "fresh"  # LibreOffice would have run its self-tests on that one
+    registry = (warm / "user" / "registrymodifications.xcu").read_text(encoding="utf-8")
+    assert registry == NOT_UPGRADED  # the fresh one, seeded, took its place
+
+
+def test_the_cache_follows_the_platform_unless_told_otherwise(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HIKISUP_CACHE", str(tmp_path / "cache"))
+    assert cache_dir() == tmp_path / "cache"
+    monkeypatch.delenv("HIKISUP_CACHE")
+    monkeypatch.setenv("HIKISUP_HOME", str(tmp_path / "home"))
+    assert cache_dir() == tmp_path / "home" / "cache"
+    monkeypatch.delenv("HIKISUP_HOME")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    if sys.platform not in ("win32", "darwin"):
+        assert cache_dir() == tmp_path / "xdg" / "hikisup_xl"
+
+
+def test_a_fresh_profile_is_told_it_needs_no_upgrade_work(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen = tmp_path / "seen.xcu"
+    fake = _script(
+        tmp_path / "soffice",
+        'for a in "$@"; do case "$a" in -env:UserInstallation=file://*)'
+        ' prof="${a#-env:UserInstallation=file://}";; esac; done\n'
+        f'cp "$prof/user/registrymodifications.xcu" {seen}',
+    )
+    xlsx = tmp_path / "a.xlsx"
+    xlsx.write_bytes(b"x")
+    with pytest.raises(HikisupError):  # the stand-in writes no PDF
+        LibreOfficeConverter(str(fake)).convert([(xlsx, tmp_path / "a.pdf")])
+    assert '<prop oor:name="ooSetupLastVersion" oor:op="fuse"><value>99.9</value>' in (
+        seen.read_text(encoding="utf-8")
+    )

@@ -45,6 +45,7 @@ from .ooxml import (
     RelsDoc,
     TableInfo,
     parse_xml,
+    q,
     read_workbook,
     rels_part,
     to_bytes,
@@ -489,7 +490,21 @@ class PatchEngine:
             editor.remove_links(row, row, col, col)
 
     def refresh_pivots(self, sheet: str) -> None:
-        """Nothing to do: the template's pivot caches are refreshed when the file is opened."""
+        """The caches refresh themselves when the file is opened (refreshOnLoad); what a file
+        can say now is how many records their source tables hold, as Excel's recordCount."""
+        for info in self._pkg.infos:
+            name = info.filename
+            if not name.lower().startswith("xl/pivotcache/pivotcachedefinition"):
+                continue
+            root = self._pkg.xml(name)
+            source = root.find(f"{q('cacheSource')}/{q('worksheetSource')}")
+            table = self._wb.tables.get(source.get("name", "")) if source is not None else None
+            if table is None or root.get("recordCount") is None:
+                continue
+            count = str(table.data_end - table.bounds[1])
+            if root.get("recordCount") != count:
+                root.set("recordCount", count)
+                self._extra_parts[name] = to_bytes(root)
 
     # -- the snapshot sheet ----------------------------------------------------------------
     def read_snapshot(self) -> list[tuple[object, ...]]:

@@ -12,6 +12,7 @@ from collections.abc import Callable
 import pytest
 from conftest import invoke
 from lxml import etree
+from openpyxl.utils import get_column_letter, range_boundaries
 
 from . import crossparts
 from .markup import MC
@@ -222,7 +223,8 @@ def _rename_column(root: etree._Element) -> None:
 
 
 def _widen(root: etree._Element) -> None:
-    root.set("ref", root.get("ref", "").replace("AB", "AC"))
+    left, top, right, bottom = range_boundaries(root.get("ref", ""))
+    root.set("ref", f"{get_column_letter(left)}{top}:{get_column_letter(right + 1)}{bottom}")
     first(root, "autoFilter").set("ref", root.get("ref", ""))
 
 

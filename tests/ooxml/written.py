@@ -21,6 +21,7 @@ from openpyxl import load_workbook
 from hikisup_xl.core import schema
 from hikisup_xl.core.settings import Settings
 from hikisup_xl.demo import DEMO_SETTINGS, generate
+from hikisup_xl.engine.pivotparts import adopt
 from hikisup_xl.forms.kinds import KINDS
 
 from .schemas import ROOT
@@ -187,6 +188,7 @@ def _import_writer(folder: Path, demo: Path) -> list[Path]:
     for cells in ws.iter_rows(min_row=2):
         if any(c.value for c in cells):
             cells[decision].value = "採用"
+    adopt(wb)  # Excel writes its pivots without openpyxl's stray r:id
     wb.save(book)
     run("import-roster", book, roster, "--today", TODAY + dt.timedelta(days=1))
     return [first, book]

@@ -90,6 +90,8 @@ def progress_bar(enabled: bool) -> Iterator[None]:
             bar = click.progressbar(length=total, label=text, file=sys.stderr)
             bar.__enter__()
             state["bar"] = bar
+        if bar.length != total:  # a job learns its total late (the files of a folder)
+            bar.length = total
         bar.label = text
         bar.update(max(0, done - state["done"]))
         state["done"] = done

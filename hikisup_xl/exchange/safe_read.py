@@ -9,6 +9,7 @@ grid). Only then python-calamine reads the cells. Every refusal is a HikisupErro
 
 from __future__ import annotations
 
+import html
 import io
 import re
 import xml.etree.ElementTree as ET
@@ -17,6 +18,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import cast
+from xml.parsers import expat
 
 from ..core.errors import HikisupError
 from ..core.grid import col_index
@@ -95,11 +97,117 @@ def _decrypt(path: Path, data: bytes, password: str | None) -> bytes:
     return out.getvalue()
 
 
-def _check_extent(path: Path, zf: zipfile.ZipFile, name: str) -> None:
-    """Walk one sheet's XML (streamed) and refuse it if its grid would be too large."""
+# A start tag of a row or cell, prefixed or not, with its attributes (quoted values may hold
+# '>'). In well-formed XML (expat checks that alongside) every such tag matches this pattern,
+# so a scan of the bytes sees every row and cell a reader will; a match inside a comment only
+# ever overcounts, which refuses sooner, never later.
+_START_TAG = re.compile(
+    rb"<(?:[^\s=<>/:!?]+:)?(row|c)((?:\s+[^\s=<>/]+\s*=\s*(?:\"[^\"]*\"|'[^']*'))*)\s*/?>"
+)
+_R_ATTR = re.compile(rb"(?<![^\s])r\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
+_CHUNK = 1 << 20
+WHOLE_PART_BYTES = 16 * 1024 * 1024  # a sheet up to this size is scanned in one piece
+# Every row/cell tag, and those whose first attribute is a plain r (as Excel, LibreOffice and
+# openpyxl write them). When the counts agree, the extent is plain maxima over the refs.
+_PREFIX = rb"<(?:[^\s=<>/:!?]+:)?"
+_ANY_ROW = re.compile(_PREFIX + rb"row[\s/>]")
+_ANY_CELL = re.compile(_PREFIX + rb"c[\s/>]")
+_ROW_R = re.compile(_PREFIX + rb'row\s+r="([0-9]{1,7})"')
+_CELL_R = re.compile(_PREFIX + rb'c\s+r="([A-Z]{1,3})([0-9]{1,7})"')
+
+
+class _Extent:
+    """The grid a reader would allocate for one sheet, counted as its tags go by."""
+
+    def __init__(self, too_big: HikisupError) -> None:
+        self.row = self.col = self.max_row = self.max_col = self.cells = self.rows = 0
+        self.too_big = too_big
+
+    def row_tag(self, r: str | None) -> None:
+        self.rows += 1
+        self.row = int(r) if r is not None and r.isdigit() else self.row + 1
+        self.col = 0
+        self._check()
+
+    def cell_tag(self, ref: str | None) -> None:
+        self.cells += 1
+        m = _CELL_REF.fullmatch(ref) if ref else None
+        if m:
+            self.col = col_index(m[1])
+            self.row = max(self.row, int(m[2]))
+        else:
+            self.col += 1
+        self.max_col = max(self.max_col, self.col)
+        self._check()
+
+    def _check(self) -> None:
+        self.max_row = max(self.max_row, self.row)
+        if self.rows > MAX_ROWS or self.max_row > MAX_ROWS or self.max_col > MAX_COLS:
+            raise self.too_big
+        if self.cells > MAX_CELLS or self.max_row * self.max_col > MAX_CELLS:
+            raise self.too_big
+
+
+def _attribute_r(attrs: bytes) -> str | None:
+    m = _R_ATTR.search(attrs)
+    if m is None:
+        return None
+    raw = (m[1] if m[1] is not None else m[2]).decode("utf-8", errors="replace")
+    return html.unescape(raw) if "&" in raw else raw  # what an XML parser would see
+
+
+def _scan(extent: _Extent, text: bytes) -> None:
+    for m in _START_TAG.finditer(text):
+        if m[1] == b"row":
+            extent.row_tag(_attribute_r(m[2]))
+        else:
+            extent.cell_tag(_attribute_r(m[2]))
+
+
+def _refs_first(text: bytes, extent: _Extent) -> bool:
+    """The extent from regex counts alone (loops in C), when every row and cell tag starts
+    with its r attribute; False (nothing counted) when one does not."""
+    rows = _ROW_R.findall(text)
+    cells = _CELL_R.findall(text)
+    if len(rows) != len(_ANY_ROW.findall(text)) or len(cells) != len(_ANY_CELL.findall(text)):
+        return False
+    extent.rows, extent.cells = len(rows), len(cells)
+    extent.row = max(map(int, [*rows, *(d for _c, d in cells)]), default=0)
+    extent.col = max((col_index(c.decode()) for c in {c for c, _d in cells}), default=0)
+    extent.max_col = extent.col
+    extent._check()
+    return True
+
+
+def _check_extent_whole(zf: zipfile.ZipFile, name: str, extent: _Extent) -> None:
+    """A sheet of ordinary size: read at once, expat (no handlers: C speed) proves it
+    well-formed, regex counts give the extent."""
+    data = zf.read(name)
+    expat.ParserCreate().Parse(data, True)
+    if not _refs_first(data, extent):
+        _scan(extent, data)
+
+
+def _check_extent_fast(zf: zipfile.ZipFile, name: str, extent: _Extent) -> None:
+    """A large sheet, streamed: expat proves each chunk well-formed, the tag regex counts
+    rows and cells one by one. Cut at the last '<' of each chunk, so no tag is split."""
+    parser = expat.ParserCreate()
+    carry = b""
+    with zf.open(name) as fh:
+        while chunk := fh.read(_CHUNK):
+            parser.Parse(chunk, False)
+            text = carry + chunk
+            cut = text.rfind(b"<")
+            cut = cut if cut > 0 else 0
+            _scan(extent, text[:cut])
+            carry = text[cut:]
+    parser.Parse(b"", True)
+    _scan(extent, carry)
+
+
+def _check_extent_tree(zf: zipfile.ZipFile, name: str, extent: _Extent) -> None:
+    """The general path (a part in UTF-16 or another encoding the byte scan cannot read)."""
     parser: ET.XMLPullParser[ET.Element] = ET.XMLPullParser(events=("start", "end"))
-    row = col = max_row = max_col = cells = rows = 0
-    too_big = _refuse(path, "シートが大きすぎます（名簿や集計のファイルではありません）。")
 
     def events() -> Iterator[tuple[str, ET.Element]]:
         with zf.open(name) as fh:
@@ -111,36 +219,43 @@ def _check_extent(path: Path, zf: zipfile.ZipFile, name: str) -> None:
                         yield event, elem
         parser.close()
 
-    try:
-        for event, elem in events():
-            tag = elem.tag.rpartition("}")[2]
-            if event == "end":
-                if tag == "row":
-                    elem.clear()
-                continue
+    for event, elem in events():
+        tag = elem.tag.rpartition("}")[2]
+        if event == "end":
             if tag == "row":
-                rows += 1
-                r = elem.get("r")
-                row = int(r) if r is not None and r.isdigit() else row + 1
-                col = 0
-            elif tag == "c":
-                cells += 1
-                ref = elem.get("r")
-                m = _CELL_REF.fullmatch(ref) if ref else None
-                if m:
-                    col = col_index(m[1])
-                    row = max(row, int(m[2]))
-                else:
-                    col += 1
-                max_col = max(max_col, col)
-            else:
-                continue
-            max_row = max(max_row, row)
-            if rows > MAX_ROWS or max_row > MAX_ROWS or max_col > MAX_COLS:
-                raise too_big
-            if cells > MAX_CELLS or max_row * max_col > MAX_CELLS:
-                raise too_big
-    except ET.ParseError:
+                elem.clear()
+        elif tag == "row":
+            extent.row_tag(elem.get("r"))
+        elif tag == "c":
+            extent.cell_tag(elem.get("r"))
+
+
+def _ascii_compatible(zf: zipfile.ZipFile, name: str) -> bool:
+    """UTF-8 (what Excel writes) or plain ASCII: the byte scan reads tags as they are."""
+    with zf.open(name) as fh:
+        head = fh.read(256)
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or head[:2] in (b"<\x00", b"\x00<"):
+        return False
+    decl = re.match(
+        rb"\s*<\?xml[^>]*encoding\s*=\s*[\"']([^\"']+)", head.removeprefix(b"\xef\xbb\xbf")
+    )
+    return decl is None or decl[1].lower() in (b"utf-8", b"utf8", b"us-ascii", b"ascii")
+
+
+def _check_extent(path: Path, zf: zipfile.ZipFile, name: str) -> None:
+    """Refuse one sheet whose grid would be too large; its XML is streamed, never kept.
+
+    This runs once per sheet of every file received (1,741 files for a national 集約), so the
+    common case is a byte scan, not a tree of elements."""
+    extent = _Extent(_refuse(path, "シートが大きすぎます（名簿や集計のファイルではありません）。"))
+    try:
+        if not _ascii_compatible(zf, name):
+            _check_extent_tree(zf, name, extent)
+        elif zf.getinfo(name).file_size <= WHOLE_PART_BYTES:
+            _check_extent_whole(zf, name, extent)
+        else:
+            _check_extent_fast(zf, name, extent)
+    except (ET.ParseError, expat.ExpatError):
         raise _refuse(path, "シートのXMLが壊れています。") from None
 
 

@@ -13,9 +13,9 @@ import io
 import os
 import re
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from openpyxl import Workbook
 from openpyxl.packaging.custom import StringProperty
@@ -30,6 +30,7 @@ from ..core.grid import FIRST_COLUMN, FIRST_DATA_ROW, span
 from ..core.schema import Column
 from ..engine import leftovers, pivotparts, safety
 from ..engine.styles import apply_cell_style
+from . import bulkrows
 from .fileformat import (
     EXCHANGE_PROPERTY,
     FORMAT_VERSION,
@@ -120,11 +121,16 @@ def print_landscape(ws: Worksheet) -> None:
     ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
 
 
-def _normalized(data: bytes, created: dt.date) -> bytes:
-    """The same zip with fixed timestamps, so the same workbook gives the same bytes."""
+def _write_normalized(
+    data: bytes,
+    created: dt.date,
+    out: IO[bytes],
+    streamed: Mapping[str, bulkrows.StreamedTable] = {},
+) -> None:
+    """The same zip with fixed timestamps, so the same workbook gives the same bytes; the
+    parts of `streamed` tables get their rows here, written straight into the zip entry."""
     stamp = created.strftime("%Y-%m-%dT00:00:00Z").encode()
     zip_time = (max(created.year, 1980), created.month, created.day, 0, 0, 0)
-    out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
         for info in src.infolist():
             part = src.read(info)
@@ -134,8 +140,12 @@ def _normalized(data: bytes, created: dt.date) -> bytes:
             new = zipfile.ZipInfo(info.filename, date_time=zip_time)
             new.compress_type = zipfile.ZIP_DEFLATED
             new.external_attr = 0o644 << 16
-            dst.writestr(new, part)
-    return out.getvalue()
+            table = streamed.get(info.filename)
+            if table is None:
+                dst.writestr(new, part)
+                continue
+            with dst.open(new, "w", force_zip64=True) as entry:
+                bulkrows.write_part(part, table, entry)
 
 
 def encrypt(data: bytes, password: str) -> bytes:
@@ -150,24 +160,39 @@ def refuse_existing(out: Path) -> None:
     safety.refuse_existing_output(out)
 
 
-def save_exchange(wb: Workbook, out: Path, created: dt.date, password: str | None) -> None:
-    """Write `wb` to `out` (a new file) atomically: reproducible bytes, encrypted on request."""
+def _verify(zf: zipfile.ZipFile) -> None:
+    if zf.testzip() is not None or any(n.startswith("xl/vbaProject") for n in zf.namelist()):
+        raise HikisupError("出力ファイルの検証に失敗しました。ファイルは作っていません。")
+
+
+def save_exchange(
+    wb: Workbook,
+    out: Path,
+    created: dt.date,
+    password: str | None,
+    streamed: Sequence[bulkrows.StreamedTable] = (),
+) -> None:
+    """Write `wb` to `out` (a new file) atomically: reproducible bytes, encrypted on request.
+
+    The rows of `streamed` tables (files/bulkrows.py) go straight into the temporary file as
+    its zip entry is written, so a large table is never held in memory whole."""
     refuse_existing(out)
     buffer = io.BytesIO()
     pivotparts.adopt(wb)
     wb.save(buffer)
-    data = _normalized(buffer.getvalue(), created)
-    with zipfile.ZipFile(io.BytesIO(data)) as zf:
-        if zf.testzip() is not None or any(n.startswith("xl/vbaProject") for n in zf.namelist()):
-            raise HikisupError("出力ファイルの検証に失敗しました。ファイルは作っていません。")
-    if password:
-        data = encrypt(data, password)
+    parts = {table.part(): table for table in streamed}
     safety.refuse_if_open(out)
     tmp = leftovers.temp_path(out.parent)  # named after this job: swept if it is killed
     try:
         with tmp.open("xb") as fh:
-            fh.write(data)
-            fh.flush()
+            _write_normalized(buffer.getvalue(), created, fh, parts)
+        del buffer
+        with zipfile.ZipFile(tmp) as zf:
+            _verify(zf)
+        if password:
+            data = encrypt(tmp.read_bytes(), password)
+            tmp.write_bytes(data)
+        with tmp.open("rb+") as fh:
             os.fsync(fh.fileno())
         if out.exists():  # appeared meanwhile: never replace someone else's file
             refuse_existing(out)

@@ -59,11 +59,25 @@ def consolidate(
     xlsxout.refuse_existing(out)
     if engine is not None and not body_name:
         body_name = read_settings(engine)[0].body_name
-    report_progress(0, 2, "提出ファイルを読み込んでいます")
-    result = _consolidate(directory, password or None, fy, skip=[out])
-    report_progress(1, 2, "集約を書き出しています")
-    xlsxout.save_exchange(build_workbook(result, body_name, today), out, today, None)
-    report_progress(2, 2, "完了")
+    steps = [0]  # total = the files + writing; known once the folder is listed
+
+    def on_file(done: int, total: int) -> None:
+        steps[0] = total + 1
+        # every file on a terminal is cheap; Excel's status bar gets ~100 updates at most
+        if done == total or done % max(1, total // 100) == 0:
+            report_progress(done, total + 1, f"提出ファイルを読み込んでいます（{done}/{total}件）")
+
+    report_progress(0, 1, "提出ファイルを探しています")
+    result = _consolidate(directory, password or None, fy, skip=[out], on_file=on_file)
+    try:
+        total = max(steps[0], 1)
+        report_progress(total - 1, total, "集約を書き出しています")
+        wb, streamed = build_workbook(result, body_name, today)
+        xlsxout.save_exchange(wb, out, today, None, streamed)
+        del wb, streamed
+        report_progress(total, total, "完了")
+    finally:
+        result.close()
     lines = summary_lines(result, out)
     if engine is not None:
         bad = sum(1 for r in result.received if r.status != OK)

@@ -13,28 +13,20 @@ A suppressed cell is unknown, never 0: a total with a suppressed contribution is
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
+import marshal
+import tempfile
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import pandas as pd
+from typing import IO
 
 from ..core.errors import HikisupError
 from ..core.schema import ACTIVITY_KINDS, STATS, Column, Kind
-from ..core.wareki import WarekiError, fiscal_year_label, fiscal_year_range, parse_date
-from ..exchange.safe_read import read_exchange
-from ..files.fileformat import (
-    KIND_CONSOLIDATED,
-    KIND_ROSTER,
-    KIND_STATS,
-    M_BODY,
-    M_CREATED,
-    M_FY,
-    M_ROWS,
-    ROSTER_SHEET,
-    canonical,
-)
+from ..core.wareki import fiscal_year_label
+from ..files.fileformat import trim_rows
 from .compute import (
     HOURS,
     KINDS,
@@ -44,17 +36,18 @@ from .compute import (
     Key,
     fy_months,
 )
+from .receive import DATA_SHEET, ERROR, LEFT_OUT, OK, Received, Value, receive_all
 from .suppress import SUPPRESSED_TEXT
 
 INCOMPLETE = "秘匿を含む"  # a total some municipality's suppressed figure belongs to
+HIDDEN_BODIES = "秘匿した実施主体数"
 
 SHEET = "集約"
-DATA_SHEET = "集約データ"
 RECEIVED_SHEET = "受領ファイル"
 DATA_TABLE = "tConsolidated"
 RECEIVED_TABLE = "tReceived"
-OK, LEFT_OUT, ERROR = "集約済み", "対象外", "エラー"
 SECTIONS = (SUMMARY, KINDS, MONTHS)
+__all__ = ["DATA_SHEET", "ERROR", "LEFT_OUT", "OK", "Received"]
 
 DATA_COLUMNS = (
     Column("body", "実施主体", width=14),
@@ -69,110 +62,48 @@ RECEIVED_COLUMNS = (
     Column("status", "状態", width=10),
     Column("reason", "理由", width=70),
 )
+# The overview table's fixed columns; a municipality's column must not take one of these names.
+OVERVIEW_FIXED = ("項目", "単位", "合計", HIDDEN_BODIES)
+
+
+class Spool:
+    """The figures of every file received, on disk until the workbook is written.
+
+    A national 集約 receives 1,741 files of ~150 figures each; kept in memory they would make
+    the peak grow with the file count. Each file's figures are one marshal record in a
+    temporary file (deleted when closed); the parent keeps only where each record is."""
+
+    def __init__(self) -> None:
+        self._fh: IO[bytes] = tempfile.TemporaryFile()  # noqa: SIM115  (closed by close())
+        self._where: dict[int, tuple[int, int]] = {}
+
+    def put(self, r: Received) -> None:
+        """Move `r`'s figures to disk (its `values` is empty afterwards)."""
+        data = marshal.dumps([(*key, *value) for key, value in r.values.items()])
+        self._fh.seek(0, 2)
+        self._where[id(r)] = (self._fh.tell(), len(data))
+        self._fh.write(data)
+        r.values = {}
+
+    def get(self, r: Received) -> dict[Key, Value]:
+        offset, size = self._where[id(r)]
+        self._fh.seek(offset)
+        records: list[tuple[str, str, str, str, float | int | None, str, str]] = marshal.loads(
+            self._fh.read(size)
+        )
+        return {(a, b, c, d): (v, u, h) for a, b, c, d, v, u, h in records}
+
+    def close(self) -> None:
+        self._fh.close()
 
 
 @dataclass(slots=True)
-class Received:
-    file: str
-    kind: str = ""
-    body: str = ""
-    fy: int | None = None
-    created: dt.date | None = None
-    status: str = ERROR
-    reason: str = ""
-    values: dict[Key, tuple[float | int | None, str, str]] = field(default_factory=dict)
-    rows: list[tuple[object, ...]] = field(default_factory=list)  # its 集計データ rows
+class Figure:
+    """One figure across the municipalities: what its total needs, never every value."""
 
-    def row(self) -> tuple[object, ...]:
-        fy = fiscal_year_label(self.fy) if self.fy else ""
-        return (self.file, self.kind, self.body, fy, self.created, self.status, self.reason)
-
-
-def _number(value: object) -> float | int | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ValueError
-    return int(value) if float(value).is_integer() else float(value)
-
-
-def _validate_stats(r: Received, manifest_fy: str, rows: list[list[object]]) -> None:
-    headers = [canonical(v) for v in rows[0]] if rows else []
-    while headers and headers[-1] == "":
-        headers.pop()
-    if headers != list(STATS.headers):
-        raise HikisupError(f"「{STATS.sheet}」の列が違います（{'、'.join(headers)}）。")
-    try:
-        r.fy = int(manifest_fy)
-        fiscal_year_range(r.fy)
-    except (ValueError, WarekiError):
-        raise HikisupError(f"提供情報の年度「{manifest_fy}」が読み取れません。") from None
-    label = fiscal_year_label(r.fy)
-    for n, raw in enumerate(rows[1:], start=2):
-        if not any(canonical(v) for v in raw):
-            continue
-        cells = [*raw, *([None] * len(headers))][: len(headers)]
-        fy, section, item, month, kind, value, unit, hidden = (canonical(v) for v in cells)
-        if fy != label:
-            raise HikisupError(f"{n}行目の年度「{fy}」が提供情報（{label}）と違います。")
-        if section not in SECTIONS or not item:
-            raise HikisupError(f"{n}行目の区分・項目が読み取れません。")
-        try:
-            number = _number(cells[5])
-        except ValueError:
-            raise HikisupError(f"{n}行目の値「{value}」が数ではありません。") from None
-        if number is None and not hidden:
-            raise HikisupError(f"{n}行目の値が空欄なのに秘匿の印がありません。")
-        if number is not None and number < 0:
-            raise HikisupError(f"{n}行目の値が負の数です。")
-        key = (section, item, month, kind)
-        if key in r.values:
-            raise HikisupError(f"{n}行目が重複しています（{item}）。")
-        r.values[key] = (number, unit, hidden)
-
-
-def receive(path: Path, password: str | None) -> Received:
-    """One file of the folder, checked; never raises for a bad file."""
-    r = Received(path.name)
-    if path.suffix.lower() != ".xlsx":
-        r.status, r.reason = LEFT_OUT, "Excelブック（.xlsx）ではありません"
-        return r
-    try:
-        ex = read_exchange(
-            path,
-            password,
-            {
-                KIND_STATS: (STATS.sheet,),
-                KIND_ROSTER: (ROSTER_SHEET,),
-                KIND_CONSOLIDATED: (DATA_SHEET,),
-            },
-        )
-        r.kind, r.body = ex.kind, ex.text(M_BODY)
-        try:
-            r.created = parse_date(ex.manifest.get(M_CREATED))
-        except WarekiError:
-            raise HikisupError("提供情報の作成日が読み取れません。") from None
-        if ex.kind == KIND_ROSTER:
-            r.status = LEFT_OUT
-            r.reason = (
-                f"サポーター名簿です（{ex.text(M_ROWS)}人）。集計には含めません。"
-                "名簿は hikisup import-roster で取り込んでください"
-            )
-            return r
-        if ex.kind == KIND_CONSOLIDATED:
-            r.status, r.reason = (
-                LEFT_OUT,
-                "都道府県の集約ファイルです（市町村の年度集計ではありません）",
-            )
-            return r
-        if not r.body:
-            raise HikisupError("提供情報に実施主体がありません。")
-        _validate_stats(r, ex.text(M_FY), ex.sheets[STATS.sheet])
-        r.status = OK
-    except HikisupError as exc:
-        r.status, r.reason = ERROR, str(exc).removeprefix(f"「{path.name}」は読み込めません：")
-        r.values.clear()
-    return r
+    unit: str
+    total: float | int = 0  # the known values, summed in body order
+    hidden: int = 0  # municipalities that suppressed it
 
 
 @dataclass(slots=True)
@@ -183,17 +114,23 @@ class Consolidation:
     received: list[Received]
     months: list[str]
     kinds: list[str]
-    # key -> (unit, {body: value or None when suppressed})
-    table: dict[Key, tuple[str, dict[str, float | int | None]]]
+    table: dict[Key, Figure]
+    names: list[str] = field(default_factory=list)  # each body's column name, in body order
+    by_body: dict[Key, dict[str, float | int | None]] = field(default_factory=dict)  # 概要 only
+    used: list[Received] = field(default_factory=list)  # in body order
+    data_count: int = 0
+    data_checksum: str = ""
+    spool: Spool | None = None
 
     def total(self, key: Key) -> tuple[float | int, int]:
         """Sum of the known values, and how many municipalities suppressed this figure."""
-        unit, values = self.table.get(key, ("", {}))
-        known = [v for v in values.values() if v is not None]
-        total: float | int = sum(known)
-        if unit == HOURS:
+        figure = self.table.get(key)
+        if figure is None:
+            return 0, 0
+        total = figure.total
+        if figure.unit == HOURS:
             total = round(float(total), 2)
-        return total, sum(1 for v in values.values() if v is None)
+        return total, figure.hidden
 
     def complete(self, key: Key) -> float | int | None:
         """The total when every municipality sent the figure; None when one suppressed it."""
@@ -206,11 +143,29 @@ class Consolidation:
         return f"{INCOMPLETE}（判明分 {_plain(total)}）" if hidden else total
 
     def of(self, key: Key, body: str) -> float | int | str | None:
-        _, values = self.table.get(key, ("", {}))
+        """One municipality's value of a 概要 figure (秘匿 when it suppressed it)."""
+        values = self.by_body.get(key, {})
         if body not in values:
             return None
         v = values[body]
         return SUPPRESSED_TEXT if v is None else v
+
+    def data_rows(self) -> Iterator[tuple[object, ...]]:
+        """The 集約データ rows, one municipality after another, read back from the spool."""
+        assert self.spool is not None
+        for name, r in zip(self.names, self.used, strict=True):
+            yield from _rows_of(self, name, self.spool.get(r))
+
+    def close(self) -> None:
+        if self.spool is not None:
+            self.spool.close()
+
+
+def _rows_of(c: Consolidation, name: str, values: dict[Key, Value]) -> Iterator[tuple[object, ...]]:
+    for key in sorted(values):
+        value = values[key][0]
+        mark = SUPPRESSED_TEXT if value is None else ""
+        yield (name, c.label, *key, value, c.table[key].unit, mark)
 
 
 def _plain(n: float | int) -> str:
@@ -218,33 +173,57 @@ def _plain(n: float | int) -> str:
     return f"{int(n):,}" if float(n).is_integer() else f"{n:,}"
 
 
-FIGURE_KEY = ["section", "item", "month", "kind"]
+def unique_names(names: Sequence[str], taken: Sequence[str]) -> list[str]:
+    """Column headers: a body named like a fixed column (or twice) gets （2）."""
+    out: list[str] = []
+    seen = set(taken)
+    for name in names:
+        candidate, n = name or "（名称なし）", 2
+        while candidate in seen:
+            candidate, n = f"{name}（{n}）", n + 1
+        seen.add(candidate)
+        out.append(candidate)
+    return out
 
 
-def cross_tab(used: Sequence[Received]) -> dict[Key, tuple[str, dict[str, float | int | None]]]:
-    """Each figure across the municipalities: one long frame (a row per municipality and
-    figure) grouped by figure. Values stay Python objects: None is a suppressed cell, and an
-    int stays an int in the totals."""
-    frame = pd.DataFrame(
-        [
-            (r.body, *key, value, unit)
-            for r in sorted(used, key=lambda r: r.body)
-            for key, (value, unit, _hidden) in r.values.items()
-        ],
-        columns=["body", *FIGURE_KEY, "value", "unit"],
-        dtype=object,
-    )
-    table: dict[Key, tuple[str, dict[str, float | int | None]]] = {}
-    for key, group in frame.groupby(FIGURE_KEY, sort=False, dropna=False):
-        section, item, month, kind = (str(k) for k in key)
-        values = dict(zip(group["body"], group["value"], strict=True))
-        table[(section, item, month, kind)] = (str(group["unit"].iloc[0]), values)
-    return table
+def _tally(c: Consolidation, spool: Spool) -> None:
+    """Totals, the 概要 per body, and the 集約データ's row count and checksum: one pass over
+    the spool in body order (the order the old in-memory sums had, so floats agree)."""
+    digest = hashlib.sha256()
+    headers = [col.header for col in DATA_COLUMNS]
+    for cells in trim_rows([headers]):
+        digest.update(json.dumps(cells, ensure_ascii=False).encode("utf-8") + b"\n")
+    count = 0
+    for name, r in zip(c.names, c.used, strict=True):
+        values = spool.get(r)
+        for key, (value, unit, _hidden) in values.items():
+            figure = c.table.get(key)
+            if figure is None:
+                figure = c.table[key] = Figure(unit)
+            if value is None:
+                figure.hidden += 1
+            else:
+                figure.total += value
+            if key[0] == SUMMARY:
+                c.by_body.setdefault(key, {})[r.body] = value
+        for cells in trim_rows(_rows_of(c, name, values)):
+            digest.update(json.dumps(cells, ensure_ascii=False).encode("utf-8") + b"\n")
+            count += 1
+    c.data_count, c.data_checksum = count, digest.hexdigest()
 
 
 def consolidate(
-    directory: Path, password: str | None, fy: int | None, skip: Sequence[Path] = ()
+    directory: Path,
+    password: str | None,
+    fy: int | None,
+    skip: Sequence[Path] = (),
+    *,
+    workers: int | None = None,
+    on_file: Callable[[int, int], None] | None = None,
 ) -> Consolidation:
+    """Read every file of `directory` (in parallel: `workers` processes, default one per
+    core) and sum the usable ones. `on_file(done, total)` follows the reading. The result
+    holds a spool on disk: close it (Consolidation.close) when the workbook is written."""
     if not directory.is_dir():
         raise HikisupError(f"フォルダー「{directory}」が見つかりません。")
     skipped = {p.resolve() for p in skip}
@@ -253,7 +232,28 @@ def consolidate(
         for p in directory.iterdir()
         if p.is_file() and not p.name.startswith((".", "~$")) and p.resolve() not in skipped
     )
-    received = [receive(p, password) for p in files]
+    spool = Spool()
+    try:
+        return _consolidate(files, password, fy, spool, workers, on_file)
+    except BaseException:
+        spool.close()
+        raise
+
+
+def _consolidate(
+    files: Sequence[Path],
+    password: str | None,
+    fy: int | None,
+    spool: Spool,
+    workers: int | None,
+    on_file: Callable[[int, int], None] | None,
+) -> Consolidation:
+    received: list[Received] = []
+    done = (lambda n: on_file(n, len(files))) if on_file is not None else None
+    for r in receive_all(files, password, workers=workers, on_done=done):
+        if r.status == OK:
+            spool.put(r)  # the figures wait on disk; the summary stays
+        received.append(r)
     good = [r for r in received if r.status == OK]
     if fy is None and good:
         counts = Counter(r.fy for r in good)
@@ -276,20 +276,24 @@ def consolidate(
         if r.status == OK and latest[r.body] is not r:
             r.status = LEFT_OUT
             r.reason = f"同じ実施主体の新しいファイル（{latest[r.body].file}）を使いました"
-    used = [r for r in received if r.status == OK]
+    used = sorted((r for r in received if r.status == OK), key=lambda r: r.body)
     if not used or fy is None:
         lines = (
             "\n".join(f"  {r.file}：{r.status}（{r.reason}）" for r in received)
             or "  （ファイルがありません）"
         )
         raise HikisupError(f"集約できるファイルがありません。\n{lines}")
-    bodies = sorted(r.body for r in used)
-    table = cross_tab(used)
-    kinds_seen = {key[3] for key in table if key[0] == KINDS}
+    bodies = [r.body for r in used]
+    c = Consolidation(fy, fiscal_year_label(fy), bodies, received, fy_months(fy), [], {})
+    c.used, c.spool = used, spool
+    c.names = unique_names(bodies, OVERVIEW_FIXED)
+    _tally(c, spool)
+    kinds_seen = {key[3] for key in c.table if key[0] == KINDS}
     kinds = [k for k in ACTIVITY_KINDS] + sorted(kinds_seen - set(ACTIVITY_KINDS))
     if UNKNOWN_KIND not in kinds_seen and UNKNOWN_KIND in kinds:
         kinds.remove(UNKNOWN_KIND)
-    return Consolidation(fy, fiscal_year_label(fy), bodies, received, fy_months(fy), kinds, table)
+    c.kinds = kinds
+    return c
 
 
 def summary_lines(c: Consolidation, out: Path) -> list[str]:

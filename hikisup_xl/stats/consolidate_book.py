@@ -11,7 +11,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..core.grid import BELOW_HEADER
 from ..core.wareki import fiscal_year_range, to_wareki
-from ..files import xlsxout
+from ..files import bulkrows, xlsxout
 from ..files.fileformat import (
     FORMAT_NAME,
     FORMAT_VERSION,
@@ -26,13 +26,13 @@ from ..files.fileformat import (
     M_PERIOD,
     M_ROWS,
     M_VERSION,
-    checksum,
 )
 from .compute import HOURS, KIND_ITEMS, KINDS, MONTHS, SUMMARY, SUMMARY_ITEMS, month_label
 from .consolidate import (
     DATA_COLUMNS,
     DATA_SHEET,
     DATA_TABLE,
+    HIDDEN_BODIES,
     INCOMPLETE,
     OK,
     RECEIVED_COLUMNS,
@@ -52,20 +52,6 @@ from .sheet import (
 )
 from .suppress import SUPPRESSED_TEXT
 
-
-def _headers_unique(names: Sequence[str], taken: Sequence[str]) -> list[str]:
-    out: list[str] = []
-    seen = set(taken)
-    for name in names:
-        candidate, n = name or "（名称なし）", 2
-        while candidate in seen:
-            candidate, n = f"{name}（{n}）", n + 1
-        seen.add(candidate)
-        out.append(candidate)
-    return out
-
-
-HIDDEN_BODIES = "秘匿した実施主体数"
 CHART_SHEET = "グラフ用"
 
 
@@ -157,7 +143,11 @@ def _bar(direction: str, title: str, categories: str | None, height: int, width:
     return chart
 
 
-def build_workbook(c: Consolidation, body: str, created: dt.date) -> Workbook:
+def build_workbook(
+    c: Consolidation, body: str, created: dt.date
+) -> tuple[Workbook, list[bulkrows.StreamedTable]]:
+    """The workbook, and its 集約データ table whose rows are written as the file is saved
+    (xlsxout.save_exchange(wb, ..., streamed=...)): ~250,000 rows at national scale."""
     title_body = body or "都道府県"
     wb = xlsxout.new_workbook(KIND_CONSOLIDATED, f"{title_body} {c.label} 集約", created)
     ws = wb.create_sheet(SHEET)
@@ -176,7 +166,7 @@ def build_workbook(c: Consolidation, body: str, created: dt.date) -> Workbook:
     row = write_header(
         ws, f"{title_body}　{c.label} ひきこもりサポーター養成・派遣事業 集約", lines
     )
-    names = _headers_unique(c.bodies, ("項目", "単位", "合計", HIDDEN_BODIES))
+    names = c.names
 
     # 概要: 項目 x 実施主体
     heading(ws, row, "概要（実施主体別）")
@@ -258,14 +248,16 @@ def build_workbook(c: Consolidation, body: str, created: dt.date) -> Workbook:
 
     # 集約データ and the pivot over it
     data = wb.create_sheet(DATA_SHEET)
-    data_rows: list[tuple[object, ...]] = []
-    for name, b in zip(names, c.bodies, strict=True):
-        for (section, item, month, kind), (unit, values) in sorted(c.table.items()):
-            if b in values:
-                value = values[b]
-                mark = SUPPRESSED_TEXT if value is None else ""
-                data_rows.append((name, c.label, section, item, month, kind, value, unit, mark))
-    xlsxout.add_table(data, DATA_TABLE, DATA_COLUMNS, data_rows)
+    streamed: list[bulkrows.StreamedTable] = []
+    first = next(iter(c.data_rows()), None)
+    if first is None:
+        xlsxout.add_table(data, DATA_TABLE, DATA_COLUMNS, [])
+    else:
+        streamed.append(
+            bulkrows.add_streamed_table(
+                data, DATA_TABLE, DATA_COLUMNS, c.data_rows, c.data_count, first
+            )
+        )
     data.freeze_panes = BELOW_HEADER
 
     heading(
@@ -296,7 +288,6 @@ def build_workbook(c: Consolidation, body: str, created: dt.date) -> Workbook:
     rec = wb.create_sheet(RECEIVED_SHEET)
     xlsxout.add_table(rec, RECEIVED_TABLE, RECEIVED_COLUMNS, [r.row() for r in c.received])
     start, end = fiscal_year_range(c.fy)
-    data_headers = [col.header for col in DATA_COLUMNS]
     xlsxout.add_manifest(
         wb,
         [
@@ -309,9 +300,9 @@ def build_workbook(c: Consolidation, body: str, created: dt.date) -> Workbook:
             (M_PERIOD, f"{to_wareki(start)}〜{to_wareki(end)}"),
             (M_CREATED, created),
             ("集約した実施主体", "、".join(c.bodies)),
-            (M_ROWS, str(len(data_rows))),
-            (M_CHECKSUM, checksum(data_headers, data_rows)),
+            (M_ROWS, str(c.data_count)),
+            (M_CHECKSUM, c.data_checksum),
         ],
     )
     wb.active = 0
-    return wb
+    return wb, streamed

@@ -1,0 +1,132 @@
+"""A large table written as raw sheet XML, streamed: no openpyxl cell per value.
+
+A national 集約 has ~250,000 data rows (1,741 municipalities x ~146 figures). As openpyxl
+cells they would cost minutes and over a gigabyte; here openpyxl writes the table with its
+header and ONE row (the template: its cells carry each column's style index), and when the
+file is saved (xlsxout.save_exchange) the sheet's rows are replaced by the real ones, drawn
+from an iterator as the zip entry is written. Strings are inline (`t="inlineStr"`), as the
+patch engine writes them, so no shared-string table has to be held or rewritten.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import IO
+
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from ..core.grid import span
+from ..core.schema import Column
+
+_ROW = re.compile(rb'<row r="(\d+)"[^>]*?(?:/>|>.*?</row>)', re.S)
+_CELL_STYLE = re.compile(rb'<c r="([A-Z]+)\d+"(?: s="(\d+)")?')
+_DIMENSION = re.compile(rb'<dimension ref="[^"]*"/>')
+# Characters XML 1.0 cannot hold; Excel writes them as _xHHHH_.
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+@dataclass(slots=True)
+class StreamedTable:
+    """A table whose rows are written at save time; `rows()` yields exactly `count` rows."""
+
+    ws: Worksheet
+    name: str
+    columns: Sequence[Column]
+    rows: Callable[[], Iterable[Sequence[object]]]
+    count: int
+    top: int = 1
+    left: int = 1
+
+    def part(self) -> str:
+        """The sheet's part in the package (known once openpyxl has saved the workbook)."""
+        return str(self.ws.path).lstrip("/")
+
+
+def add_streamed_table(
+    ws: Worksheet,
+    name: str,
+    columns: Sequence[Column],
+    rows: Callable[[], Iterable[Sequence[object]]],
+    count: int,
+    first: Sequence[object],
+) -> StreamedTable:
+    """Declare a table of `count` rows at A1 of `ws`; `first` is its first row (the template
+    openpyxl writes). The table's range, filter and column names cover every row now, so the
+    writer never walks the range (which would create every cell)."""
+    from .xlsxout import add_table
+
+    add_table(ws, name, columns, [first])
+    table = ws.tables[name]
+    table.ref = span(1, 1, len(columns), 1 + max(1, count))
+    table._initialise_columns()
+    for col, spec in zip(table.tableColumns, columns, strict=True):
+        col.name = spec.header
+    return StreamedTable(ws, name, columns, rows, count)
+
+
+def _text(value: str) -> str:
+    value = _ILLEGAL.sub(lambda m: f"_x{ord(m[0]):04X}_", value)
+    value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return value
+
+
+def _cell(ref: str, style: str, value: object) -> str:
+    if value is None or value == "":
+        return f'<c r="{ref}"{style}/>' if style else ""
+    if isinstance(value, bool):
+        return f'<c r="{ref}"{style} t="b"><v>{int(value)}</v></c>'
+    if isinstance(value, int | float):
+        if isinstance(value, float) and not math.isfinite(value):
+            raise ValueError(f"not a finite number: {value!r}")
+        return f'<c r="{ref}"{style}><v>{value!r}</v></c>'
+    text = str(value)
+    space = ' xml:space="preserve"' if text != text.strip() else ""
+    return f'<c r="{ref}"{style} t="inlineStr"><is><t{space}>{_text(text)}</t></is></c>'
+
+
+def _row_xml(
+    letters: Sequence[str], styles: Sequence[str], n: int, values: Sequence[object]
+) -> str:
+    cells = "".join(
+        _cell(f"{letter}{n}", style, value)
+        for letter, style, value in zip(letters, styles, values, strict=True)
+    )
+    return f'<row r="{n}">{cells}</row>'
+
+
+def _template_styles(template: bytes, letters: Sequence[str]) -> list[str]:
+    """Each column's ` s="N"` (or "") as openpyxl wrote the template row."""
+    found = {m[1].decode(): m[2] for m in _CELL_STYLE.finditer(template)}
+    return [f' s="{found[letter].decode()}"' if found.get(letter) else "" for letter in letters]
+
+
+def write_part(part: bytes, table: StreamedTable, out: IO[bytes]) -> None:
+    """Write the sheet `part` (openpyxl's, with the header and template row) to `out` with
+    the template row replaced by every row of `table`, streamed in blocks."""
+    rows = list(_ROW.finditer(part))
+    template = next(m for m in rows if int(m[1]) == table.top + 1)
+    letters = [get_column_letter(table.left + j) for j in range(len(table.columns))]
+    styles = _template_styles(template[0], letters)
+    last = table.top + max(1, table.count)
+    head = part[: template.start()]
+    head = _DIMENSION.sub(
+        f'<dimension ref="{span(table.left, 1, table.left + len(letters) - 1, last)}"/>'.encode(),
+        head,
+        count=1,
+    )
+    out.write(head)
+    block: list[str] = []
+    n = table.top
+    for n, values in enumerate(table.rows(), start=table.top + 1):
+        block.append(_row_xml(letters, styles, n, values))
+        if len(block) >= 2000:
+            out.write("".join(block).encode("utf-8"))
+            block.clear()
+    out.write("".join(block).encode("utf-8"))
+    if n - table.top != table.count:
+        raise ValueError(f"{table.name}: {n - table.top} rows written, {table.count} declared")
+    out.write(part[template.end() :])

@@ -108,12 +108,14 @@ _R_ATTR = re.compile(rb"(?<![^\s])r\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
 _CHUNK = 1 << 20
 WHOLE_PART_BYTES = 16 * 1024 * 1024  # a sheet up to this size is scanned in one piece
 # Every row/cell tag, and those whose first attribute is a plain r (as Excel, LibreOffice and
-# openpyxl write them). When the counts agree, the extent is plain maxima over the refs.
-_PREFIX = rb"<(?:[^\s=<>/:!?]+:)?"
-_ANY_ROW = re.compile(_PREFIX + rb"row[\s/>]")
-_ANY_CELL = re.compile(_PREFIX + rb"c[\s/>]")
-_ROW_R = re.compile(_PREFIX + rb'row\s+r="([0-9]{1,7})"')
-_CELL_R = re.compile(_PREFIX + rb'c\s+r="([A-Z]{1,3})([0-9]{1,7})"')
+# openpyxl write them). When the counts agree, the extent is plain maxima over the refs. The
+# patterns start with a literal, so the regex engine skips ahead in C; a prefixed tag
+# (<x:c ...>) sends the sheet to the tag-by-tag scan instead.
+_PREFIXED = re.compile(rb":(?:c|row)[\s/>]")
+_ANY_ROW = re.compile(rb"<row[\s/>]")
+_ANY_CELL = re.compile(rb"<c[\s/>]")
+_ROW_R = re.compile(rb'<row\s+r="([0-9]{1,7})"')
+_CELL_R = re.compile(rb'<c\s+r="([A-Z]{1,3})([0-9]{1,7})"')
 
 
 class _Extent:
@@ -167,6 +169,8 @@ def _scan(extent: _Extent, text: bytes) -> None:
 def _refs_first(text: bytes, extent: _Extent) -> bool:
     """The extent from regex counts alone (loops in C), when every row and cell tag starts
     with its r attribute; False (nothing counted) when one does not."""
+    if _PREFIXED.search(text):
+        return False
     rows = _ROW_R.findall(text)
     cells = _CELL_R.findall(text)
     if len(rows) != len(_ANY_ROW.findall(text)) or len(cells) != len(_ANY_CELL.findall(text)):

@@ -74,28 +74,48 @@ def _text(value: str) -> str:
     return value
 
 
-def _cell(ref: str, style: str, value: object) -> str:
+def _cell_tail(style: str, value: object) -> str | None:
+    """A cell's XML after `<c r="A1`, or None for a cell not written (blank, unstyled)."""
     if value is None or value == "":
-        return f'<c r="{ref}"{style}/>' if style else ""
+        return f'"{style}/>' if style else None
     if isinstance(value, bool):
-        return f'<c r="{ref}"{style} t="b"><v>{int(value)}</v></c>'
+        return f'"{style} t="b"><v>{int(value)}</v></c>'
     if isinstance(value, int | float):
         if isinstance(value, float) and not math.isfinite(value):
             raise ValueError(f"not a finite number: {value!r}")
-        return f'<c r="{ref}"{style}><v>{value!r}</v></c>'
+        return f'"{style}><v>{value!r}</v></c>'
     text = str(value)
     space = ' xml:space="preserve"' if text != text.strip() else ""
-    return f'<c r="{ref}"{style} t="inlineStr"><is><t{space}>{_text(text)}</t></is></c>'
+    return f'"{style} t="inlineStr"><is><t{space}>{_text(text)}</t></is></c>'
 
 
-def _row_xml(
-    letters: Sequence[str], styles: Sequence[str], n: int, values: Sequence[object]
-) -> str:
-    cells = "".join(
-        _cell(f"{letter}{n}", style, value)
-        for letter, style, value in zip(letters, styles, values, strict=True)
-    )
-    return f'<row r="{n}">{cells}</row>'
+class _Cells:
+    """Each column's rendered tails by value: a table repeats the same few strings (names,
+    sections, items, units) hundreds of thousands of times, so each is escaped once."""
+
+    LIMIT = 200_000  # distinct values kept per column (numbers can be many)
+
+    def __init__(self, letters: Sequence[str], styles: Sequence[str]) -> None:
+        self.columns = [
+            (f'<c r="{letter}', style, {}) for letter, style in zip(letters, styles, strict=True)
+        ]
+
+    def row(self, n: int, values: Sequence[object]) -> str:
+        number = str(n)
+        out = [f'<row r="{number}">']
+        if len(values) != len(self.columns):
+            raise ValueError(f"row {n}: {len(values)} values for {len(self.columns)} columns")
+        for (start, style, cache), value in zip(self.columns, values, strict=True):
+            key = value if type(value) is str else (type(value), value)
+            tail = cache.get(key, 0)
+            if tail == 0:
+                if len(cache) >= self.LIMIT:
+                    cache.clear()
+                tail = cache[key] = _cell_tail(style, value)
+            if tail is not None:
+                out.append(start + number + tail)
+        out.append("</row>")
+        return "".join(out)
 
 
 def _template_styles(template: bytes, letters: Sequence[str]) -> list[str]:
@@ -110,7 +130,7 @@ def write_part(part: bytes, table: StreamedTable, out: IO[bytes]) -> None:
     rows = list(_ROW.finditer(part))
     template = next(m for m in rows if int(m[1]) == table.top + 1)
     letters = [get_column_letter(table.left + j) for j in range(len(table.columns))]
-    styles = _template_styles(template[0], letters)
+    cells = _Cells(letters, _template_styles(template[0], letters))
     last = table.top + max(1, table.count)
     head = part[: template.start()]
     head = _DIMENSION.sub(
@@ -122,7 +142,7 @@ def write_part(part: bytes, table: StreamedTable, out: IO[bytes]) -> None:
     block: list[str] = []
     n = table.top
     for n, values in enumerate(table.rows(), start=table.top + 1):
-        block.append(_row_xml(letters, styles, n, values))
+        block.append(cells.row(n, values))
         if len(block) >= 2000:
             out.write("".join(block).encode("utf-8"))
             block.clear()

@@ -36,10 +36,10 @@ from ..core.book import Book, supporters, why_not_active
 from ..core.schema import ACTIVITY_KINDS, ENDED_STATES
 from ..core.schema import UNKNOWN_KIND as UNKNOWN_KIND  # re-exported for the consolidation
 from ..core.wareki import ERAS, WarekiError, era_of, fiscal_year_label, fiscal_year_range
-
-SUMMARY = "概要"
-KINDS = "活動種別"
-MONTHS = "月別"
+from .sections import KINDS as KINDS  # re-exported: the sections live in sections.py
+from .sections import MONTHS as MONTHS
+from .sections import SUMMARY as SUMMARY
+from .sections import Key as Key
 
 PEOPLE, CASES, TIMES, HOURS = "人", "件", "回", "時間"
 COUNT_UNITS = (PEOPLE, CASES, TIMES)
@@ -82,8 +82,6 @@ MONTH_ITEMS: tuple[tuple[str, str], ...] = (
 FOLLOWUP_KINDS = ("継続研修", "交流会")
 # Counts that are about no person (sessions held): never suppressed.
 NOT_PERSONAL = frozenset({"事後研修 開催回数"})
-
-Key = tuple[str, str, str, str]  # (区分, 項目, 月, 活動種別)
 
 
 @dataclass(slots=True)

@@ -34,7 +34,7 @@ from ..files.fileformat import (
     ROSTER_SHEET,
     canonical,
 )
-from .compute import KINDS, MONTHS, SUMMARY, Key
+from .sections import KINDS, MONTHS, SUMMARY, Key
 
 OK, LEFT_OUT, ERROR = "集約済み", "対象外", "エラー"
 SECTIONS = (SUMMARY, KINDS, MONTHS)

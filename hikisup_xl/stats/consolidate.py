@@ -36,7 +36,17 @@ from .compute import (
     Key,
     fy_months,
 )
-from .receive import DATA_SHEET, ERROR, LEFT_OUT, OK, Received, Value, receive_all
+from .receive import (
+    DATA_SHEET,
+    ERROR,
+    LEFT_OUT,
+    NAME_SLOT,
+    OK,
+    Received,
+    Value,
+    figure_rows,
+    receive_all,
+)
 from .suppress import SUPPRESSED_TEXT
 
 INCOMPLETE = "秘匿を含む"  # a total some municipality's suppressed figure belongs to
@@ -78,20 +88,20 @@ class Spool:
         self._where: dict[int, tuple[int, int]] = {}
 
     def put(self, r: Received) -> None:
-        """Move `r`'s figures to disk (its `values` is empty afterwards)."""
-        data = marshal.dumps([(*key, *value) for key, value in r.values.items()])
+        """Move `r`'s figures and checksum lines to disk (its `values` and `lines` are empty
+        afterwards)."""
+        data = marshal.dumps(([(*key, *value) for key, value in r.values.items()], r.lines))
         self._fh.seek(0, 2)
         self._where[id(r)] = (self._fh.tell(), len(data))
         self._fh.write(data)
-        r.values = {}
+        r.values, r.lines = {}, b""
 
-    def get(self, r: Received) -> dict[Key, Value]:
+    def get(self, r: Received) -> tuple[dict[Key, Value], bytes]:
         offset, size = self._where[id(r)]
         self._fh.seek(offset)
-        records: list[tuple[str, str, str, str, float | int | None, str, str]] = marshal.loads(
-            self._fh.read(size)
-        )
-        return {(a, b, c, d): (v, u, h) for a, b, c, d, v, u, h in records}
+        records: list[tuple[str, str, str, str, float | int | None, str, str]]
+        records, lines = marshal.loads(self._fh.read(size))
+        return {(a, b, c, d): (v, u, h) for a, b, c, d, v, u, h in records}, lines
 
     def close(self) -> None:
         self._fh.close()
@@ -154,18 +164,12 @@ class Consolidation:
         """The 集約データ rows, one municipality after another, read back from the spool."""
         assert self.spool is not None
         for name, r in zip(self.names, self.used, strict=True):
-            yield from _rows_of(self, name, self.spool.get(r))
+            for row in figure_rows(self.label, self.spool.get(r)[0]):
+                yield (name, *row)
 
     def close(self) -> None:
         if self.spool is not None:
             self.spool.close()
-
-
-def _rows_of(c: Consolidation, name: str, values: dict[Key, Value]) -> Iterator[tuple[object, ...]]:
-    for key in sorted(values):
-        value = values[key][0]
-        mark = SUPPRESSED_TEXT if value is None else ""
-        yield (name, c.label, *key, value, c.table[key].unit, mark)
 
 
 def _plain(n: float | int) -> str:
@@ -195,7 +199,7 @@ def _tally(c: Consolidation, spool: Spool) -> None:
         digest.update(json.dumps(cells, ensure_ascii=False).encode("utf-8") + b"\n")
     count = 0
     for name, r in zip(c.names, c.used, strict=True):
-        values = spool.get(r)
+        values, lines = spool.get(r)
         for key, (value, unit, _hidden) in values.items():
             figure = c.table.get(key)
             if figure is None:
@@ -206,9 +210,9 @@ def _tally(c: Consolidation, spool: Spool) -> None:
                 figure.total += value
             if key[0] == SUMMARY:
                 c.by_body.setdefault(key, {})[r.body] = value
-        for cells in trim_rows(_rows_of(c, name, values)):
-            digest.update(json.dumps(cells, ensure_ascii=False).encode("utf-8") + b"\n")
-            count += 1
+        start = b"[" + json.dumps(name, ensure_ascii=False).encode("utf-8") + b", "
+        digest.update(lines.replace(NAME_SLOT, start))  # the rows, hashed as written
+        count += len(values)
     c.data_count, c.data_checksum = count, digest.hexdigest()
 
 

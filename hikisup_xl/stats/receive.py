@@ -13,6 +13,8 @@ only what reading needs.
 from __future__ import annotations
 
 import datetime as dt
+import json
+import math
 import os
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -33,8 +35,9 @@ from ..files.fileformat import (
     M_ROWS,
     ROSTER_SHEET,
     canonical,
+    trim_rows,
 )
-from .sections import KINDS, MONTHS, SUMMARY, Key
+from .sections import KINDS, MONTHS, SUMMARY, SUPPRESSED_TEXT, Key
 
 OK, LEFT_OUT, ERROR = "集約済み", "対象外", "エラー"
 SECTIONS = (SUMMARY, KINDS, MONTHS)
@@ -53,16 +56,38 @@ class Received:
     status: str = ERROR
     reason: str = ""
     values: dict[Key, Value] = field(default_factory=dict)
+    lines: bytes = b""  # its 集約データ rows as the checksum hashes them (see digest_lines)
 
     def row(self) -> tuple[object, ...]:
         fy = fiscal_year_label(self.fy) if self.fy else ""
         return (self.file, self.kind, self.body, fy, self.created, self.status, self.reason)
 
 
+def figure_rows(label: str, values: dict[Key, Value]) -> Iterator[tuple[object, ...]]:
+    """A municipality's 集約データ rows without its name (the first column), in key order."""
+    for key in sorted(values):
+        value, unit, _hidden = values[key]
+        yield (label, *key, value, unit, SUPPRESSED_TEXT if value is None else "")
+
+
+NAME_SLOT = b"\x00"  # where a row's name goes; JSON never holds a raw NUL
+
+
+def digest_lines(label: str, values: dict[Key, Value]) -> bytes:
+    """The rows as fileformat.checksum hashes them, each line starting with NAME_SLOT for
+    `[<name json>, `: the worker does the per-row work, the parent one replace per file."""
+    out = []
+    for cells in trim_rows(("x", *row) for row in figure_rows(label, values)):
+        out.append(NAME_SLOT + json.dumps(cells[1:], ensure_ascii=False)[1:].encode() + b"\n")
+    return b"".join(out)
+
+
 def _number(value: object) -> float | int | None:
     if value is None or value == "":
         return None
     if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError
+    if not math.isfinite(value):  # NaN would pass "< 0" and poison every total
         raise ValueError
     return int(value) if float(value).is_integer() else float(value)
 
@@ -139,10 +164,12 @@ def receive(path: Path, password: str | None) -> Received:
         if not r.body:
             raise HikisupError("提供情報に実施主体がありません。")
         _validate_stats(r, ex.text(M_FY), ex.sheets[STATS.sheet])
+        r.lines = digest_lines(fiscal_year_label(r.fy or 0), r.values)
         r.status = OK
     except HikisupError as exc:
         r.status, r.reason = ERROR, str(exc).removeprefix(f"「{path.name}」は読み込めません：")
         r.values.clear()
+        r.lines = b""
     return r
 
 

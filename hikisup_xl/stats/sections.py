@@ -9,3 +9,4 @@ SUMMARY = "概要"
 KINDS = "活動種別"
 MONTHS = "月別"
 Key = tuple[str, str, str, str]  # (区分, 項目, 月, 活動種別)
+SUPPRESSED_TEXT = "秘匿"  # the one mark of every suppressed figure, in the table and the data

@@ -20,9 +20,9 @@ from collections.abc import Iterable, Sequence
 
 from .compute import COUNT_UNITS, KINDS, MONTHS, NOT_PERSONAL, SUMMARY, Figure, Key
 from .intervals import Group, width
+from .sections import SUPPRESSED_TEXT as SUPPRESSED_TEXT  # re-exported
 
 DEFAULT_THRESHOLD = 3
-SUPPRESSED_TEXT = "秘匿"  # the one mark of every suppressed figure, in the table and the data
 
 
 def groups_of(figures: Sequence[Figure]) -> list[tuple[Key, list[Key]]]:

@@ -96,7 +96,7 @@ class _Cells:
     LIMIT = 200_000  # distinct values kept per column (numbers can be many)
 
     def __init__(self, letters: Sequence[str], styles: Sequence[str]) -> None:
-        self.columns = [
+        self.columns: list[tuple[str, str, dict[object, str | None]]] = [
             (f'<c r="{letter}', style, {}) for letter, style in zip(letters, styles, strict=True)
         ]
 
@@ -107,8 +107,9 @@ class _Cells:
             raise ValueError(f"row {n}: {len(values)} values for {len(self.columns)} columns")
         for (start, style, cache), value in zip(self.columns, values, strict=True):
             key = value if type(value) is str else (type(value), value)
-            tail = cache.get(key, 0)
-            if tail == 0:
+            if key in cache:
+                tail = cache[key]
+            else:
                 if len(cache) >= self.LIMIT:
                     cache.clear()
                 tail = cache[key] = _cell_tail(style, value)

@@ -10,6 +10,7 @@ workbook is opened again either way.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from pathlib import Path
 from typing import Any
@@ -66,10 +67,8 @@ def upgrade_open_book(book: Any, path: Path | None, today: dt.date) -> Result | 
         _reopen(app, path)
         raise HikisupError(f"{exc}\n{KEPT}") from None
     except BaseException:
-        try:
+        with contextlib.suppress(HikisupError):  # the unexpected error is the one to report
             _reopen(app, path)
-        except HikisupError:
-            pass  # the unexpected error is the one to report; the log has both
         raise
     try:
         _reopen(app, path)

@@ -202,8 +202,8 @@ def build_workbook(c: Consolidation, body: str, created: dt.date) -> Workbook:
         key = (SUMMARY, item, "", "")
         _total, hidden = c.total(key)
         by_body = {n: c.of(key, b) for n, b in zip(names, c.bodies, strict=True)}
-        values = {"項目": item, "単位": unit, "合計": c.shown_total(key), HIDDEN_BODIES: hidden}
-        rows.append(overview.row(**values, **by_body))
+        fixed = {"項目": item, "単位": unit, "合計": c.shown_total(key), HIDDEN_BODIES: hidden}
+        rows.append(overview.row(**fixed, **by_body))
     xlsxout.add_table(ws, overview.table, columns, rows, top=top)
     format_numbers(ws, top, len(rows), columns)
     row = top + len(rows) + 2

@@ -10,7 +10,6 @@ workbook is opened again either way.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 from pathlib import Path
 from typing import Any
@@ -64,16 +63,14 @@ def upgrade_open_book(book: Any, path: Path | None, today: dt.date) -> Result | 
     try:
         result = _upgrade_file(path, today)
     except HikisupError as exc:
-        _reopen(app, path)
-        raise HikisupError(f"{exc}\n{KEPT}") from None
+        lines = [str(exc), KEPT, _reopen(app, path)]
+        raise HikisupError("\n".join(line for line in lines if line)) from None
     except BaseException:
-        with contextlib.suppress(HikisupError):  # the unexpected error is the one to report
-            _reopen(app, path)
-        raise
-    try:
-        _reopen(app, path)
-    except HikisupError as exc:  # upgraded all the same: say both
-        result.lines.append(str(exc))
+        _reopen(app, path)  # the unexpected error is the one to report (a failed reopen is
+        raise  # in the message only when it is the one thing that went wrong)
+    note = _reopen(app, path)
+    if note:  # upgraded all the same: say both
+        result.lines.append(note)
     return result
 
 
@@ -88,10 +85,10 @@ def _upgrade_file(path: Path, today: dt.date) -> Result:
         lock.release_all_for(path)
 
 
-def _reopen(app: Any, path: Path) -> None:
+def _reopen(app: Any, path: Path) -> str:
+    """Open the workbook again in Excel; "" or what to tell the clerk when Excel could not."""
     try:
         app.books.open(str(path))
     except Exception as exc:
-        raise HikisupError(
-            REOPEN_FAILED.format(name=path.name, error=type(exc).__name__, path=path)
-        ) from None
+        return REOPEN_FAILED.format(name=path.name, error=type(exc).__name__, path=path)
+    return ""

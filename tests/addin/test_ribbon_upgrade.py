@@ -117,8 +117,9 @@ def test_a_current_workbook_is_said_to_be_current_and_is_not_closed(tmp_path: Pa
     assert path.read_bytes() == before
 
 
+@pytest.mark.parametrize("reopens", [True, False])
 def test_a_failed_upgrade_leaves_the_file_as_excel_saved_it_and_opens_it_again(
-    tmp_path: Path,
+    tmp_path: Path, reopens: bool
 ) -> None:
     """A sheet whose table was deleted: the upgrade refuses; the file is as it was."""
     path = tmp_path / NAME
@@ -130,12 +131,15 @@ def test_a_failed_upgrade_leaves_the_file_as_excel_saved_it_and_opens_it_again(
     before = path.read_bytes()
     book = _open(path)
     book._app.answers = ["yes"]
+    if not reopens:
+        book._app.fail_reopen = RuntimeError("busy")
     excel.dispatch("hikisupUpgrade", book=book, today=TODAY)
     prompt, _, mode = book._app.alerts[-1]
     assert mode == "critical" and "表（テーブル「tDispatches」）がありません" in prompt
     assert "更新前のまま" in prompt and "予期しない" not in prompt
+    assert ("開き直せませんでした" in prompt) is not reopens
     assert path.read_bytes() == before
-    assert len(book._app.reopened) == 1
+    assert len(book._app.reopened) == int(reopens)
     assert _leftovers(tmp_path) == []
 
 

@@ -239,4 +239,32 @@ def blank_form(book: XlCaller, engine: LiveEngine, params: Mapping[str, str]) ->
     return Arguments({"selection": Selection(blank=True), "out": out, "pdf": True})
 
 
-PROVIDERS: dict[str, Provider] = {"form": filled_form, "blank_form": blank_form}
+def dispatch_row(book: XlCaller, engine: LiveEngine, params: Mapping[str, str]) -> Arguments:
+    """派遣候補: the 派遣ID of the one dispatch row the clerk selected on the 派遣 sheet."""
+    spec = schema.DISPATCHES
+    ask = f"「{spec.sheet}」シートで、候補を探す派遣（状態が「調整中」）の行を1つ選んでから押してください。"
+    try:
+        selected = book.selection
+        where = (selected.sheet.name, selected_rows(selected.address)) if selected else None
+    except Exception:  # COM error or an address we do not know: refuse rather than guess
+        raise HikisupError("選択しているセルを読み取れませんでした。" + ask) from None
+    if where is None or where[0] != spec.sheet:
+        raise HikisupError(ask)
+    raw = engine.read_table(spec)
+    ids, blank = ids_of(raw, "dispatch_id", rows_in(raw, where[1]))
+    if not ids:
+        rows = f"（{_rows_text(blank)}には派遣IDがありません）" if blank else ""
+        raise HikisupError(ask + rows)
+    if len(ids) > 1:
+        shown = "、".join(ids[:SHOWN_IDS]) + ("…" if len(ids) > SHOWN_IDS else "")
+        raise HikisupError(
+            f"派遣候補は1件ずつ作ります。選んだ行には派遣ID {shown} があります。" + ask
+        )
+    return Arguments({"dispatch_id": ids[0]})
+
+
+PROVIDERS: dict[str, Provider] = {
+    "form": filled_form,
+    "blank_form": blank_form,
+    "dispatch": dispatch_row,
+}

@@ -318,7 +318,7 @@ INSURANCE = TableSpec(
             help="保険の年度（4月1日〜3月31日）。2026、令和8年度、R8 のように入力します",
         ),
         _c("joined", "加入日", Kind.DATE, width=16),
-        _c("name", "保険の名称", width=24),
+        _c("policy", "保険の名称", width=24),  # not "name": that key is a person's (width check)
         _c("memo", "証書番号・備考", width=30),
     ),
 )

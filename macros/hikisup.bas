@@ -19,6 +19,10 @@ Public Sub OnExpiries(control As IRibbonControl)
     If HasWorkbook() Then RunPython "import hikisup_xl.excel as e; e.dispatch('hikisupExpiries')"
 End Sub
 
+Public Sub OnCandidates(control As IRibbonControl)
+    If HasWorkbook() Then RunPython "import hikisup_xl.excel as e; e.dispatch('hikisupCandidates')"
+End Sub
+
 Public Sub OnFormsCertificate(control As IRibbonControl)
     If HasWorkbook() Then RunPython "import hikisup_xl.excel as e; e.dispatch('hikisupFormsCertificate')"
 End Sub

@@ -91,11 +91,16 @@ def test_demo_runs_and_its_checks_find_the_planted_mistakes(tmp_path: Path) -> N
         "report.late",
         "unknown.reference",
         "dispatch.no_decision",
+        "insurance.activity",  # one supporter's insurance was not renewed this 年度
+        "insurance.dispatch",
     }
     # Row 3's 生年月日 is typed as 和暦 text: accepted input, so nothing is said about that row.
     assert [i for i in issues if (i["sheet"], i["row"]) == ("登録名簿", 3)] == []
     log = [r["action"] for r in table_rows(books[0], schema.LOG)]
-    assert log == ["採番", "期限確認", "チェック"]
+    assert log == ["採番", "期限確認", "チェック", "派遣候補"]
+    assert "派遣候補（派遣ID D00061" in result.stdout
+    candidates = table_rows(books[0], schema.CANDIDATES)
+    assert {r["verdict"] for r in candidates} == {"候補", "対象外"}
 
 
 def test_demo_is_reproducible(tmp_path: Path) -> None:

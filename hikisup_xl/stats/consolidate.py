@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import IO
 
 from ..core.errors import HikisupError
-from ..core.schema import ACTIVITY_KINDS, STATS, Column, Kind
+from ..core.schema import ACTIVITY_KINDS, STATS, Column, TableSpec
 from ..core.wareki import fiscal_year_label
 from ..files.fileformat import trim_rows
 from .compute import (
@@ -42,6 +42,8 @@ from .receive import (
     LEFT_OUT,
     NAME_SLOT,
     OK,
+    RECEIVED,
+    RECEIVED_SHEET,
     Received,
     Value,
     figure_rows,
@@ -53,25 +55,18 @@ INCOMPLETE = "秘匿を含む"  # a total some municipality's suppressed figure 
 HIDDEN_BODIES = "秘匿した実施主体数"
 
 SHEET = "集約"
-RECEIVED_SHEET = "受領ファイル"
 DATA_TABLE = "tConsolidated"
-RECEIVED_TABLE = "tReceived"
 SECTIONS = (SUMMARY, KINDS, MONTHS)
-__all__ = ["DATA_SHEET", "ERROR", "LEFT_OUT", "OK", "Received"]
+__all__ = ["DATA_SHEET", "ERROR", "LEFT_OUT", "OK", "RECEIVED", "RECEIVED_SHEET", "Received"]
 
-DATA_COLUMNS = (
-    Column("body", "実施主体", width=14),
-    *STATS.columns,
+# The consolidation workbook's two fixed tables (rows are built by column key: DATA.row(...)).
+DATA = TableSpec(
+    "consolidated", DATA_SHEET, DATA_TABLE, (Column("body", "実施主体", width=14), *STATS.columns)
 )
-RECEIVED_COLUMNS = (
-    Column("file", "ファイル", width=30),
-    Column("kind", "種別", width=12),
-    Column("body", "実施主体", width=14),
-    Column("fy", "年度", width=12),
-    Column("created", "作成日", Kind.DATE, width=16),
-    Column("status", "状態", width=10),
-    Column("reason", "理由", width=70),
-)
+# The checksum lines the workers make (receive.digest_lines) are the body's name, then the
+# 集計データ columns: the table keeps that layout, or the file would fail its own checksum.
+if tuple(c.key for c in DATA.columns) != ("body", *(c.key for c in STATS.columns)):
+    raise AssertionError("集約データ must be the body, then the 集計データ columns")
 # The overview table's fixed columns; a municipality's column must not take one of these names.
 OVERVIEW_FIXED = ("項目", "単位", "合計", HIDDEN_BODIES)
 
@@ -194,7 +189,7 @@ def _tally(c: Consolidation, spool: Spool) -> None:
     """Totals, the 概要 per body, and the 集約データ's row count and checksum: one pass over
     the spool in body order (the order the old in-memory sums had, so floats agree)."""
     digest = hashlib.sha256()
-    headers = [col.header for col in DATA_COLUMNS]
+    headers = list(DATA.headers)
     for cells in trim_rows([headers]):
         digest.update(json.dumps(cells, ensure_ascii=False).encode("utf-8") + b"\n")
     count = 0

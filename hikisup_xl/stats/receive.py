@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+import operator
 import os
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -22,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..core.errors import HikisupError
-from ..core.schema import STATS
+from ..core.schema import STATS, Column, Kind, TableSpec
 from ..core.wareki import WarekiError, fiscal_year_label, fiscal_year_range, parse_date
 from ..exchange.safe_read import read_exchange
 from ..files.fileformat import (
@@ -40,6 +41,23 @@ from ..files.fileformat import (
 from .sections import KINDS, MONTHS, SUMMARY, SUPPRESSED_TEXT, Key
 
 OK, LEFT_OUT, ERROR = "集約済み", "対象外", "エラー"
+RECEIVED_SHEET = "受領ファイル"
+RECEIVED_TABLE = "tReceived"
+# The 受領ファイル table: one row per file of the folder (rows built by key: Received.row).
+RECEIVED = TableSpec(
+    "received",
+    RECEIVED_SHEET,
+    RECEIVED_TABLE,
+    (
+        Column("file", "ファイル", width=30),
+        Column("kind", "種別", width=12),
+        Column("body", "実施主体", width=14),
+        Column("fy", "年度", width=12),
+        Column("created", "作成日", Kind.DATE, width=16),
+        Column("status", "状態", width=10),
+        Column("reason", "理由", width=70),
+    ),
+)
 SECTIONS = (SUMMARY, KINDS, MONTHS)
 DATA_SHEET = "集約データ"  # the consolidated workbook's data: such a file is not summed again
 SERIAL_BELOW = 16  # fewer files than this are read in this process: a pool costs more
@@ -59,15 +77,29 @@ class Received:
     lines: bytes = b""  # its 集約データ rows as the checksum hashes them (see digest_lines)
 
     def row(self) -> tuple[object, ...]:
-        fy = fiscal_year_label(self.fy) if self.fy else ""
-        return (self.file, self.kind, self.body, fy, self.created, self.status, self.reason)
+        return RECEIVED.row(
+            file=self.file,
+            kind=self.kind,
+            body=self.body,
+            fy=fiscal_year_label(self.fy) if self.fy else "",
+            created=self.created,
+            status=self.status,
+            reason=self.reason,
+        )
+
+
+FIGURE_KEYS = ("fy", "section", "item", "month", "kind", "value", "unit", "suppressed")
+# A 集計データ row is built by column key: where each of FIGURE_KEYS sits in STATS's columns,
+# found once (a column STATS gains and this does not fill fails at the first row).
+_BY_KEY = operator.itemgetter(*STATS.row(**{k: i for i, k in enumerate(FIGURE_KEYS)}))
 
 
 def figure_rows(label: str, values: dict[Key, Value]) -> Iterator[tuple[object, ...]]:
-    """A municipality's 集約データ rows without its name (the first column), in key order."""
+    """A municipality's 集計データ rows (its 集約データ rows without its name), in key order."""
     for key in sorted(values):
         value, unit, _hidden = values[key]
-        yield (label, *key, value, unit, SUPPRESSED_TEXT if value is None else "")
+        mark = SUPPRESSED_TEXT if value is None else ""
+        yield _BY_KEY((label, *key, value, unit, mark))
 
 
 NAME_SLOT = b"\x00"  # where a row's name goes; JSON never holds a raw NUL

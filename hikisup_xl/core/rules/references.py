@@ -30,6 +30,7 @@ REFERENCES: tuple[tuple[str, str, str, str, str], ...] = (
     ("followup", "training_id", "trainings", "training_id", "研修シートにない研修IDです"),
     ("followup", "reg_no", "register", "reg_no", "登録名簿にない登録番号です"),
     ("accidents", "dispatch_id", "dispatches", "dispatch_id", "派遣シートにない派遣IDです"),
+    ("insurance", "reg_no", "register", "reg_no", "登録名簿にない登録番号です"),
     ("periods", "reg_no", "register", "reg_no", "登録名簿にない登録番号です"),
     ("changes", "reg_no", "register", "reg_no", "登録名簿にない登録番号です"),
 )

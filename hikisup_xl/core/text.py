@@ -11,7 +11,6 @@ import re
 import unicodedata
 from typing import Final
 
-import phonenumbers
 
 __all__ = [
     "clean_spaces",
@@ -133,6 +132,8 @@ def normalize_phone(s: str) -> str | None:
         t = t.replace(ch, "")
     if len(t) > _MAX_PHONE_LEN or _PHONE_CHARS_RE.fullmatch(t) is None:
         return None
+    import phonenumbers  # ~20 ms to import: only once a phone cell needs it
+
     try:
         number = phonenumbers.parse(t, "JP")
     except phonenumbers.NumberParseException:

@@ -7,6 +7,7 @@ of the files to check.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import importlib
 import shutil
@@ -240,7 +241,7 @@ def _consolidated(folder: Path, demo: Path) -> list[Path]:
     inbox.mkdir()
     for n, body in enumerate(("甲市", "乙町", "丙村")):
         book = folder / f"{body}.xlsx"
-        settings = DEMO_SETTINGS.model_copy(update={"body_name": body})
+        settings = dataclasses.replace(DEMO_SETTINGS, body_name=body)
         save_atomic(build_workbook(settings, generate(TODAY, seed=n)), book, keep_backup=False)
         out = inbox / f"{body}_提出.xlsx"
         run("report", book, "--fy", FY, "--today", TODAY, "--out", out, "--suppress", n)

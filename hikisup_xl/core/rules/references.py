@@ -79,6 +79,7 @@ def known_references(book: Book) -> Iterator[Issue]:
         foreign = trained_elsewhere(book) if (src, key) == ("register", "cert_no") else set()
         # The history of a supporter whose row was deleted (and the deletion record) stays.
         gone = deleted_numbers(book) if src in ("changes", "periods") else set()
+        allowed = known | gone if gone else known  # once per reference, not once per row
         for i, value in enumerate(table.texts(key)):
-            if value is not None and value not in known | gone and i not in foreign:
+            if value is not None and value not in allowed and i not in foreign:
                 yield table.issue(i, key, "unknown.reference", message, severity)

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .applog import os_user
 from .core import schema
-from .core.book import Book, load_book
+from .core.book import DATA_TABLES, Book, load_book
 from .core.errors import HikisupError
 from .core.history import (
     current_values,
@@ -36,16 +38,45 @@ def read_settings(engine: Engine) -> tuple[Settings, RawTable]:
     return settings, raw
 
 
+# What finish() itself reads: the register (history, snapshot) and 登録期間履歴.
+SESSION_TABLES: tuple[str, ...] = ("register", "periods")
+
+
+def tables_to_read(tables: Collection[str] | None) -> tuple[schema.TableSpec, ...]:
+    """The specs a job reads: the data tables it declares (None: every one) plus what the
+    session needs, in the workbook's order."""
+    if tables is None:
+        return DATA_TABLES
+    wanted = {*tables, *SESSION_TABLES}
+    unknown = wanted - {t.key for t in DATA_TABLES}
+    if unknown:  # a job declaring a table the schema does not have is a programming error
+        raise ValueError(f"unknown tables: {sorted(unknown)}")
+    return tuple(t for t in DATA_TABLES if t.key in wanted)
+
+
 @dataclass
 class Session:
+    """`tables`: the data tables the job reads (by TableSpec.key; None = every one). A job
+    declares them so that a big workbook's other sheets are never read."""
+
     engine: Engine
     today: dt.date
     user: str = field(default_factory=os_user)
+    tables: Collection[str] | None = None
 
     def __post_init__(self) -> None:
         self.progress(0, 3, "ブックを読み込んでいます")
-        self.settings, self._settings_raw = read_settings(self.engine)
-        self.book: Book = load_book(self.engine.read_table, self.settings, self.today)
+        specs = tables_to_read(self.tables)
+        # The bulk read makes millions of small objects and no cycles: the cyclic collector
+        # would only walk them again and again.
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            self.settings, self._settings_raw = read_settings(self.engine)
+            self.book: Book = load_book(self.engine.read_table, self.settings, self.today, specs)
+        finally:
+            if collecting:
+                gc.enable()
         self.progress(1, 3, "処理しています")
         self._writes: dict[str, dict[str, dict[int, object]]] = defaultdict(
             lambda: defaultdict(dict)

@@ -24,6 +24,12 @@ from ..session import Session
 from .result import Result
 
 
+# The data tables each job reads (Session adds the register and 登録期間履歴 it needs itself);
+# check reads every one, as every table's cells are checked.
+NUMBER_TABLES = ("trainees", "register", "periods", "changes")
+EXPIRIES_TABLES = ("register", "periods")
+
+
 def _issue_rows(issues: list[Issue]) -> list[tuple[object, ...]]:
     rows: list[tuple[object, ...]] = []
     for i in issues:
@@ -64,7 +70,7 @@ def check(engine: Engine, today: dt.date) -> Result:
 
 def number(engine: Engine, today: dt.date) -> Result:
     """修了番号 for completed trainees, 登録番号 for approved registrations; never reused."""
-    s = Session(engine, today)
+    s = Session(engine, today, tables=NUMBER_TABLES)
     st = s.settings
     trainees, reg = s.book["trainees"], s.book["register"]
 
@@ -144,7 +150,7 @@ def number(engine: Engine, today: dt.date) -> Result:
 
 def expiries(engine: Engine, today: dt.date) -> Result:
     """Recompute 状態 as of `today` and list who expires within the warning window."""
-    s = Session(engine, today)
+    s = Session(engine, today, tables=EXPIRIES_TABLES)
     st = s.settings
     reg = s.book["register"]
     changed = Counter[str]()

@@ -413,6 +413,13 @@ def main(argv: list[str] | None = None) -> int:
     # Keep the CLI's log out of the user's home directory.
     env = {**os.environ, "HIKISUP_HOME": str(out / "home")}
 
+    # A clerk's install has its .pyc files; a checkout run with PYTHONDONTWRITEBYTECODE=1 would
+    # compile every module on every run and time the compiler.
+    import hikisup_xl
+
+    package = str(Path(hikisup_xl.__file__).parent)
+    subprocess.run([sys.executable, "-m", "compileall", "-q", package], check=False)
+
     print(machine(), flush=True)
     tables, failures = [], []
     for scale in scales:

@@ -108,7 +108,9 @@ def _explain(values: dict[str, object]) -> str:
     except ValidationError as exc:
         return _messages(exc, values)
     # pydantic would coerce these; Settings built directly takes only exact types
-    wrong = "。".join(f"設定「{_label(f)}」の値「{v}」が正しくありません" for f, v in values.items())
+    wrong = "。".join(
+        f"設定「{_label(f)}」の値「{v}」が正しくありません" for f, v in values.items()
+    )
     return wrong + "。"
 
 

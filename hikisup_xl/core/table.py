@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from . import text
 from .issues import ERROR, WARNING, Issue
@@ -95,7 +95,7 @@ class ParsedTable:
         """Every bad cell of the table, column by column (types the columns not yet typed)."""
         found: list[Issue] = []
         for col in self.spec.columns:
-            self.values[col.key]  # noqa: B018 - typed on first use
+            self.values[col.key]
             found += self._issues.get(col.key, [])
         return found
 

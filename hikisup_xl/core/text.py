@@ -11,7 +11,6 @@ import re
 import unicodedata
 from typing import Final
 
-
 __all__ = [
     "clean_spaces",
     "has_fullwidth_ascii",

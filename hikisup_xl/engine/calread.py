@@ -35,7 +35,7 @@ _SAFE_INT = 2**53
 # largest row has the most digits, so one scan for the longest present is enough (at 100,001
 # rows it collects two rows' references, not every cell's).
 _ROWS_6_7 = re.compile(rb' r="[A-Z]{0,3}([0-9]{6,7})"')
-_ROWS = {n: re.compile(rb' r="[A-Z]{0,3}([0-9]{%d})"' % n) for n in range(5, 0, -1)}  # noqa: UP031
+_ROWS = {n: re.compile(rb' r="[A-Z]{0,3}([0-9]{%d})"' % n) for n in range(5, 0, -1)}
 _WIDE_COLS = re.compile(rb' r="([A-Z]{2,3})[0-9]')
 
 

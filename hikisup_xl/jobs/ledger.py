@@ -23,7 +23,6 @@ from ..engine.protocol import Engine, Link
 from ..session import Session
 from .result import Result
 
-
 # The data tables each job reads (Session adds the register and 登録期間履歴 it needs itself);
 # check reads every one, as every table's cells are checked.
 NUMBER_TABLES = ("trainees", "register", "periods", "changes")

@@ -65,6 +65,7 @@ _ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]
 # Excel reads _xHHHH_ in a string as the character HHHH; a literal one is written _x005F_xHHHH_.
 _OOXML_ESCAPE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
 _SAFE_INT = 2**53
+_UNSET = object()
 MAX_TEXT = 32_767  # characters in one cell: Excel repairs (truncates) a file with more
 NEW_SHEET_XML = (
     b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
@@ -197,6 +198,7 @@ class PatchEngine:
         self._editors: dict[str, SheetEditor] = {}
         self._new_parts: set[str] = set()
         self._templates: dict[tuple[str, int], int | None] = {}
+        self._styles_for: dict[tuple[int | None, str | None, str | None, bool], int | None] = {}
 
     @property
     def name(self) -> str:
@@ -470,24 +472,37 @@ class PatchEngine:
         if existing is None and not cell[0] and not fresh:
             editor.remove_links(row, row, col, col)
             return  # nothing to clear
-        styles = self._styles
         style = existing if existing is not None else self._template(table, col)
         code = FORMATS.get(column.kind) if fresh and column is not None else None
-        date_code = _date_format(value, column)
-        shown = classify(code) if code else styles.kind(style)
-        if date_code is not None and shown is None:
-            code = date_code
-        if code is not None:
-            style = styles.with_format(style, code)
-        if link is not None:
-            style = styles.link(style)
-        elif style is not None and styles.is_link(style):
-            style = styles.plain(style)
+        style = self._style_for(style, code, _date_format(value, column), link is not None)
         editor.set_value(row, col, cell, style)
         if link is not None:
             editor.set_link(row, col, link.location, cell[1])
         else:
             editor.remove_links(row, row, col, col)
+
+    def _style_for(
+        self, style: int | None, code: str | None, date_code: str | None, link: bool
+    ) -> int | None:
+        """The style a written cell takes: its own or its column's, with the number format the
+        value needs and the link look. Cached: thousands of cells share a handful of answers."""
+        key = (style, code, date_code, link)
+        found = self._styles_for.get(key, _UNSET)
+        if found is not _UNSET:
+            return found  # type: ignore[return-value]
+        styles = self._styles
+        shown = classify(code) if code else styles.kind(style)
+        if date_code is not None and shown is None:
+            code = date_code
+        out = style
+        if code is not None:
+            out = styles.with_format(out, code)
+        if link:
+            out = styles.link(out)
+        elif out is not None and styles.is_link(out):
+            out = styles.plain(out)
+        self._styles_for[key] = out
+        return out
 
     def refresh_pivots(self, sheet: str) -> None:
         """The caches refresh themselves when the file is opened (refreshOnLoad); what a file

@@ -68,13 +68,14 @@ class Session:
         self.progress(0, 3, "ブックを読み込んでいます")
         specs = tables_to_read(self.tables)
         # The bulk read makes millions of small objects and no cycles: the cyclic collector
-        # would only walk them again and again.
+        # would only walk them again and again, during the read and after it.
         collecting = gc.isenabled()
         gc.disable()
         try:
             self.settings, self._settings_raw = read_settings(self.engine)
             self.book: Book = load_book(self.engine.read_table, self.settings, self.today, specs)
         finally:
+            gc.freeze()  # what was read is never traversed again (finish() unfreezes)
             if collecting:
                 gc.enable()
         self.progress(1, 3, "処理しています")
@@ -150,7 +151,10 @@ class Session:
             extra.append(f"登録期間履歴{len(periods)}件")
         log_counts = counts + ("（" + "、".join(extra) + "を記録）" if extra else "")
         record(self.engine, action, log_counts, result, self.user)
-        self.engine.save()
+        try:
+            self.engine.save()
+        finally:
+            gc.unfreeze()
         self.progress(3, 3, "完了")
 
     def _write_settings(self) -> None:

@@ -253,7 +253,7 @@ class PatchEngine:
         if editor is None:
             part = self._wb.sheets[sheet].part
             try:
-                editor = SheetEditor(self._pkg.xml(part), part)
+                editor = SheetEditor.from_bytes(self._pkg.read(part), part)
             except PackageError as exc:
                 raise _unreadable(self.path, exc) from None
             self._editors[sheet] = editor

@@ -612,7 +612,8 @@ class SheetEditor:
         if run:
             self.data.append(etree.Comment(f"{token}-{len(chunks)}"))
             chunks.append(b"".join(run))
-        out = to_bytes(self.root)
-        for k, chunk in enumerate(chunks):
-            out = out.replace(f"<!--{token}-{k}-->".encode(), chunk, 1)
-        return out
+        pieces = re.split(b"<!--" + token.encode() + b"-([0-9]+)-->", to_bytes(self.root))
+        # pieces alternate: serialised XML, a chunk's number, serialised XML, ...
+        for k in range(1, len(pieces), 2):
+            pieces[k] = chunks[int(pieces[k])]
+        return b"".join(pieces)

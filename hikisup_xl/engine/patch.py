@@ -166,7 +166,7 @@ class PatchEngine:
         self.output = output or path
         # Refuses what is not a readable .xlsx (encrypted, old format, zip bomb...). What an
         # openpyxl save would drop is no reason to refuse here: this engine copies it all.
-        safety.inspect_file(path)
+        safety.inspect_file(path, losses=False)
         try:
             data = path.read_bytes()
             self._stamp: safety.Stamp | None = safety.file_stamp(path)

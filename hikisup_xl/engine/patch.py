@@ -40,6 +40,7 @@ from .calread import CalamineBook, dense_enough
 from .cellread import CellReader, Rows, from_serial, shared_strings
 from .ooxml import (
     CONTENT_TYPES,
+    MAX_COL,
     Package,
     PackageError,
     RelsDoc,
@@ -537,26 +538,43 @@ class PatchEngine:
     def write_snapshot(self, rows: Sequence[Sequence[object]]) -> None:
         lines: list[Sequence[object]] = list(rows)
         if SNAPSHOT_SHEET in self._wb.sheets:
-            editor = self._editor(SNAPSHOT_SHEET)
-            editor.delete_rows_from(2)  # the header row stays as the clerk left it
-            grid = self._grid(SNAPSHOT_SHEET)
-            for row in [r for r in grid if r > 1]:
-                del grid[row]
-            start = 2
-        else:  # a workbook made before the template carried the sheet
-            part = self._wb.add_sheet(self._pkg, SNAPSHOT_SHEET, "veryHidden")
-            self._new_parts.add(part)
-            editor = SheetEditor(parse_xml(NEW_SHEET_XML, part), part)
-            self._editors[SNAPSHOT_SHEET] = editor
-            self._grids[SNAPSHOT_SHEET] = {}
-            lines.insert(0, SNAPSHOT_HEADERS)
-            start = 1
-        for r, line in enumerate(lines, start=start):
+            self._update_snapshot(lines)
+            return
+        # a workbook made before the template carried the sheet
+        part = self._wb.add_sheet(self._pkg, SNAPSHOT_SHEET, "veryHidden")
+        self._new_parts.add(part)
+        editor = SheetEditor(parse_xml(NEW_SHEET_XML, part), part)
+        self._editors[SNAPSHOT_SHEET] = editor
+        self._grids[SNAPSHOT_SHEET] = {}
+        lines.insert(0, SNAPSHOT_HEADERS)
+        for r, line in enumerate(lines, start=1):
             for c, value in enumerate(line, start=1):
                 cell, readback = encode(value, self._wb.date1904)
                 self._set_grid(SNAPSHOT_SHEET, r, c, readback)
                 if cell[0]:
                     editor.set_value(r, c, cell, None)
+
+    def _update_snapshot(self, lines: list[Sequence[object]]) -> None:
+        """Rewrite only the snapshot rows that changed (most do not between two jobs); the
+        header row stays as the clerk left it."""
+        grid = self._grid(SNAPSHOT_SHEET)
+        editor = self._editor(SNAPSHOT_SHEET)
+        date1904 = self._wb.date1904
+        for r, line in enumerate(lines, start=2):
+            encoded = [encode(value, date1904) for value in line]
+            wanted = {c: back for c, (_, back) in enumerate(encoded, start=1) if back is not None}
+            if grid.get(r, {}) == wanted:
+                continue
+            editor.delete_cells(r, 1, MAX_COL)
+            grid[r] = wanted
+            for c, (cell, _) in enumerate(encoded, start=1):
+                if cell[0]:
+                    editor.set_value(r, c, cell, None)
+        end = len(lines) + 2
+        if any(r >= end for r in editor.rows()):
+            editor.delete_rows_from(end)
+        for row in [r for r in grid if r >= end]:
+            del grid[row]
 
     # -- saving ----------------------------------------------------------------------------
     def save(self) -> None:

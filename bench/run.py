@@ -94,6 +94,7 @@ class Sample:
     returncode: int
     stderr_tail: str = ""
     wrapper_peak_bytes: int = 0  # a child cannot be measured below this
+    cpu_s: float = float("nan")  # user + system CPU time: less at the mercy of a loaded machine
 
 
 @dataclass
@@ -104,6 +105,10 @@ class Result:
     @property
     def wall_s(self) -> float:
         return statistics.median(s.wall_s for s in self.samples)
+
+    @property
+    def cpu_s(self) -> float:
+        return statistics.median(s.cpu_s for s in self.samples)
 
     @property
     def peak_mib(self) -> float:
@@ -216,7 +221,8 @@ try:
 except (OSError, StopIteration):
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 with open(report, "w") as fh:
-    fh.write(f"{wall!r} {usage.ru_maxrss} {os.waitstatus_to_exitcode(status)} {own}")
+    cpu = usage.ru_utime + usage.ru_stime
+    fh.write(f"{wall!r} {usage.ru_maxrss} {os.waitstatus_to_exitcode(status)} {own} {cpu!r}")
 """
 
 
@@ -233,11 +239,16 @@ def run_child(argv: list[str], env: dict[str, str], scratch: Path) -> Sample:
         tail = "\n".join(err.read().decode("utf-8", "replace").strip().splitlines()[-5:])
     if code != 0 or not report.exists():
         return Sample(float("nan"), 0, -1, tail or f"wrapper exit {code}")
-    wall, child_kib, returncode, wrapper_kib = report.read_text().split()
+    wall, child_kib, returncode, wrapper_kib, cpu = report.read_text().split()
     # Linux reports ru_maxrss in KiB (macOS in bytes).
     unit = 1 if sys.platform == "darwin" else 1024
     return Sample(
-        float(wall), int(child_kib) * unit, int(returncode), tail, int(wrapper_kib) * unit
+        float(wall),
+        int(child_kib) * unit,
+        int(returncode),
+        tail,
+        int(wrapper_kib) * unit,
+        float(cpu),
     )
 
 
@@ -292,7 +303,7 @@ def measure(
                 flag += "  (peak not above the wrapper's RSS: an upper bound)"
             print(
                 f"[{scale}] run {rep + 1}/{repeat} {result.spec.label:34s} "
-                f"{sample.wall_s:7.2f} s {sample.peak_bytes / MIB:8.1f} MiB "
+                f"{sample.wall_s:7.2f} s {sample.cpu_s:6.2f} s CPU {sample.peak_bytes / MIB:8.1f} MiB "
                 f"rc={sample.returncode}{flag}",
                 flush=True,
             )
@@ -326,8 +337,9 @@ def table(scale: str, results: list[Result], repeat: int) -> tuple[str, list[str
     lines = [
         f"### {scale} (median of {repeat} run{'s' if repeat > 1 else ''})",
         "",
-        "| action | wall s | peak MiB | time × floor | mem × floor | target | result |",
-        "|---|---:|---:|---:|---:|---|---|",
+        "| action | wall s | CPU s | peak MiB | time × floor | CPU × floor | mem × floor "
+        "| target | result |",
+        "|---|---:|---:|---:|---:|---:|---:|---|---|",
     ]
     failures = []
     for r in results:
@@ -341,8 +353,8 @@ def table(scale: str, results: list[Result], repeat: int) -> tuple[str, list[str
             if r.errors:
                 failures.append(f"{scale} {r.spec.label}: exit code {r.errors[0].returncode}")
         lines.append(
-            f"| {r.spec.label} | {r.wall_s:.2f} | {r.peak_mib:.0f} | {t_ratio:.2f} | "
-            f"{m_ratio:.2f} | {target} | {mark} |"
+            f"| {r.spec.label} | {r.wall_s:.2f} | {r.cpu_s:.2f} | {r.peak_mib:.0f} | "
+            f"{t_ratio:.2f} | {r.cpu_s / floor.cpu_s:.2f} | {m_ratio:.2f} | {target} | {mark} |"
         )
     return "\n".join(lines), failures
 

@@ -10,7 +10,8 @@ last computed (openpyxl hands over the formula text), and replace_rows removes t
 cells in the table's columns without moving up what lies below the table (openpyxl deletes
 whole sheet rows). A table's Total Row is never a data row: new rows go above it.
 
-Writing edits the XML of the touched worksheets in place (lxml): cells are set or created in
+Writing edits the XML of the touched worksheets in place (lxml), parsing only the rows a change
+touches (engine/sheetxml.py keeps the others as the bytes read): cells are set or created in
 row and column order, strings are inline (`t="inlineStr"`, so sharedStrings.xml is never
 rewritten), dates are serials, and a new cell takes the format of the same column in the
 table's first data row (the template pre-formats that row). Hyperlinks, table ranges and the

@@ -14,6 +14,9 @@ from typing import TYPE_CHECKING, Literal
 
 from .wareki import WarekiError, parse_date_or_none
 
+if TYPE_CHECKING:
+    from pydantic import ValidationError
+
 PeriodRule = Literal["交付日から年数", "年度末まで", "指定日まで"]
 BodyKind = Literal["市町村", "都道府県"]
 PERIOD_RULES: tuple[str, ...] = ("交付日から年数", "年度末まで", "指定日まで")
@@ -31,9 +34,6 @@ INT_BOUNDS: dict[str, tuple[int, int | None]] = {
     "next_reg_no": (1, None),
     "next_cert_no": (1, None),
 }
-if TYPE_CHECKING:
-    from pydantic import ValidationError
-
 CHOICES: dict[str, tuple[str, ...]] = {"body_kind": BODY_KINDS, "period_rule": PERIOD_RULES}
 
 

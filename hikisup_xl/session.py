@@ -51,10 +51,21 @@ class Session:
             lambda: defaultdict(dict)
         )
         self._setting_writes: dict[str, object] = {}
+        # 変更履歴 rows the job writes itself, and the register cells they cover (finish()
+        # records no second row for those).
+        self._changes: list[tuple[object, ...]] = []
+        self._logged: set[tuple[int, str]] = set()
 
-    def set(self, table: str, index: int, key: str, value: object) -> None:
-        """Change one cell of a data table (by row index), written at finish()."""
+    def set(self, table: str, index: int, key: str, value: object, *, logged: bool = False) -> None:
+        """Change one cell of a data table (by row index), written at finish(). `logged`: the
+        job records the change in 変更履歴 itself (add_changes)."""
         self._writes[table][key][index] = value
+        if logged and table == "register":
+            self._logged.add((index, key))
+
+    def add_changes(self, rows: list[tuple[object, ...]]) -> None:
+        """変更履歴 rows (schema.CHANGES.row) the job words itself, written at finish()."""
+        self._changes += rows
 
     def set_setting(self, field_name: str, value: object) -> None:
         self._setting_writes[field_name] = value
@@ -75,7 +86,10 @@ class Session:
         before = parse_snapshot(self.engine.read_snapshot())
         seen = current_values(self.book, {})
         changes = hand_changes(self.book, before, seen, self.user) if before else []
+        changes += self._changes
         for (i, key), value in overrides.items():
+            if (i, key) in self._logged:
+                continue
             old = self.book["register"][key][i]
             no = overrides.get((i, "reg_no"), self.book["register"]["reg_no"][i])
             if key in schema.TRACKED_FIELDS and old is not None and old != value and no:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 import zipfile
 from collections.abc import Mapping, Sequence
@@ -89,6 +90,18 @@ def add_table_sheet(
     if spec is schema.SETTINGS:
         _settings_validation(ws)
     return ws
+
+
+def sheet_package(spec: TableSpec) -> bytes:
+    """A package holding only `spec`'s sheet as the template would lay it out: what the patch
+    engine grafts into a workbook for an output sheet the template does not hold."""
+    wb = Workbook()
+    _set_normal_font(wb)
+    wb.remove(wb.active)  # type: ignore[arg-type]
+    add_table_sheet(wb, spec, 0)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
 
 
 def _set_normal_font(wb: Workbook) -> None:

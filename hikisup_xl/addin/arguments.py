@@ -239,4 +239,30 @@ def blank_form(book: XlCaller, engine: LiveEngine, params: Mapping[str, str]) ->
     return Arguments({"selection": Selection(blank=True), "out": out, "pdf": True})
 
 
-PROVIDERS: dict[str, Provider] = {"form": filled_form, "blank_form": blank_form}
+def tidy_confirm(book: XlCaller, engine: LiveEngine, params: Mapping[str, str]) -> Arguments:
+    """整える: how many cells it would change, by reason, and a yes/no before it does (the
+    ribbon's --dry-run). The tables read here are the ones the job reads again (kept)."""
+    from collections import Counter
+
+    from ..jobs.tidy import plan
+    from ..registry import TITLE
+    from .dialogs import DialogCancelledError
+
+    changes = plan(engine.read_table, engine.read_readings)
+    if changes:
+        reasons = Counter(c.reason for c in changes)
+        detail = "\n".join(f"・{reason}：{n}件" for reason, n in reasons.most_common())
+        question = (
+            f"{len(changes)}か所を整えます。\n{detail}\n\n"
+            "変更前の値はすべて「変更履歴」に残ります。実行しますか？"
+        )
+        if book.app.alert(question, title=TITLE, buttons="yes_no") != "yes":
+            raise DialogCancelledError
+    return Arguments({"dry_run": False})
+
+
+PROVIDERS: dict[str, Provider] = {
+    "form": filled_form,
+    "blank_form": blank_form,
+    "tidy_confirm": tidy_confirm,
+}

@@ -232,7 +232,8 @@ CHANGES = TableSpec(
     "tChanges",
     (
         _c("date", "日付", Kind.DATE, required=True, width=16),
-        _c("reg_no", "登録番号", Kind.ID, required=True, width=10),
+        # Blank for a change on a sheet that names no supporter (整える on 研修, #13).
+        _c("reg_no", "登録番号", Kind.ID, width=10),
         _c("item", "項目", required=True, width=14),
         _c("before", "変更前", width=20),
         _c("after", "変更後", width=20),
@@ -416,6 +417,59 @@ IMPORT_REVIEW = TableSpec(
     ),
     tab_color="7030A0",
 )
+
+# 移行 (#13): an office's own list read for the register, shown before anything is added. An
+# output sheet the migrate job adds when it first runs (engine ensure_table), not a template
+# table: every workbook of this template version takes it without an upgrade.
+MIGRATION_SKIP = "（取り込まない）"
+MIGRATION_MEMO = "（備考に追記）"
+MIGRATION_KEYS = tuple(
+    c.key
+    for c in REGISTER.columns
+    if c.key not in ("reg_no", "reconfirm", "roster_date", "roster_source", "source_no")
+)
+MIGRATION_TARGETS = (
+    *(REGISTER.col(k).header for k in MIGRATION_KEYS),
+    MIGRATION_MEMO,
+    MIGRATION_SKIP,
+)
+MIGRATION_SECTIONS = ("ファイル", "列の対応", "取り込む行", "読めないセル", "表の外")
+MIGRATION_DECISIONS = ("追加", "追加しない")
+MIGRATION = TableSpec(
+    "migration",
+    "移行確認",
+    "tMigration",
+    (
+        _c("section", "区分", Kind.CHOICE, choices=MIGRATION_SECTIONS, width=12),
+        _c("src_row", "元の行", Kind.INT, width=8),
+        _c("src_col", "元の列", width=8),
+        _c("src_header", "元の見出し", width=16),
+        _c(
+            "target",
+            "取り込み先",
+            Kind.CHOICE,
+            choices=MIGRATION_TARGETS,
+            width=16,
+            help="「列の対応」の行で、元の列を登録名簿のどの列に入れるかを選べます",
+        ),
+        _c("name", "氏名", width=14),
+        _c("value", "値", width=30),
+        _c("note", "説明", width=50),
+        _c(
+            "decision",
+            "判断",
+            Kind.CHOICE,
+            choices=MIGRATION_DECISIONS,
+            width=10,
+            help="「取り込む行」の行で、登録名簿に追加するかを選べます（重複の可能性がある行は選んでください）",
+        ),
+        _c("result", "結果", width=30),
+        _c("key", "照合キー", width=14, help="ツールが使います。変更しないでください"),
+    ),
+    tab_color="7030A0",
+)
+# Tables a job adds when it first needs them (not in the template; see MIGRATION).
+OUTPUT_TABLES: tuple[TableSpec, ...] = (MIGRATION,)
 
 # 年度 statistics (#5): every figure of the 集計 as one row, the form sent upward and summed by
 # the prefecture. 値 holds counts and, for 活動時間, hours with decimals.

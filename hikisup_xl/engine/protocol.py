@@ -45,6 +45,16 @@ class Engine(Protocol):
         Excel refreshes them after the writes; a file's pivot caches refresh when opened."""
         ...
 
+    def read_readings(self, raw: RawTable, key: str) -> dict[int, str]:
+        """The reading the IME kept with the text of column `key` (phonetic runs), by data-row
+        index, for the cells that have one (engine/phonetic.py)."""
+        ...
+
+    def ensure_table(self, spec: TableSpec) -> None:
+        """Add the sheet of an output table the template does not hold (移行確認) when the
+        workbook lacks it; nothing when it is there."""
+        ...
+
     def read_snapshot(self) -> list[tuple[object, ...]]: ...
 
     def write_snapshot(self, rows: Sequence[Sequence[object]]) -> None: ...

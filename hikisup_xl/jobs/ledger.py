@@ -16,12 +16,14 @@ from ..core.expiry import (
     registration_state,
     short_period_message,
 )
-from ..core.issues import ERROR, Issue
+from ..core.issues import ERROR, Issue, sort_key
 from ..core.numbering import assign_numbers
 from ..core.rules import run_rules
+from ..core.tidy import reading_mismatches
 from ..engine.protocol import Engine, Link
 from ..session import Session
 from .result import Result
+from .tidy import READING_TABLES
 
 
 def _issue_rows(issues: list[Issue]) -> list[tuple[object, ...]]:
@@ -47,6 +49,10 @@ def check(engine: Engine, today: dt.date) -> Result:
     """Every rule over every table; all issues go to チェック結果 with a link to each cell."""
     s = Session(engine, today)
     issues = run_rules(s.book)
+    for key in READING_TABLES:  # the reading the IME kept with each name (#13)
+        table = s.book[key]
+        issues += reading_mismatches(table, engine.read_readings(table.raw, "name"))
+    issues.sort(key=sort_key)
     errors = sum(1 for i in issues if i.severity == ERROR)
     warnings = len(issues) - errors
     engine.replace_rows(schema.ISSUES, _issue_rows(issues))

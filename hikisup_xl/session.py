@@ -20,7 +20,7 @@ from .core.history import (
     snapshot_rows,
 )
 from .core.settings import ITEM_BY_FIELD, Settings, SettingsError, settings_from_rows
-from .core.table import RawTable
+from .core.table import PARSERS, RawTable
 from .engine.protocol import Engine
 from .progress import report as _report_progress
 
@@ -125,7 +125,9 @@ class Session:
             self.engine.write_cells(self.book["periods"].raw, key, cells)
         self.engine.append_rows(schema.CHANGES, changes)
         self.engine.append_rows(schema.PERIODS, periods)
-        self.engine.write_snapshot(snapshot_rows(current_values(self.book, overrides)))
+        # As the next read parses them (a full-width space in ふりがな reads as a space), or
+        # the next job would take this action's own writes for hand changes.
+        self.engine.write_snapshot(snapshot_rows(current_values(self.book, _as_read(overrides))))
         extra = []
         if changes:
             extra.append(f"変更履歴{len(changes)}件")
@@ -179,6 +181,18 @@ def record(engine: Engine, action: str, counts: str, result: str, user: str = ""
         file=engine.name,
     )
     engine.append_rows(schema.LOG, [row])
+
+
+def _as_read(overrides: dict[tuple[int, str], object]) -> dict[tuple[int, str], object]:
+    out: dict[tuple[int, str], object] = {}
+    for (i, key), value in overrides.items():
+        col = schema.REGISTER.col(key)
+        try:
+            parsed = PARSERS[col.kind](col, value)[0] if value is not None else None
+        except Exception:  # a value the parser refuses is compared as written
+            parsed = value
+        out[(i, key)] = value if parsed is None else parsed
+    return out
 
 
 def _text(value: object) -> str:

@@ -199,8 +199,17 @@ def kana_convention(values: Iterable[object]) -> str:
 
 
 def to_katakana(s: str) -> str:
-    """Hiragana ぁ–ゖ made katakana (NFKC first: half-width kana too)."""
-    return "".join(chr(ord(c) + 0x60) if "\u3041" <= c <= "\u3096" else c for c in text.nfkc(s))
+    """Hiragana ぁ–ゖ made katakana (half-width kana made full-width; spaces kept as typed)."""
+    return "".join(
+        chr(ord(c) + 0x60) if "\u3041" <= c <= "\u3096" else c for c in full_width_kana(s)
+    )
+
+
+def to_hiragana(s: str) -> str:
+    """Katakana ァ–ヶ made hiragana (half-width kana made full-width; spaces kept as typed)."""
+    return "".join(
+        chr(ord(c) - 0x60) if "\u30a1" <= c <= "\u30f6" else c for c in full_width_kana(s)
+    )
 
 
 def fill_readings(
@@ -220,8 +229,8 @@ def fill_readings(
             continue
         if not text.is_kana(reading):
             continue  # a reading of letters or digits is no フリガナ
-        tidy = text.clean_spaces(text.nfkc(reading))
-        new = text.to_hiragana(tidy) if hiragana else to_katakana(tidy)
+        tidy = text.clean_spaces(reading)
+        new = to_hiragana(tidy) if hiragana else to_katakana(tidy)
         out.append(Change(spec.key, i, kana_key, value, new, R_READING))
     return out
 

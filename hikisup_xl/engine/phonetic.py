@@ -29,7 +29,7 @@ _V = f"{{{MAIN_NS}}}v"
 _IS = f"{{{MAIN_NS}}}is"
 
 
-def _stream(data: bytes, tag: str) -> Iterator[Element]:
+def _stream(data: bytes, tag: str) -> Iterator[tuple[str, Element]]:
     return etree.iterparse(  # type: ignore[no-any-return]
         io.BytesIO(data),
         events=("end",),
@@ -69,7 +69,7 @@ def shared_readings(data: bytes | None) -> dict[int, str]:
     if data is None:
         return {}
     out: dict[int, str] = {}
-    for index, si in enumerate(_stream(data, _SI)):
+    for index, (_, si) in enumerate(_stream(data, _SI)):
         reading = reading_of(si)
         if reading is not None:
             out[index] = reading
@@ -86,10 +86,10 @@ def column_readings(
         return {}
     strings = shared_readings(pkg.read(wb.strings_part) if wb.strings_part else None)
     out: dict[int, str] = {}
-    for c in _stream(pkg.read(info.part), _C):
+    for _, c in _stream(pkg.read(info.part), _C):
         ref = c.get("r")
         if ref:
-            col, row = parse_ref(ref)
+            row, col = parse_ref(ref)
             if col == column and row in rows:
                 reading = _cell_reading(c, strings)
                 if reading is not None:

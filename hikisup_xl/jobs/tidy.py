@@ -42,6 +42,28 @@ def where(raw: RawTable, change: Change) -> str:
     return f"{raw.spec.sheet} {raw.row_numbers[change.index]}行目「{header}」"
 
 
+def _history_row(s: Session, c: Change, place: str, today: dt.date) -> tuple[object, ...]:
+    """One 変更履歴 row: the supporter's number where the sheet names one, the column (with
+    its sheet when not the register's), old and new, and where it was."""
+    table = s.book[c.table]
+    spec = table.spec
+    numbered = any(col.key == "reg_no" for col in spec.columns)
+    reg_no = table.texts("reg_no")[c.index] if numbered else None
+    if c.key == "reg_no":
+        reg_no = str(c.after)
+    header = spec.col(c.key).header
+    return schema.CHANGES.row(
+        date=today,
+        reg_no=reg_no,
+        item=header if spec is schema.REGISTER else f"{spec.sheet}・{header}",
+        before=describe(c.before),
+        after=describe(c.after),
+        reason=f"{ACTION}：{c.reason}（{place}）",
+        by=s.user,
+        source="自動検出",
+    )
+
+
 def tidy(engine: Engine, today: dt.date, dry_run: bool = False) -> Result:
     s = Session(engine, today)
     changes = plan(lambda spec: s.book[spec.key].raw, engine.read_readings)
@@ -54,25 +76,7 @@ def tidy(engine: Engine, today: dt.date, dry_run: bool = False) -> Result:
         if dry_run:
             continue
         s.set(c.table, c.index, c.key, c.after, logged=True)
-        reg_no = (
-            s.book[c.table].texts("reg_no")[c.index] if raw.position("reg_no") is not None else None
-        )
-        history.append(
-            schema.CHANGES.row(
-                date=today,
-                reg_no=reg_no
-                if c.table in ("register", "dispatches", "reports", "followup")
-                else None,
-                item=raw.spec.col(c.key).header
-                if c.table == "register"
-                else f"{raw.spec.sheet}・{raw.spec.col(c.key).header}",
-                before=describe(c.before),
-                after=describe(c.after),
-                reason=f"{ACTION}：{c.reason}（{place}）",
-                by=s.user,
-                source="自動検出",
-            )
-        )
+        history.append(_history_row(s, c, place, today))
     by_reason = Counter(c.reason for c in changes)
     summary = "、".join(f"{r}{n}件" for r, n in by_reason.most_common()) or "なし"
     shown = lines[:SHOWN] + ([f"  …ほか{len(lines) - SHOWN}件"] if len(lines) > SHOWN else [])

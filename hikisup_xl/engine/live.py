@@ -32,6 +32,7 @@ from ..core.identity import require_hikisup
 from ..core.schema import (
     ALL_TABLES,
     MARKER_PROPERTY,
+    OUTPUT_TABLES,
     SNAPSHOT_HEADERS,
     SNAPSHOT_SHEET,
     Kind,
@@ -264,7 +265,7 @@ class LiveEngine:
         self._all_sheets = book.sheets
         self._sheets: dict[str, XlSheet] = {}
         self._tables: dict[str, XlTable] = {}
-        for spec in ALL_TABLES:
+        for spec in (*ALL_TABLES, *OUTPUT_TABLES):  # output sheets a job added earlier too
             try:
                 sheet = self._sheets.get(spec.sheet) or self._all_sheets[spec.sheet]
                 self._sheets[spec.sheet] = sheet

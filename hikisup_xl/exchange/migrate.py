@@ -264,10 +264,12 @@ def confirmed(raw: RawTable, source: SourceList, layout: Layout) -> Confirmed:
 
 
 def _int(value: object) -> int | None:
+    """A row number as the sheet gives it back (5, 5.0 or "5")."""
     try:
-        return int(str(value).strip()) if value is not None else None
+        number = float(str(value).strip()) if value is not None else None
     except ValueError:
         return None
+    return int(number) if number is not None and number.is_integer() else None
 
 
 def apply(engine: Engine, today: dt.date, source: SourceList) -> Result:

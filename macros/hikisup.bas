@@ -11,6 +11,10 @@ Public Sub OnCheck(control As IRibbonControl)
     If HasWorkbook() Then RunPython "import hikisup_xl.excel as e; e.dispatch('hikisupCheck')"
 End Sub
 
+Public Sub OnTidy(control As IRibbonControl)
+    If HasWorkbook() Then RunPython "import hikisup_xl.excel as e; e.dispatch('hikisupTidy')"
+End Sub
+
 Public Sub OnNumber(control As IRibbonControl)
     If HasWorkbook() Then RunPython "import hikisup_xl.excel as e; e.dispatch('hikisupNumber')"
 End Sub
@@ -89,6 +93,10 @@ End Sub
 
 Public Sub OnConsolidate(control As IRibbonControl)
     If HasWorkbook() Then RunPython "import hikisup_xl.excel as e; e.dispatch('hikisupConsolidate')"
+End Sub
+
+Public Sub OnMigrate(control As IRibbonControl)
+    If HasWorkbook() Then RunPython "import hikisup_xl.excel as e; e.dispatch('hikisupMigrate')"
 End Sub
 
 Public Sub OnUpgrade(control As IRibbonControl)

@@ -212,6 +212,17 @@ def to_hiragana(s: str) -> str:
     )
 
 
+def blank_rows(raw: RawTable, key: str) -> set[int]:
+    """Data rows whose `key` cell is blank (and the rows hold a name to read)."""
+    if raw.position(key) is None:
+        return set()
+    return {
+        i
+        for i, v in enumerate(raw.column(key))
+        if v is None or (isinstance(v, str) and not v.strip())
+    }
+
+
 def fill_readings(
     raw: RawTable, name_key: str, kana_key: str, readings: dict[int, str]
 ) -> list[Change]:

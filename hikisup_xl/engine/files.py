@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -104,7 +104,9 @@ class FileEngine:
         letters = [get_column_letter(c) for c in range(min_col, max_col + 1)]
         return RawTable(spec, headers, rows, numbers, letters, min_row)
 
-    def read_readings(self, raw: RawTable, key: str) -> dict[int, str]:
+    def read_readings(
+        self, raw: RawTable, key: str, rows: Collection[int] | None = None
+    ) -> dict[int, str]:
         # openpyxl drops the phonetic runs: read them from the file as it was opened.
         from .ooxml import Package, read_workbook
         from .phonetic import column_readings
@@ -112,7 +114,7 @@ class FileEngine:
         pos = raw.position(key)
         if pos is None or not raw.rows:
             return {}
-        index = {row: i for i, row in enumerate(raw.row_numbers)}
+        index = {row: i for i, row in enumerate(raw.row_numbers) if rows is None or i in rows}
         try:
             pkg = Package(self.path.read_bytes())
             found = column_readings(

@@ -21,7 +21,7 @@ also remove that way back, and AutoSave (OneDrive/SharePoint) saves anyway where
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -372,16 +372,21 @@ class LiveEngine:
         letters = [col_letter(c) for c in range(t.left, t.right + 1)]
         return RawTable(spec, headers, rows, numbers, letters, t.top)
 
-    def read_readings(self, raw: RawTable, key: str) -> dict[int, str]:
-        """Excel's own PHONETIC of each text cell: one call per cell (about a millisecond
-        each over COM; a register of a thousand names costs a second or two)."""
+    def read_readings(
+        self, raw: RawTable, key: str, rows: Collection[int] | None = None
+    ) -> dict[int, str]:
+        """Excel's own PHONETIC of each text cell asked for: one call per cell (about a
+        millisecond each over COM). A whole column (rows=None, check's comparison) is not
+        read: its cost would grow with the register; 整える asks only for the blank ふりがな."""
         pos = raw.position(key)
-        if pos is None:
+        if pos is None or rows is None:
             return {}
         sheet = self._sheets[raw.spec.sheet]
         out: dict[int, str] = {}
         function = self.app.api.WorksheetFunction
         for i, row in enumerate(raw.row_numbers):
+            if i not in rows:
+                continue
             value = raw.rows[i][pos] if pos < len(raw.rows[i]) else None
             if not isinstance(value, str) or not value.strip():
                 continue

@@ -26,7 +26,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -325,11 +325,13 @@ class PatchEngine:
                 last = row
         return last
 
-    def read_readings(self, raw: RawTable, key: str) -> dict[int, str]:
+    def read_readings(
+        self, raw: RawTable, key: str, rows: Collection[int] | None = None
+    ) -> dict[int, str]:
         pos = raw.position(key)
         if pos is None or not raw.rows:
             return {}
-        index = {row: i for i, row in enumerate(raw.row_numbers)}
+        index = {row: i for i, row in enumerate(raw.row_numbers) if rows is None or i in rows}
         try:
             found = column_readings(
                 self._pkg, self._wb, raw.spec.sheet, col_index(raw.col_letters[pos]), set(index)

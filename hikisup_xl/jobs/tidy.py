@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 
 from ..core import schema
 from ..core.schema import TableSpec
 from ..core.table import RawTable
-from ..core.tidy import TIDY_TABLES, Change, describe, fill_readings, tidy_table
+from ..core.tidy import TIDY_TABLES, Change, blank_rows, describe, fill_readings, tidy_table
 from ..engine.protocol import Engine
 from ..session import Session
 from .result import Result
@@ -24,7 +24,7 @@ READING_TABLES = ("register", "trainees")
 
 def plan(
     read_table: Callable[[TableSpec], RawTable],
-    read_readings: Callable[[RawTable, str], dict[int, str]],
+    read_readings: Callable[[RawTable, str, Collection[int] | None], dict[int, str]],
 ) -> list[Change]:
     """Every change 整える would make, table by table, without writing anything."""
     changes: list[Change] = []
@@ -32,7 +32,9 @@ def plan(
         raw = read_table(schema.BY_KEY[key])
         changes += tidy_table(raw)
         if key in READING_TABLES:
-            changes += fill_readings(raw, "name", "kana", read_readings(raw, "name"))
+            blank = blank_rows(raw, "kana")  # only these can take a reading
+            readings = read_readings(raw, "name", blank) if blank else {}
+            changes += fill_readings(raw, "name", "kana", readings)
     return changes
 
 

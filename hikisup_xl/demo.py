@@ -442,6 +442,7 @@ def run_demo(directory: Path, today: dt.date) -> list[str]:
     from .engine.choose import open_workbook
     from .engine.files import save_atomic
     from .jobs.ledger import check, expiries, number
+    from .jobs.tidy import tidy
     from .template import build_workbook
 
     directory.mkdir(parents=True, exist_ok=True)
@@ -453,10 +454,43 @@ def run_demo(directory: Path, today: dt.date) -> list[str]:
         result = action(open_workbook(path), today)
         lines += result.lines
         lines.append("")
-    lines.append(
-        f"Excelで {path} を開き、「チェック結果」「期限一覧」「操作履歴」シートを見てください。"
-    )
+    lines += tidy(open_workbook(path), today, dry_run=True).lines[:8]
+    listing = write_old_list(directory, data)
+    lines += [
+        f"  （整えるには：hikisup tidy {path.name}）",
+        "",
+        f"市町村がこれまで使ってきた名簿の例：{listing}",
+        f"  hikisup migrate {path.name} {listing.name} で「移行確認」シートに対応を書き出し、"
+        "確かめてから --apply を付けて登録名簿に追加できます。",
+        "",
+        f"Excelで {path} を開き、「チェック結果」「期限一覧」「操作履歴」シートを見てください。",
+    ]
     return lines
+
+
+def write_old_list(directory: Path, data: Mapping[str, Sequence[tuple[object, ...]]]) -> Path:
+    """An office's own list as offices export it (#13): a title line, a blank line, headers of
+    its own, 和暦 dates, CP932, a note under the table; two people already in the register and
+    two new ones."""
+    reg = schema.REGISTER
+    known = [
+        (r[reg.columns.index(reg.col("name"))], r[reg.columns.index(reg.col("birth"))])
+        for r in data["register"][:2]
+    ]
+    lines = ["ひきこもりサポーター名簿（令和6年度）,,,,,", ",,,,,"]
+    lines.append("No.,お名前,フリガナ,生年月日,〒,住所,TEL,修了日")
+    people = [
+        *((str(name), birth) for name, birth in known),
+        ("新井　一郎", dt.date(1975, 2, 3)),
+        ("上野　花子", "平成31年5月1日"),  # no such date: shown on 移行確認 as unreadable
+    ]
+    for n, (name, birth) in enumerate(people, start=1):
+        shown = to_wareki_short(birth) if isinstance(birth, dt.date) else str(birth)
+        lines.append(f"{n},{name},,{shown},400-0031,甲府市丸の内1-1,055-223-1234,R1.6.1")
+    lines.append("※辞退した方は除いています,,,,,")
+    path = directory / "これまでの名簿_デモ.csv"
+    path.write_bytes(("\r\n".join(lines) + "\r\n").encode("cp932"))
+    return path
 
 
 def _counts(data: Mapping[str, Sequence[object]]) -> str:

@@ -35,7 +35,12 @@ def plan(
             blank = blank_rows(raw, "kana")  # only these can take a reading
             readings = read_readings(raw, "name", blank) if blank else {}
             changes += fill_readings(raw, "name", "kana", readings)
-    return changes
+    # Row by row, as a clerk reads the sheets.
+    order = {key: n for n, key in enumerate(TIDY_TABLES)}
+    return sorted(
+        changes,
+        key=lambda c: (order[c.table], c.index, schema.BY_KEY[c.table].column_number(c.key)),
+    )
 
 
 def where(raw: RawTable, change: Change) -> str:

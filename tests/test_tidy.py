@@ -36,6 +36,7 @@ REG = schema.REGISTER
         ("phone", "０９０ー１２３４ー５６７８", "090-1234-5678"),
         ("phone", "055－223―1234", "055-223-1234"),
         ("phone", "055‐223‐1234 ", "055-223-1234"),
+        ("phone", "０９０　１２３４　５６７８", "090-1234-5678"),  # spaces for hyphens
         ("postal", "〒４００ー００３１", "400-0031"),
         ("postal", "４０００００３", "4000003"),
         ("reg_no", "００１", "001"),
@@ -62,7 +63,7 @@ def test_what_a_clerk_types_is_tidied(key: str, typed: str, tidied: object) -> N
         ("birth", "5月1日"),  # which year?
         ("birth", 45000),  # a number is not text typed as a date
         ("phone", "090-1234"),  # too short to be a number
-        ("phone", "０９０ １２３４ ５６７８"),  # spaces inside: regrouping is a guess
+        ("phone", "090 1234 567"),  # one digit short: not a number
         ("phone", "055-223-1234 内線12"),
         ("postal", "４００ー００３"),  # six digits
         ("kana", "山田"),  # not kana at all

@@ -38,6 +38,7 @@ _TO_HYPHEN: Final = {ord(c): "-" for c in _DASHES}
 _HALF_KANA_RUN: Final = re.compile(r"[\uff61-\uff9f]+")
 _EDGE_SPACES: Final = " \u3000\t"
 _DIGITS_AND_HYPHENS: Final = re.compile(r"[0-9()+\-]*")
+_SPACES_BETWEEN_DIGITS: Final = re.compile(r"(?<=[0-9])[ \u3000]+(?=[0-9])")
 _POSTAL: Final = re.compile(r"[0-9]{3}-?[0-9]{4}")
 
 # Why a value changed, as 変更履歴 says it.
@@ -87,11 +88,8 @@ def _date(value: object) -> tuple[object, str] | None:
     return day, R_DATE
 
 
-def _number_text(value: object, valid: bool) -> tuple[object, str] | None:
-    if not isinstance(value, str) or not valid:
-        return None
-    new = _digits(value)
-    if new == value:
+def _number_text(value: object, new: str, valid: bool) -> tuple[object, str] | None:
+    if not isinstance(value, str) or not valid or new == value:
         return None
     return new, (R_WIDTH if trim(value) != new else R_SPACES)
 
@@ -109,21 +107,22 @@ def _phone(value: object) -> tuple[object, str] | None:
     # The digits and the hyphens as typed: regrouping a number is not beyond doubt.
     if not isinstance(value, str):
         return None
-    new = _digits(value)
+    # Spaces between the groups become the hyphens they stand for: the grouping stays.
+    new = _SPACES_BETWEEN_DIGITS.sub("-", _digits(value))
     ok = _DIGITS_AND_HYPHENS.fullmatch(new) is not None and text.normalize_phone(new) is not None
-    return _number_text(value, ok)
+    return _number_text(value, new, ok)
 
 
 def _email(value: object) -> tuple[object, str] | None:
     if not isinstance(value, str):
         return None
-    return _number_text(value, text.is_valid_email(_digits(value)))
+    return _number_text(value, _digits(value), text.is_valid_email(_digits(value)))
 
 
 def _id(value: object) -> tuple[object, str] | None:
     if not isinstance(value, str) or not value.strip():
         return None
-    return _number_text(value, True)
+    return _number_text(value, _digits(value), True)
 
 
 def _kana(value: object) -> tuple[object, str] | None:

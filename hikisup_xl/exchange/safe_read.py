@@ -272,13 +272,18 @@ def read_exchange(
     return exchange
 
 
+def _head(path: Path) -> bytes:
+    with path.open("rb") as fh:
+        return fh.read(len(OLE_MAGIC))
+
+
 def read_any_workbook(path: Path) -> list[tuple[str, list[list[object]]]]:
     """Every sheet's cells (name, rows) of a workbook from elsewhere that is not an exchange
     file (an office's own list): the same checks first; no password (a protected list is
     refused: the clerk removes the password in Excel)."""
     from python_calamine import CalamineWorkbook
 
-    if path.exists() and path.is_file() and path.read_bytes()[:8] == OLE_MAGIC:
+    if path.is_file() and _head(path) == OLE_MAGIC:
         raise _refuse(
             path,
             "パスワードで保護されているか、古い形式（.xls）のファイルです。"

@@ -259,14 +259,18 @@ def find_layout(rows: Sequence[Sequence[object]]) -> Layout | None:
             target, why = guess(value)
             columns.append(ColumnMap(c, _cell_text(value), target, why))
     used = [m.index for m in columns]
+    names = {m.index for m in columns if m.target == REGISTER.col("name").header}
     layout = Layout(h + 1, columns, [])
     for r in range(h + 1, len(rows)):
         cells = [_cell_text(rows[r][c]) if c < len(rows[r]) else "" for c in used]
-        filled = [v for v in cells if v]
+        filled = [c for c, v in zip(used, cells, strict=True) if v]
         if not filled:
             continue  # a blank line inside the table
         first = next(v for v in cells if v)
-        if first.startswith(NOTE_MARKS) or (len(filled) == 1 and len(used) >= 3):
+        # A note: marked as one, or a lone cell outside the name column (a person typed with
+        # nothing but a name is still a person).
+        lone = len(filled) == 1 and len(used) >= 3 and filled[0] not in names
+        if first.startswith(NOTE_MARKS) or lone:
             layout.notes_from = r + 1
             break
         layout.data_rows.append(r + 1)

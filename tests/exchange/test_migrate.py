@@ -63,6 +63,7 @@ def _titled_list(path: Path) -> Path:
         [3, "鈴木　一郎", "すずき　いちろう", "平成31年5月1日", "4000033", "甲府市", None, None]
     )
     ws.append([4, "山田　太郎", "やまだ　たろう", "S46.3.3", None, "笛吹市", None, None])
+    ws.append([None, "中村　光"])  # a person with nothing but a name is still a person
     ws.append([])
     ws.append(["※令和6年度末で辞退した方は除いています"])
     ws.append(["作成：福祉課"])
@@ -97,7 +98,7 @@ def test_a_titled_list_is_shown_and_the_register_is_not_touched(tmp_path: Path) 
         "修了日": "（備考に追記）",
     }
     people = {r["src_row"]: r for r in review if r["section"] == "取り込む行"}
-    assert sorted(people) == [5, 6, 8, 9]  # the blank line between them skipped, notes not read
+    assert sorted(people) == [5, 6, 8, 9, 10]  # the blank line skipped, notes not read
     assert people[5]["note"].startswith("登録済み") and people[5]["decision"] == "追加しない"
     assert people[6]["note"].startswith("新規") and people[6]["decision"] == "追加"
     assert "生年月日：昭和55年5月6日" in people[6]["value"]
@@ -107,7 +108,7 @@ def test_a_titled_list_is_shown_and_the_register_is_not_touched(tmp_path: Path) 
     assert [(r["src_row"], r["src_col"], r["value"]) for r in bad] == [(8, "D", "平成31年5月1日")]
     assert "令和元年5月1日" in bad[0]["note"]
     (outside,) = [r for r in review if r["section"] == "表の外"]
-    assert outside["src_row"] == 11
+    assert outside["src_row"] == 12
     log = table_rows(book, schema.LOG)[-1]
     assert log["action"] == "移行（確認）"
 
@@ -128,7 +129,13 @@ def test_the_second_run_adds_with_the_clerks_mapping_and_decisions(tmp_path: Pat
     out = invoke("migrate", book, listing, "--apply", "--today", DAY)
     assert out.exit_code == 0, out.output
     reg = table_rows(book, REG)
-    assert [r["name"] for r in reg] == ["山田　太郎", "佐藤　花子", "鈴木　一郎", "山田　太郎"]
+    assert [r["name"] for r in reg] == [
+        "山田　太郎",
+        "佐藤　花子",
+        "鈴木　一郎",
+        "山田　太郎",
+        "中村　光",
+    ]
     sato = reg[1]
     assert sato["kana"] == "サトウ ハナコ"
     assert sato["birth"] == dt.datetime(1980, 5, 6)
@@ -142,6 +149,7 @@ def test_the_second_run_adds_with_the_clerks_mapping_and_decisions(tmp_path: Pat
         "移行：旧名簿.xlsx 6行目",
         "移行：旧名簿.xlsx 8行目",
         "移行：旧名簿.xlsx 9行目",
+        "移行：旧名簿.xlsx 10行目",
     ]
     results = {
         r["src_row"]: r["result"]
@@ -153,7 +161,7 @@ def test_the_second_run_adds_with_the_clerks_mapping_and_decisions(tmp_path: Pat
 
     again = invoke("migrate", book, listing, "--apply", "--today", DAY)
     assert "0人を追加しました" in again.output
-    assert len(table_rows(book, REG)) == 4
+    assert len(table_rows(book, REG)) == 5
 
 
 def test_apply_without_a_review_or_for_another_file_is_refused(tmp_path: Path) -> None:
@@ -242,7 +250,7 @@ def test_a_list_saved_by_libreoffice(tmp_path: Path) -> None:
     listing = read_list(tmp_path / "x" / "src.xlsx")
     layout = find_layout(listing.rows)
     assert layout is not None and layout.header_row == 4
-    assert layout.data_rows == [5, 6, 8, 9] and layout.notes_from == 11
+    assert layout.data_rows == [5, 6, 8, 9, 10] and layout.notes_from == 12
 
 
 def test_no_header_row_is_refused_and_nothing_written(tmp_path: Path) -> None:

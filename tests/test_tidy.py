@@ -197,6 +197,8 @@ def _messy(tmp_path: Path) -> Path:
             address="甲府市", mobile="０９０ー１２３４"),
         row(REG, reg_no="003", name="鈴木　一郎", kana="やまだ　じろう", birth=dt.date(1980, 1, 1),
             address="甲府市"),
+        row(REG, reg_no="004", name="高橋　一", kana="たかはし　はじめ", birth=dt.date(1981, 1, 1),
+            address="甲府市"),
     ]  # fmt: skip
     trainees = [
         row(schema.TRAINEES, training_id="Ｔ２０２５－１", name="田中　三郎", kana=None,
@@ -212,6 +214,7 @@ def _messy(tmp_path: Path) -> Path:
         {
             "山田　太郎 ": "ヤマダ　タロウ",
             "鈴木　一郎": "スズキ　イチロウ",
+            "高橋　一": "ﾀｶﾊｼ ﾊｼﾞﾒ",  # the same reading, in another script, width and spacing
             "田中　三郎": "タナカ　サブロウ",
         },
     )
@@ -235,7 +238,7 @@ def test_dry_run_lists_every_change_and_writes_nothing(tmp_path: Path) -> None:
     assert out.exit_code == 0, out.output
     assert "確認のみ" in out.output
     assert "登録名簿 2行目「電話」：「０５５ー２２３ー１２３４」→「055-223-1234」" in out.output
-    assert "登録名簿 2行目「ふりがな」：「」→「ヤマダ　タロウ」" in out.output
+    assert "登録名簿 2行目「ふりがな」：「」→「やまだ　たろう」" in out.output
     assert path.read_bytes() == before
 
 
@@ -246,14 +249,14 @@ def test_tidy_rewrites_what_is_sure_and_records_each_change(
     out = invoke("tidy", path, "--today", TODAY.isoformat())
     assert out.exit_code == 0, out.output
     reg = table_rows(path, REG)
-    yamada, sato, suzuki = reg
+    yamada, sato, suzuki, _takahashi = reg
     assert yamada["reg_no"] == "001"
     assert yamada["name"] == "山田　太郎"
     assert yamada["birth"] == dt.datetime(1970, 1, 2)
     assert yamada["phone"] == "055-223-1234"
     assert yamada["postal"] == "400-0031"
-    # The column holds hiragana and katakana alike (one each): katakana, as typed in the IME.
-    assert yamada["kana"] == "ヤマダ　タロウ"
+    # The column is mostly hiragana: the reading goes in as hiragana.
+    assert yamada["kana"] == "やまだ　たろう"
     assert sato["kana"] == "サトウ ハナコ"
     # In doubt: left as typed, for check to report.
     assert sato["birth"] == "平成31年5月1日"
@@ -263,7 +266,7 @@ def test_tidy_rewrites_what_is_sure_and_records_each_change(
     trainee = table_rows(path, schema.TRAINEES)[0]
     assert trainee["training_id"] == "T2025-1"
     assert trainee["completed"] == dt.datetime(2025, 3, 1)
-    assert trainee["kana"] == "タナカ　サブロウ"
+    assert trainee["kana"] == "タナカ　サブロウ"  # an empty column: katakana, as the IME kept it
 
     history = table_rows(path, schema.CHANGES)
     by_place = {h["reason"]: h for h in history}
@@ -339,4 +342,4 @@ def test_the_engines_agree_on_readings(tmp_path: Path) -> None:
             del engine
         finally:
             os.environ.pop("HIKISUP_ENGINE", None)
-    assert seen[0] == seen[1] == {0: "ヤマダ　タロウ", 2: "スズキ　イチロウ"}
+    assert seen[0] == seen[1] == {0: "ヤマダ　タロウ", 2: "スズキ　イチロウ", 3: "ﾀｶﾊｼ ﾊｼﾞﾒ"}

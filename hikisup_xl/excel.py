@@ -47,10 +47,24 @@ def dispatch(button_id: str, book: XlCaller | None = None, today: dt.date | None
             raise HikisupError(
                 f"ボタン「{button_id}」に対応する操作がありません。アドインを入れ直してください。"
             )
+        local = _local_file(book)
+        if local is not None:  # a command-line job holds the file: refuse, change nothing
+            from .engine.lock import refuse_if_locked
+
+            refuse_if_locked(local)
+        day = today or dt.date.today()
+        if button.job.engine == "upgrade":  # structural: done on the file, see upgrade_open
+            from .addin.upgrade_open import upgrade_open_book
+
+            with _status_bar(app, button.label):
+                upgraded = upgrade_open_book(book, local, day)
+            if upgraded is not None:
+                write_log(os_user(), verb, name, "成功", " / ".join(upgraded.lines[:1]))
+                _alert(app, "\n".join(upgraded.lines), TITLE, "info")
+            return
         from .engine.live import LiveEngine
 
         engine = LiveEngine(book)  # refuses a workbook that is not ours, before touching it
-        day = today or dt.date.today()
         kwargs: dict[str, Any] = dict(button.params)
         notes: list[str] = []
         if button.arguments:  # what the job needs from the workbook: selection, output...
@@ -67,7 +81,7 @@ def dispatch(button_id: str, book: XlCaller | None = None, today: dt.date | None
             from .addin.dialogs import DialogCancelledError, ask_all
 
             try:
-                kwargs.update(ask_all(app, button, _local_file(book), day))
+                kwargs.update(ask_all(app, button, local, day))
             except DialogCancelledError:
                 return  # cancelling does nothing and records nothing
         action = resolve(button.action)

@@ -15,8 +15,9 @@ import datetime as dt
 
 from .core import schema
 from .core.errors import HikisupError
-from .core.identity import schema_version
+from .core.identity import missing_tables, schema_version
 from .core.settings import Settings, settings_to_rows
+from .engine.protocol import Engine
 from .engine.upgrading import Upgradable
 from .jobs.result import Result
 from .session import record
@@ -97,13 +98,36 @@ def _add_missing_columns(engine: Upgradable, new_sheets: list[str], done: list[s
     return n
 
 
-def _add_missing_settings(engine: Upgradable, done: list[str]) -> int:
+def missing_settings(engine: Engine) -> list[tuple[object, ...]]:
+    """The 設定 rows of the current template the workbook lacks (with their defaults)."""
     raw = engine.read_table(schema.SETTINGS)
     item = raw.position("item")
     assert item is not None  # read_table refuses a table missing a declared column
     have = {str(r[item]).strip() for r in raw.rows if r[item] is not None}
-    rows = [r for r in settings_to_rows(Settings()) if str(r[0]) not in have]
+    return [
+        schema.SETTINGS.row(item=label, value=value, note=note)
+        for label, value, note in settings_to_rows(Settings())
+        if label not in have
+    ]
+
+
+def is_current(engine: Engine, marker: str | None, tables: set[str]) -> bool:
+    """True when an upgrade would change nothing: the current version's mark, every table
+    with every column, every 設定 row (what the ribbon checks before closing the workbook)."""
+    if schema_version(marker) != schema.SCHEMA_VERSION or missing_tables(tables):
+        return False
+    try:
+        for spec in schema.ALL_TABLES:
+            engine.read_table(spec)  # refuses a table that lacks a declared column
+        return not missing_settings(engine)
+    except HikisupError:
+        return False
+
+
+def _add_missing_settings(engine: Upgradable, done: list[str]) -> int:
+    rows = missing_settings(engine)
+    item = schema.SETTINGS.columns.index(schema.SETTINGS.col("item"))
     if rows:
         engine.append_rows(schema.SETTINGS, rows)
-        done.append(f"「設定」に「{'」「'.join(str(r[0]) for r in rows)}」の行を追加しました")
+        done.append(f"「設定」に「{'」「'.join(str(r[item]) for r in rows)}」の行を追加しました")
     return len(rows)

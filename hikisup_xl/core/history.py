@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from .book import Book
-from .schema import TRACKED_FIELDS
+from .schema import CHANGES, PERIODS, TRACKED_FIELDS
 
 Overrides = Mapping[tuple[int, str], object]
 
@@ -76,15 +76,14 @@ def hand_changes(
         for key in TRACKED_FIELDS:
             if old.get(key, "") != fields.get(key, ""):
                 rows.append(
-                    (
-                        book.today,
-                        no,
-                        headers[key],
-                        old.get(key, ""),
-                        fields.get(key, ""),
-                        None,
-                        user,
-                        "自動検出",
+                    CHANGES.row(
+                        date=book.today,
+                        reg_no=no,
+                        item=headers[key],
+                        before=old.get(key, ""),
+                        after=fields.get(key, ""),
+                        by=user,
+                        source="自動検出",
                     )
                 )
     return rows
@@ -99,7 +98,7 @@ ROW_DELETED = "行の削除"
 class PeriodRecords:
     """What an action adds to or corrects in 登録期間履歴, and the 変更履歴 rows that say so."""
 
-    appended: list[tuple[object, ...]] = field(default_factory=list)
+    appended: list[tuple[object, ...]] = field(default_factory=list)  # PERIODS.row(...)
     corrected: dict[int, tuple[dt.date | None, dt.date, dt.date]] = field(default_factory=dict)
     changes: list[tuple[object, ...]] = field(default_factory=list)
 
@@ -159,20 +158,29 @@ def period_records(book: Book, overrides: Overrides, user: str) -> PeriodRecords
         if latest is None or is_re_registration(latest, card, start):
             kind = "再登録" if latest is not None else "新規"
             periods.append(_Recorded(None, card, start, end))
-            out.appended.append((no, kind, issued, start, end, book.today))
+            out.appended.append(
+                PERIODS.row(
+                    reg_no=no,
+                    kind=kind,
+                    issued=issued,
+                    period_start=start,
+                    period_end=end,
+                    recorded=book.today,
+                )
+            )
             continue
         if latest.index is not None:
             out.corrected[latest.index] = (card or latest.issued, start, end)
         out.changes.append(
-            (
-                book.today,
-                no,
-                PERIOD_CORRECTION,
-                f"{latest.start:%Y/%m/%d}〜{latest.end:%Y/%m/%d}",
-                f"{start:%Y/%m/%d}〜{end:%Y/%m/%d}",
-                "登録期間を訂正しました（登録期間履歴の期間を置き換えました）",
-                user,
-                "自動検出",
+            CHANGES.row(
+                date=book.today,
+                reg_no=no,
+                item=PERIOD_CORRECTION,
+                before=f"{latest.start:%Y/%m/%d}〜{latest.end:%Y/%m/%d}",
+                after=f"{start:%Y/%m/%d}〜{end:%Y/%m/%d}",
+                reason="登録期間を訂正しました（登録期間履歴の期間を置き換えました）",
+                by=user,
+                source="自動検出",
             )
         )
         latest.start, latest.end = start, end
@@ -207,5 +215,16 @@ def deleted_rows(
             if renumbered
             else "登録名簿から行が削除されました（登録番号は再利用しません）"
         )
-        rows.append((book.today, no, ROW_DELETED, who, renumbered or "", reason, user, "自動検出"))
+        rows.append(
+            CHANGES.row(
+                date=book.today,
+                reg_no=no,
+                item=ROW_DELETED,
+                before=who,
+                after=renumbered or "",
+                reason=reason,
+                by=user,
+                source="自動検出",
+            )
+        )
     return rows

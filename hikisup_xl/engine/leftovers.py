@@ -1,7 +1,8 @@
 """Temporary files beside a workbook: named after their owner, swept when the owner is gone.
 
 Every temporary file hikisup writes (the new workbook before the swap, the .bak before its
-rename, an export before the workbook records it) is `.~hikisup-HOST-PID-RANDOM[-ROLE].xlsx`.
+rename, an export before the workbook records it, a form's PDF before it replaces the last one)
+is `.~hikisup-HOST-PID-RANDOM[-ROLE].xlsx` (`.pdf` for a PDF).
 A job killed at the wrong moment leaves one behind, a full copy of personal data; the next job
 in that folder removes those whose owner is dead (or that are far too old) and says so.
 """
@@ -19,20 +20,23 @@ from pathlib import Path
 from . import lock
 
 PREFIX = ".~hikisup-"
-_OWNED = re.compile(r"\.~hikisup-([0-9a-f]{8})-([0-9]+)-[0-9a-f]{8}(?:-[a-z]+)?\.xlsx")
+SUFFIXES = (".xlsx", ".pdf")  # what hikisup writes beside a workbook (a form's PDF too)
+_OWNED = re.compile(r"\.~hikisup-([0-9a-f]{8})-([0-9]+)-[0-9a-f]{8}(?:-[a-z]+)?\.(?:xlsx|pdf)")
 
 
-def temp_path(directory: Path, role: str = "") -> Path:
+def temp_path(directory: Path, role: str = "", suffix: str = ".xlsx") -> Path:
     """A fresh temporary name in `directory` (not created), carrying this process as its owner."""
+    assert suffix in SUFFIXES, suffix  # the sweep looks for these only
     tail = f"-{role}" if role else ""
-    return directory / f"{PREFIX}{lock.host_tag()}-{os.getpid()}-{uuid.uuid4().hex[:8]}{tail}.xlsx"
+    name = f"{PREFIX}{lock.host_tag()}-{os.getpid()}-{uuid.uuid4().hex[:8]}{tail}{suffix}"
+    return directory / name
 
 
 def abandoned(directory: Path) -> list[Path]:
     """Our temporary files in `directory` whose owner is no longer running."""
     found: list[Path] = []
     try:
-        candidates = sorted(directory.glob(PREFIX + "*.xlsx"))
+        candidates = sorted(p for suffix in SUFFIXES for p in directory.glob(PREFIX + "*" + suffix))
     except OSError:
         return found
     now = time.time()

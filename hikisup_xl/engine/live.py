@@ -258,7 +258,9 @@ class _Pending:
 class LiveEngine:
     """The workbook open in Excel. Reads go to Excel at once; writes wait for `save()`."""
 
-    def __init__(self, book: XlBook) -> None:
+    def __init__(self, book: XlBook, *, upgrading: bool = False) -> None:
+        """Refuses a workbook that is not ours, and one an older template made (unless
+        `upgrading`: the ribbon's ブックの更新 looks at such a workbook before upgrading it)."""
         self.book = book
         self.app = book.app  # the Excel instance (the forms action prints PDFs through it)
         self._name = book.name
@@ -272,7 +274,8 @@ class LiveEngine:
                 self._tables[spec.table] = sheet.tables[spec.table]
             except Exception:  # xlwings raises the COM error (Windows) or KeyError (Mac)
                 continue
-        require_hikisup(_marker(book), self._name, set(self._tables))
+        self.marker = _marker(book)  # the template version it says it follows (None: unknown)
+        require_hikisup(self.marker, self._name, set(self._tables), upgrading=upgrading)
         self._read: dict[str, _Table] = {}
         self._pending: dict[str, _Pending] = {}
         self._snapshot_rows: int | None = None  # rows the snapshot sheet had when read
@@ -284,6 +287,11 @@ class LiveEngine:
     @property
     def name(self) -> str:
         return self._name
+
+    @property
+    def table_names(self) -> set[str]:
+        """The declared tables the workbook holds."""
+        return set(self._tables)
 
     # -- reading ---------------------------------------------------------------------------
     def _load(self, spec: TableSpec) -> _Table:

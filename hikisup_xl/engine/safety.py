@@ -192,6 +192,21 @@ def _refuse_changed(path: Path, expected: Stamp | None) -> None:
         )
 
 
+def _zip_problem(path: Path) -> str | None:
+    """The first broken member of a written workbook, or None."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            return zf.testzip()
+    except zipfile.BadZipFile:
+        return "zip"
+
+
+def _pdf_problem(path: Path) -> str | None:
+    """What makes a written file no PDF (a converter that stopped before writing it), or None."""
+    with path.open("rb") as fh:
+        return None if fh.read(5) == b"%PDF-" else "PDF"
+
+
 def save_beside(
     path: Path,
     write: Callable[[Path], None],
@@ -200,6 +215,9 @@ def save_beside(
     expected: Stamp | None = None,
 ) -> None:
     """Have `write` fill a temporary file beside `path`, check it, then swap it in.
+
+    `path` is a workbook (or add-in), checked as a zip, or a PDF (a form's), checked by its
+    header.
 
     Under the workbook's lock (engine/lock.py; re-entrant, so the engine that read the file
     may already hold it): the "changed since read" check, the backup and the replace cannot
@@ -213,15 +231,15 @@ def save_beside(
     try:
         with lock.holding(path):
             _refuse_changed(path, expected)
-            tmp = leftovers.temp_path(path.parent)
+            pdf = path.suffix.lower() == ".pdf"
+            tmp = leftovers.temp_path(path.parent, suffix=".pdf" if pdf else ".xlsx")
             try:
                 tmp.touch(mode=0o600, exist_ok=False)  # private until it replaces the workbook
                 write(tmp)
                 pause("write")
                 with tmp.open("rb+") as fh:
                     os.fsync(fh.fileno())
-                with zipfile.ZipFile(tmp) as zf:
-                    bad = zf.testzip()
+                bad = _pdf_problem(tmp) if pdf else _zip_problem(tmp)
                 if bad is not None:
                     raise HikisupError(
                         f"保存したファイルの検証に失敗しました（{bad}）。元のファイルは変更していません。"

@@ -19,12 +19,13 @@ import signal
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
 from typing import Any, Protocol
 
 from ..core.errors import HikisupError
+from ..engine.safety import save_beside
 from .render import FormsBook
 
 Job = tuple[Path, Path]  # (workbook to print, PDF to write)
@@ -50,7 +51,8 @@ class Converter(Protocol):
     name: str
 
     def convert(self, jobs: Sequence[Job]) -> None:
-        """Write each job's PDF (every sheet of the workbook, in order)."""
+        """Write each job's PDF (every sheet of the workbook, in order) to the path given:
+        print_book hands it a temporary file, which replaces the PDF once complete."""
         ...
 
 
@@ -135,14 +137,21 @@ def print_book(printer: Converter, book: FormsBook, xlsx: Path, pdf: Path) -> No
 
     LibreOffice gets a print copy with alike one-page sheets stacked on one worksheet (see
     stacking.py: it costs LibreOffice a quarter of the time, same pages); Excel prints `xlsx`.
+    The converter writes a temporary file that replaces `pdf` only once it is a whole PDF
+    (the one atomic save, safety.save_beside): a print killed or failed half-way leaves the
+    previous PDF as it was, and at most a temporary file the next job sweeps away.
     """
-    if not getattr(printer, "stacks_pages", False):
-        printer.convert([(xlsx, pdf)])
-        return
-    with tempfile.TemporaryDirectory(prefix="hikisup-print-") as tmp:
-        copy = Path(tmp) / "print.xlsx"
-        book.save_for_print(copy, IPAEX_WIDTH_FACTOR if _uses_fonts_conf() else 1.0)
-        printer.convert([(copy, pdf)])
+
+    def write(tmp: Path) -> None:
+        if not getattr(printer, "stacks_pages", False):
+            printer.convert([(xlsx, tmp)])
+            return
+        with tempfile.TemporaryDirectory(prefix="hikisup-print-") as folder:
+            copy = Path(folder) / "print.xlsx"
+            book.save_for_print(copy, IPAEX_WIDTH_FACTOR if _uses_fonts_conf() else 1.0)
+            printer.convert([(copy, tmp)])
+
+    save_beside(pdf, write, keep_backup=False)
 
 
 class LibreOfficeConverter:
@@ -197,7 +206,7 @@ class LibreOfficeConverter:
                     "LibreOffice を一度起動して閉じてから、もう一度実行してください。"
                 )
         for source, (_xlsx, pdf) in zip(sources, jobs, strict=True):
-            place_file(source.with_suffix(".pdf"), pdf)
+            shutil.copyfile(source.with_suffix(".pdf"), pdf)
 
     def _run(self, work: Path, profile: Path, sources: list[Path], conf: Path) -> None:
         argv = [
@@ -340,36 +349,6 @@ class ExcelConverter:
         for xlsx, pdf in jobs:
             book = self.app.books.open(str(xlsx), read_only=True)
             try:
-                with _temporary_beside(pdf) as tmp:
-                    book.to_pdf(str(tmp))
-                    _swap(tmp, pdf)
+                book.to_pdf(str(pdf))
             finally:
                 book.close()
-
-
-@contextlib.contextmanager
-def _temporary_beside(path: Path) -> Iterator[Path]:
-    fd, name = tempfile.mkstemp(prefix=".~hikisup-", suffix=path.suffix, dir=path.parent)
-    os.close(fd)
-    tmp = Path(name)
-    try:
-        yield tmp
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
-def place_file(made: Path, target: Path) -> None:
-    """Copy `made` next to `target`, then swap it in: a reader never sees half a file."""
-    with _temporary_beside(target) as tmp:
-        shutil.copyfile(made, tmp)
-        _swap(tmp, target)
-
-
-def _swap(tmp: Path, target: Path) -> None:
-    try:
-        tmp.replace(target)
-    except PermissionError:
-        raise HikisupError(
-            f"「{target.name}」に書き込めません。PDFを開いているアプリを閉じてから、"
-            "もう一度実行してください。"
-        ) from None

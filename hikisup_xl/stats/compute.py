@@ -33,7 +33,7 @@ from typing import Any
 import pandas as pd
 
 from ..core.book import Book, supporters, why_not_active
-from ..core.schema import ACTIVITY_KINDS, ENDED_STATES
+from ..core.schema import ACTIVITY, ACTIVITY_KINDS, ENDED_STATES, STATS
 from ..core.schema import UNKNOWN_KIND as UNKNOWN_KIND  # re-exported for the consolidation
 from ..core.wareki import ERAS, WarekiError, era_of, fiscal_year_label, fiscal_year_range
 
@@ -177,10 +177,11 @@ def _hours(minutes: int) -> float:
     return round(minutes / 60, 2)
 
 
-ACTIVITY_FIELDS = ("fy", "month", "date", "kind", "dispatch", "reg_no", "minutes", "case")
+# One activity of the 年度: the 活動集計 columns (by key) and the ケースID it served.
+ACTIVITY_FIELDS = (*(c.key for c in ACTIVITY.columns), "case")
 
 
-def activity_frame(records: Sequence[tuple[object, ...]]) -> pd.DataFrame:
+def activity_frame(records: Sequence[dict[str, object]]) -> pd.DataFrame:
     """The 年度's activities as a frame; blank identifiers are missing (nunique skips them)."""
     frame = pd.DataFrame.from_records(list(records), columns=list(ACTIVITY_FIELDS))
     frame["minutes"] = frame["minutes"].astype("int64")
@@ -272,6 +273,7 @@ def compute(book: Book, fy: int, today: dt.date) -> FyStats:
         rep.texts("case_id"),
         rep.texts("reg_no"),
     )
+    records: list[dict[str, object]] = []
     for i, day in enumerate(rep.dates("date")):
         if day is None:
             if rep.raw.rows[i] and any(v is not None for v in rep.raw.rows[i]):
@@ -286,19 +288,33 @@ def compute(book: Book, fy: int, today: dt.date) -> FyStats:
         case = case_ids[i] or (case_of_dispatch.get(did) if did else None) or None
         no = reg_nos[i] or None
         minutes = _minutes(rep["start"][i], rep["end"][i])
-        stats.activities.append((label, month_key(day), day, kind, did, no, minutes, case))
-    stats.activities.sort(key=lambda r: (r[2], str(r[4] or ""), str(r[5] or "")))
-    activity = activity_frame(stats.activities)
-    stats.activities = [r[:7] for r in stats.activities]  # 活動集計 has no ケースID column
+        records.append(
+            {
+                "fy": label,
+                "month": month_key(day),
+                "date": day,
+                "kind": kind,
+                "dispatch_id": did,
+                "reg_no": no,
+                "minutes": minutes,
+                "case": case,
+            }
+        )
+    records.sort(key=lambda r: (r["date"], str(r["dispatch_id"] or ""), str(r["reg_no"] or "")))
+    activity = activity_frame(records)
+    # 活動集計 has no ケースID column: the case is for counting, never written
+    stats.activities = [
+        ACTIVITY.row(**{k: v for k, v in r.items() if k != "case"}) for r in records
+    ]
     per_kind = activity.groupby("kind").agg(
         n=("minutes", "size"),
         minutes=("minutes", "sum"),
-        dispatches=("dispatch", "nunique"),
+        dispatches=("dispatch_id", "nunique"),
         cases=("case", "nunique"),
     )
     per_month = activity.groupby(["month", "kind"]).size()
     month_minutes = activity.groupby("month")["minutes"].sum()
-    summary["派遣実件数"] = int(activity["dispatch"].nunique())
+    summary["派遣実件数"] = int(activity["dispatch_id"].nunique())
     summary["活動延べ回数"] = len(activity)
     summary["支援した当事者の実人数"] = int(activity["case"].nunique())
     summary["活動したサポーター実人数"] = int(activity["reg_no"].nunique())
@@ -354,7 +370,17 @@ def compute(book: Book, fy: int, today: dt.date) -> FyStats:
 
 
 def tidy_rows(label: str, figures: Iterable[Figure]) -> list[tuple[object, ...]]:
-    """集計データ rows (schema.STATS column order)."""
+    """集計データ rows (by column key, in schema.STATS column order)."""
     return [
-        (label, f.section, f.item, f.month, f.kind, f.value, f.unit, f.suppressed) for f in figures
+        STATS.row(
+            fy=label,
+            section=f.section,
+            item=f.item,
+            month=f.month,
+            kind=f.kind,
+            value=f.value,
+            unit=f.unit,
+            suppressed=f.suppressed,
+        )
+        for f in figures
     ]

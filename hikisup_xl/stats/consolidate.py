@@ -21,7 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..core.errors import HikisupError
-from ..core.schema import ACTIVITY_KINDS, STATS, Column, Kind
+from ..core.schema import ACTIVITY_KINDS, STATS, Column, Kind, TableSpec
 from ..core.wareki import WarekiError, fiscal_year_label, fiscal_year_range, parse_date
 from ..exchange.safe_read import read_exchange
 from ..files.fileformat import (
@@ -56,18 +56,23 @@ RECEIVED_TABLE = "tReceived"
 OK, LEFT_OUT, ERROR = "集約済み", "対象外", "エラー"
 SECTIONS = (SUMMARY, KINDS, MONTHS)
 
-DATA_COLUMNS = (
-    Column("body", "実施主体", width=14),
-    *STATS.columns,
+# The consolidation workbook's two fixed tables (rows are built by column key: DATA.row(...)).
+DATA = TableSpec(
+    "consolidated", DATA_SHEET, DATA_TABLE, (Column("body", "実施主体", width=14), *STATS.columns)
 )
-RECEIVED_COLUMNS = (
-    Column("file", "ファイル", width=30),
-    Column("kind", "種別", width=12),
-    Column("body", "実施主体", width=14),
-    Column("fy", "年度", width=12),
-    Column("created", "作成日", Kind.DATE, width=16),
-    Column("status", "状態", width=10),
-    Column("reason", "理由", width=70),
+RECEIVED = TableSpec(
+    "received",
+    RECEIVED_SHEET,
+    RECEIVED_TABLE,
+    (
+        Column("file", "ファイル", width=30),
+        Column("kind", "種別", width=12),
+        Column("body", "実施主体", width=14),
+        Column("fy", "年度", width=12),
+        Column("created", "作成日", Kind.DATE, width=16),
+        Column("status", "状態", width=10),
+        Column("reason", "理由", width=70),
+    ),
 )
 
 
@@ -84,8 +89,15 @@ class Received:
     rows: list[tuple[object, ...]] = field(default_factory=list)  # its 集計データ rows
 
     def row(self) -> tuple[object, ...]:
-        fy = fiscal_year_label(self.fy) if self.fy else ""
-        return (self.file, self.kind, self.body, fy, self.created, self.status, self.reason)
+        return RECEIVED.row(
+            file=self.file,
+            kind=self.kind,
+            body=self.body,
+            fy=fiscal_year_label(self.fy) if self.fy else "",
+            created=self.created,
+            status=self.status,
+            reason=self.reason,
+        )
 
 
 def _number(value: object) -> float | int | None:

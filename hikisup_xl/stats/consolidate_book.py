@@ -10,6 +10,7 @@ from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..core.grid import BELOW_HEADER
+from ..core.schema import Column, TableSpec
 from ..core.wareki import fiscal_year_range, to_wareki
 from ..files import xlsxout
 from ..files.fileformat import (
@@ -30,14 +31,12 @@ from ..files.fileformat import (
 )
 from .compute import HOURS, KIND_ITEMS, KINDS, MONTHS, SUMMARY, SUMMARY_ITEMS, month_label
 from .consolidate import (
-    DATA_COLUMNS,
+    DATA,
     DATA_SHEET,
-    DATA_TABLE,
     INCOMPLETE,
     OK,
-    RECEIVED_COLUMNS,
+    RECEIVED,
     RECEIVED_SHEET,
-    RECEIVED_TABLE,
     SHEET,
     Consolidation,
 )
@@ -47,6 +46,7 @@ from .sheet import (
     format_numbers,
     heading,
     num_col,
+    table_spec,
     text_col,
     write_header,
 )
@@ -63,6 +63,11 @@ def _headers_unique(names: Sequence[str], taken: Sequence[str]) -> list[str]:
         seen.add(candidate)
         out.append(candidate)
     return out
+
+
+def _spec(table: str, columns: Sequence[Column]) -> TableSpec:
+    """A table of the 集約 sheet (the bodies' names are among its columns)."""
+    return table_spec(table, SHEET, columns)
 
 
 HIDDEN_BODIES = "秘匿した実施主体数"
@@ -181,19 +186,25 @@ def build_workbook(c: Consolidation, body: str, created: dt.date) -> Workbook:
     # 概要: 項目 x 実施主体
     heading(ws, row, "概要（実施主体別）")
     top = row + 1
-    columns = [
-        text_col("項目", 26),
-        text_col("単位", 6),
-        num_col("合計", 22),
-        num_col(HIDDEN_BODIES, 12),
-        *(num_col(n) for n in names),
-    ]
+    overview = _spec(
+        "tConsOverview",
+        [
+            text_col("項目", 26),
+            text_col("単位", 6),
+            num_col("合計", 22),
+            num_col(HIDDEN_BODIES, 12),
+            *(num_col(n) for n in names),
+        ],
+    )
+    columns = overview.columns
     rows: list[tuple[object, ...]] = []
     for item, unit, _note in SUMMARY_ITEMS:
         key = (SUMMARY, item, "", "")
         _total, hidden = c.total(key)
-        rows.append((item, unit, c.shown_total(key), hidden, *(c.of(key, b) for b in c.bodies)))
-    xlsxout.add_table(ws, "tConsOverview", columns, rows, top=top)
+        by_body = {n: c.of(key, b) for n, b in zip(names, c.bodies, strict=True)}
+        fixed = {"項目": item, "単位": unit, "合計": c.shown_total(key), HIDDEN_BODIES: hidden}
+        rows.append(overview.row(**fixed, **by_body))
+    xlsxout.add_table(ws, overview.table, columns, rows, top=top)
     format_numbers(ws, top, len(rows), columns)
     row = top + len(rows) + 2
 
@@ -201,56 +212,70 @@ def build_workbook(c: Consolidation, body: str, created: dt.date) -> Workbook:
     heading(ws, row, "実施主体ごとの主な数")
     bodies_top = row + 1
     main_items = ("活動延べ回数", "派遣依頼件数", "3月31日時点の登録者数")
-    body_columns = [text_col("実施主体", 26), *(num_col(i, 14) for i in main_items)]
+    per_body = _spec(
+        "tConsBodies", [text_col("実施主体", 26), *(num_col(i, 14) for i in main_items)]
+    )
+    body_columns = per_body.columns
     body_rows = [
-        (n, *(c.of((SUMMARY, i, "", ""), b) for i in main_items))
+        per_body.row(**{"実施主体": n}, **{i: c.of((SUMMARY, i, "", ""), b) for i in main_items})
         for n, b in zip(names, c.bodies, strict=True)
     ]
-    xlsxout.add_table(ws, "tConsBodies", body_columns, body_rows, top=bodies_top)
+    xlsxout.add_table(ws, per_body.table, body_columns, body_rows, top=bodies_top)
     format_numbers(ws, bodies_top, len(body_rows), body_columns)
     row = bodies_top + len(body_rows) + 2
 
     # 活動種別
     heading(ws, row, "活動種別ごとの活動（全実施主体の合計）")
     kinds_top = row + 1
-    kind_columns = (
-        [text_col("活動種別", 26)]
-        + [num_col(item if unit != HOURS else "活動時間（時間）") for item, unit in KIND_ITEMS]
-        + [num_col(HIDDEN_BODIES, 12)]
+    kind_header = {item: item if unit != HOURS else "活動時間（時間）" for item, unit in KIND_ITEMS}
+    per_kind = _spec(
+        "tConsKinds",
+        [
+            text_col("活動種別", 26),
+            *(num_col(kind_header[item]) for item, _u in KIND_ITEMS),
+            num_col(HIDDEN_BODIES, 12),
+        ],
     )
+    kind_columns = per_kind.columns
     kind_rows = []
     for k in c.kinds:
-        keys = [(KINDS, item, "", k) for item, _u in KIND_ITEMS]
-        hidden = max(c.total(key)[1] for key in keys)
-        kind_rows.append((k, *(c.shown_total(key) for key in keys), hidden))
-    xlsxout.add_table(ws, "tConsKinds", kind_columns, kind_rows, top=kinds_top)
+        keys = {item: (KINDS, item, "", k) for item, _u in KIND_ITEMS}
+        hidden = max(c.total(key)[1] for key in keys.values())
+        shown = {kind_header[item]: c.shown_total(key) for item, key in keys.items()}
+        kind_rows.append(per_kind.row(**{"活動種別": k, HIDDEN_BODIES: hidden}, **shown))
+    xlsxout.add_table(ws, per_kind.table, kind_columns, kind_rows, top=kinds_top)
     format_numbers(ws, kinds_top, len(kind_rows), kind_columns)
     row = kinds_top + len(kind_rows) + 2
 
     # 月別
     heading(ws, row, "月別（全実施主体の合計）")
     months_top = row + 1
-    month_columns = [
-        text_col("月", 26),
-        num_col("派遣依頼件数"),
-        num_col("派遣決定件数"),
-        *(num_col(k) for k in c.kinds),
-        num_col("活動回数計"),
-        num_col("活動時間（時間）"),
-        num_col(HIDDEN_BODIES, 12),
-    ]
+    per_month = _spec(
+        "tConsMonths",
+        [
+            text_col("月", 26),
+            num_col("派遣依頼件数"),
+            num_col("派遣決定件数"),
+            *(num_col(k) for k in c.kinds),
+            num_col("活動回数計"),
+            num_col("活動時間（時間）"),
+            num_col(HIDDEN_BODIES, 12),
+        ],
+    )
+    month_columns = per_month.columns
     month_rows = []
     for m in c.months:
-        keys = [
-            (MONTHS, "派遣依頼件数", m, ""),
-            (MONTHS, "派遣決定件数", m, ""),
-            *((MONTHS, "活動回数", m, k) for k in c.kinds),
-            (MONTHS, "活動回数", m, ""),
-            (MONTHS, "活動時間", m, ""),
-        ]
-        hidden = max(c.total(k)[1] for k in keys)
-        month_rows.append((month_label(m), *(c.shown_total(k) for k in keys), hidden))
-    xlsxout.add_table(ws, "tConsMonths", month_columns, month_rows, top=months_top)
+        keys = {
+            "派遣依頼件数": (MONTHS, "派遣依頼件数", m, ""),
+            "派遣決定件数": (MONTHS, "派遣決定件数", m, ""),
+            **{k: (MONTHS, "活動回数", m, k) for k in c.kinds},
+            "活動回数計": (MONTHS, "活動回数", m, ""),
+            "活動時間（時間）": (MONTHS, "活動時間", m, ""),
+        }
+        hidden = max(c.total(key)[1] for key in keys.values())
+        shown = {header: c.shown_total(key) for header, key in keys.items()}
+        month_rows.append(per_month.row(**{"月": month_label(m), HIDDEN_BODIES: hidden}, **shown))
+    xlsxout.add_table(ws, per_month.table, month_columns, month_rows, top=months_top)
     format_numbers(ws, months_top, len(month_rows), month_columns)
     row = months_top + len(month_rows) + 2
 
@@ -264,8 +289,20 @@ def build_workbook(c: Consolidation, body: str, created: dt.date) -> Workbook:
             if b in values:
                 value = values[b]
                 mark = SUPPRESSED_TEXT if value is None else ""
-                data_rows.append((name, c.label, section, item, month, kind, value, unit, mark))
-    xlsxout.add_table(data, DATA_TABLE, DATA_COLUMNS, data_rows)
+                data_rows.append(
+                    DATA.row(
+                        body=name,
+                        fy=c.label,
+                        section=section,
+                        item=item,
+                        month=month,
+                        kind=kind,
+                        value=value,
+                        unit=unit,
+                        suppressed=mark,
+                    )
+                )
+    xlsxout.add_table(data, DATA.table, DATA.columns, data_rows)
     data.freeze_panes = BELOW_HEADER
 
     heading(
@@ -281,8 +318,8 @@ def build_workbook(c: Consolidation, body: str, created: dt.date) -> Workbook:
         1,
         PivotSpec(
             name="集約ピボット",
-            source=DATA_TABLE,
-            headers=[col.header for col in DATA_COLUMNS],
+            source=DATA.table,
+            headers=list(DATA.headers),
             rows="実施主体",
             page="項目",
             page_item="活動延べ回数",
@@ -294,9 +331,9 @@ def build_workbook(c: Consolidation, body: str, created: dt.date) -> Workbook:
     )
 
     rec = wb.create_sheet(RECEIVED_SHEET)
-    xlsxout.add_table(rec, RECEIVED_TABLE, RECEIVED_COLUMNS, [r.row() for r in c.received])
+    xlsxout.add_table(rec, RECEIVED.table, RECEIVED.columns, [r.row() for r in c.received])
     start, end = fiscal_year_range(c.fy)
-    data_headers = [col.header for col in DATA_COLUMNS]
+    data_headers = list(DATA.headers)
     xlsxout.add_manifest(
         wb,
         [

@@ -28,6 +28,7 @@ from ..core.schema import (
     SUMMARY_TABLES,
     Column,
     Kind,
+    TableSpec,
 )
 from ..core.wareki import to_wareki
 from ..files.xlsxout import HEADER_FONT, NORMAL_FONT, TITLE_FONT, add_table, print_landscape
@@ -85,6 +86,14 @@ def text_col(header: str, width: float = 12) -> Column:
 
 def num_col(header: str, width: float = 11) -> Column:
     return Column(header, header, Kind.INT, width=width)
+
+
+def table_spec(table: str, sheet: str, columns: Sequence[Column]) -> TableSpec:
+    """A table laid out by a writer, its columns keyed by header (text_col, num_col): its
+    rows are built by header, `spec.row(**{"項目": ...})`, never by position."""
+    spec = TableSpec(table, sheet, table, tuple(columns))
+    assert len({c.key for c in spec.columns}) == len(spec.columns), spec.headers
+    return spec
 
 
 def heading(ws: Worksheet, row: int, text: str) -> None:
@@ -145,70 +154,104 @@ def write_stats_sheet(
     # 概要
     heading(ws, row, "概要")
     top = row + 1
-    columns = [text_col("項目", 26), num_col("値"), text_col("単位", 6), text_col("説明", 40)]
+    overview = table_spec(
+        f"{prefix}Overview",
+        STATS_SHEET,
+        [text_col("項目", 26), num_col("値"), text_col("単位", 6), text_col("説明", 40)],
+    )
+    columns = overview.columns
     rows = [
-        (item, view.value((SUMMARY, item, "", "")), unit, note)
+        overview.row(
+            **{"項目": item, "値": view.value((SUMMARY, item, "", "")), "単位": unit, "説明": note}
+        )
         for item, unit, note in SUMMARY_ITEMS
     ]
-    add_table(ws, f"{prefix}Overview", columns, rows, top=top)
+    add_table(ws, overview.table, columns, rows, top=top)
     format_numbers(ws, top, len(rows), columns)
     row = top + len(rows) + 2
 
     # 活動種別
     heading(ws, row, "活動種別ごとの活動")
     kinds_top = row + 1
-    kind_columns = [text_col("活動種別", 26)] + [
-        num_col(item if unit != "時間" else "活動時間（時間）") for item, unit in KIND_ITEMS
-    ]
+    kind_header = {
+        item: item if unit != "時間" else "活動時間（時間）" for item, unit in KIND_ITEMS
+    }
+    per_kind = table_spec(
+        f"{prefix}Kinds",
+        STATS_SHEET,
+        [text_col("活動種別", 26), *(num_col(kind_header[item]) for item, _u in KIND_ITEMS)],
+    )
+    kind_columns = per_kind.columns
     kind_rows: list[tuple[object, ...]] = [
-        (k, *(view.value((KINDS, item, "", k)) for item, _u in KIND_ITEMS)) for k in view.kinds
+        per_kind.row(
+            **{"活動種別": k},
+            **{kind_header[item]: view.value((KINDS, item, "", k)) for item, _u in KIND_ITEMS},
+        )
+        for k in view.kinds
     ]
     kind_rows.append(
-        (
-            "合計",
-            view.value((SUMMARY, "活動延べ回数", "", "")),
-            view.value((SUMMARY, "派遣実件数", "", "")),
-            view.value((SUMMARY, "支援した当事者の実人数", "", "")),
-            view.value((SUMMARY, "活動時間", "", "")),
+        per_kind.row(
+            **{
+                "活動種別": "合計",
+                kind_header["活動回数"]: view.value((SUMMARY, "活動延べ回数", "", "")),
+                kind_header["派遣実件数"]: view.value((SUMMARY, "派遣実件数", "", "")),
+                kind_header["当事者実人数"]: view.value(
+                    (SUMMARY, "支援した当事者の実人数", "", "")
+                ),
+                kind_header["活動時間"]: view.value((SUMMARY, "活動時間", "", "")),
+            }
         )
     )
-    add_table(ws, f"{prefix}Kinds", kind_columns, kind_rows, top=kinds_top)
+    add_table(ws, per_kind.table, kind_columns, kind_rows, top=kinds_top)
     format_numbers(ws, kinds_top, len(kind_rows), kind_columns)
     row = kinds_top + len(kind_rows) + 2
 
     # 月別
     heading(ws, row, "月別")
     months_top = row + 1
-    month_columns = [
-        text_col("月", 26),
-        num_col("派遣依頼件数"),
-        num_col("派遣決定件数"),
-        *(num_col(k) for k in view.kinds),
-        num_col("活動回数計"),
-        num_col("活動時間（時間）"),
-    ]
+    per_month = table_spec(
+        f"{prefix}Months",
+        STATS_SHEET,
+        [
+            text_col("月", 26),
+            num_col("派遣依頼件数"),
+            num_col("派遣決定件数"),
+            *(num_col(k) for k in view.kinds),
+            num_col("活動回数計"),
+            num_col("活動時間（時間）"),
+        ],
+    )
+    month_columns = per_month.columns
+
+    def month_row(label: str, keys: dict[str, Key]) -> tuple[object, ...]:
+        return per_month.row(**{"月": label}, **{h: view.value(k) for h, k in keys.items()})
+
     month_rows: list[tuple[object, ...]] = [
-        (
+        month_row(
             month_label(m),
-            view.value((MONTHS, "派遣依頼件数", m, "")),
-            view.value((MONTHS, "派遣決定件数", m, "")),
-            *(view.value((MONTHS, "活動回数", m, k)) for k in view.kinds),
-            view.value((MONTHS, "活動回数", m, "")),
-            view.value((MONTHS, "活動時間", m, "")),
+            {
+                "派遣依頼件数": (MONTHS, "派遣依頼件数", m, ""),
+                "派遣決定件数": (MONTHS, "派遣決定件数", m, ""),
+                **{k: (MONTHS, "活動回数", m, k) for k in view.kinds},
+                "活動回数計": (MONTHS, "活動回数", m, ""),
+                "活動時間（時間）": (MONTHS, "活動時間", m, ""),
+            },
         )
         for m in view.months
     ]
     month_rows.append(
-        (
+        month_row(
             "合計",
-            view.value((SUMMARY, "派遣依頼件数", "", "")),
-            view.value((SUMMARY, "派遣決定件数", "", "")),
-            *(view.value((KINDS, "活動回数", "", k)) for k in view.kinds),
-            view.value((SUMMARY, "活動延べ回数", "", "")),
-            view.value((SUMMARY, "活動時間", "", "")),
+            {
+                "派遣依頼件数": (SUMMARY, "派遣依頼件数", "", ""),
+                "派遣決定件数": (SUMMARY, "派遣決定件数", "", ""),
+                **{k: (KINDS, "活動回数", "", k) for k in view.kinds},
+                "活動回数計": (SUMMARY, "活動延べ回数", "", ""),
+                "活動時間（時間）": (SUMMARY, "活動時間", "", ""),
+            },
         )
     )
-    add_table(ws, f"{prefix}Months", month_columns, month_rows, top=months_top)
+    add_table(ws, per_month.table, month_columns, month_rows, top=months_top)
     format_numbers(ws, months_top, len(month_rows), month_columns)
     row = months_top + len(month_rows) + 2
 

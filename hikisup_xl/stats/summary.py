@@ -72,15 +72,30 @@ def pivot_row() -> int:
     return last_table_row() + TRAILING_SCAN + 5
 
 
+# SUM_KINDS' columns (by key) for each item of KIND_ITEMS, in its order.
+KIND_COLUMNS = {
+    "活動回数": "count",
+    "派遣実件数": "dispatches",
+    "当事者実人数": "cases",
+    "活動時間": "hours",
+}
+
+
+def kind_column(i: int) -> str:
+    """SUM_MONTHS' column (key) of the i-th 活動種別 of SUMMARY_KINDS (0-based)."""
+    return f"kind{i + 1}"
+
+
 def placeholder_rows() -> dict[str, list[tuple[object, ...]]]:
     """What the template's tables hold before the first report: the labels, no figures."""
     months = [f"{m}月" for m in (4, 5, 6, 7, 8, 9, 10, 11, 12, 1, 2, 3)] + [TOTAL_LABEL]
-    width = len(SUM_MONTHS.columns) - 1
     return {
-        SUM_INFO.key: [(item, None) for item in SUM_INFO_ITEMS],
-        SUM_OVERVIEW.key: [(item, None, unit, note) for item, unit, note in SUMMARY_ITEMS],
-        SUM_KINDS.key: [(k, None, None, None, None) for k in (*SUMMARY_KINDS, TOTAL_LABEL)],
-        SUM_MONTHS.key: [(m, *([None] * width)) for m in months],
+        SUM_INFO.key: [SUM_INFO.row(item=item) for item in SUM_INFO_ITEMS],
+        SUM_OVERVIEW.key: [
+            SUM_OVERVIEW.row(item=item, unit=unit, note=note) for item, unit, note in SUMMARY_ITEMS
+        ],
+        SUM_KINDS.key: [SUM_KINDS.row(kind=k) for k in (*SUMMARY_KINDS, TOTAL_LABEL)],
+        SUM_MONTHS.key: [SUM_MONTHS.row(month=m) for m in months],
     }
 
 
@@ -96,47 +111,56 @@ def summary_rows(stats: FyStats, body: str) -> dict[str, Rows]:
         found = figures.get((section, item, month, kind))
         return 0 if found is None else found
 
+    period = f"{to_wareki(stats.start)}〜{to_wareki(stats.end)}"
     info: Rows = [
-        ("実施主体", body),
-        ("年度", stats.label),
-        ("集計期間", f"{to_wareki(stats.start)}〜{to_wareki(stats.end)}"),
-        ("基準日", to_wareki(stats.as_of)),
-        ("注記", "年度途中の集計です" if stats.as_of < stats.end else ""),
+        SUM_INFO.row(item="実施主体", value=body),
+        SUM_INFO.row(item="年度", value=stats.label),
+        SUM_INFO.row(item="集計期間", value=period),
+        SUM_INFO.row(item="基準日", value=to_wareki(stats.as_of)),
+        SUM_INFO.row(item="注記", value="年度途中の集計です" if stats.as_of < stats.end else ""),
     ]
     overview: Rows = [
-        (item, value(SUMMARY, item), unit, note) for item, unit, note in SUMMARY_ITEMS
+        SUM_OVERVIEW.row(item=item, value=value(SUMMARY, item), unit=unit, note=note)
+        for item, unit, note in SUMMARY_ITEMS
     ]
     kinds: Rows = [
-        (k, *(value(KINDS, item, "", k) for item, _unit in KIND_ITEMS)) for k in SUMMARY_KINDS
+        SUM_KINDS.row(
+            kind=k, **{KIND_COLUMNS[item]: value(KINDS, item, "", k) for item, _unit in KIND_ITEMS}
+        )
+        for k in SUMMARY_KINDS
     ]
     kinds.append(
-        (
-            TOTAL_LABEL,
-            value(SUMMARY, "活動延べ回数"),
-            value(SUMMARY, "派遣実件数"),
-            value(SUMMARY, "支援した当事者の実人数"),
-            value(SUMMARY, "活動時間"),
+        SUM_KINDS.row(
+            kind=TOTAL_LABEL,
+            count=value(SUMMARY, "活動延べ回数"),
+            dispatches=value(SUMMARY, "派遣実件数"),
+            cases=value(SUMMARY, "支援した当事者の実人数"),
+            hours=value(SUMMARY, "活動時間"),
         )
     )
     months: Rows = [
-        (
-            month_label(m),
-            value(MONTHS, "派遣依頼件数", m),
-            value(MONTHS, "派遣決定件数", m),
-            *(value(MONTHS, "活動回数", m, k) for k in SUMMARY_KINDS),
-            value(MONTHS, "活動回数", m),
-            value(MONTHS, "活動時間", m),
+        SUM_MONTHS.row(
+            month=month_label(m),
+            requested=value(MONTHS, "派遣依頼件数", m),
+            decided=value(MONTHS, "派遣決定件数", m),
+            **{
+                kind_column(i): value(MONTHS, "活動回数", m, k) for i, k in enumerate(SUMMARY_KINDS)
+            },
+            count=value(MONTHS, "活動回数", m),
+            hours=value(MONTHS, "活動時間", m),
         )
         for m in stats.months
     ]
     months.append(
-        (
-            TOTAL_LABEL,
-            value(SUMMARY, "派遣依頼件数"),
-            value(SUMMARY, "派遣決定件数"),
-            *(value(KINDS, "活動回数", "", k) for k in SUMMARY_KINDS),
-            value(SUMMARY, "活動延べ回数"),
-            value(SUMMARY, "活動時間"),
+        SUM_MONTHS.row(
+            month=TOTAL_LABEL,
+            requested=value(SUMMARY, "派遣依頼件数"),
+            decided=value(SUMMARY, "派遣決定件数"),
+            **{
+                kind_column(i): value(KINDS, "活動回数", "", k) for i, k in enumerate(SUMMARY_KINDS)
+            },
+            count=value(SUMMARY, "活動延べ回数"),
+            hours=value(SUMMARY, "活動時間"),
         )
     )
     out = {

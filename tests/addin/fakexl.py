@@ -496,13 +496,29 @@ class FakeBooks:
     def __init__(self, app: FakeApp) -> None:
         self._app = app
 
-    def open(self, fullname: str, read_only: bool | None = None) -> ExportedBook:
+    def open(self, fullname: str, read_only: bool | None = None) -> ExportedBook | FakeBook:
+        """read_only: a form workbook opened to print it; else the clerk's workbook opened
+        again (after ブックの更新), as Excel reads it from the file now."""
         self._app.calls.hit("books.open")
+        if not read_only:
+            import warnings
+
+            from openpyxl import load_workbook
+
+            if self._app.fail_reopen is not None:
+                raise self._app.fail_reopen
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # openpyxl warns (in English) about x14 parts
+                wb = load_workbook(fullname)
+            book = FakeBook.from_openpyxl(wb, Path(fullname).name)
+            book.path, book._app = fullname, self._app
+            self._app.reopened.append(book)
+            return book
         if self._app.fail_export is not None:
             raise self._app.fail_export
-        book = ExportedBook(self._app, fullname, read_only)
-        self._app.opened.append(book)
-        return book
+        exported = ExportedBook(self._app, fullname, read_only)
+        self._app.opened.append(exported)
+        return exported
 
 
 class FakeApp:
@@ -518,6 +534,8 @@ class FakeApp:
         self.fail_export: Exception | None = None  # raised by books.open when set
         # The reading kept with a cell's text (what PHONETIC shows): (sheet, "C2") -> reading.
         self.readings: dict[tuple[str, str], str] = {}
+        self.reopened: list[FakeBook] = []  # workbooks opened again (books.open, not read-only)
+        self.fail_reopen: Exception | None = None  # raised by books.open(workbook) when set
 
         # Excel's dialogs (app.api): the answers the "clerk" gives, in order (False = cancel),
         # and every dialog shown as (method, keyword arguments).
@@ -650,6 +668,12 @@ class _BookApi:
         return _Property(self._book.properties[name])
 
 
+def _at(cells: list[list[object]], row: int, col: int) -> object:
+    if row <= len(cells) and col <= len(cells[row - 1]):
+        return cells[row - 1][col - 1]
+    return None
+
+
 class FakeBook:
     def __init__(self, name: str, sheets: list[SheetData], properties: dict[str, object]) -> None:
         self._name = name
@@ -662,6 +686,11 @@ class FakeBook:
         # None: the fake has no fullname at all, as the forms tests expect of it.
         self.path: str | None = None
         self.selected = "$A$1"  # the selection on the active sheet; None: a chart or shape
+        # Book.save / Book.close: what was done, in order ("save", "close").
+        self.events: list[str] = []
+        self.closed = False
+        # The cells as last read from or saved to the file (save writes what differs).
+        self._saved: dict[str, list[list[object]]] = {}
 
     @property
     def name(self) -> str:
@@ -685,7 +714,41 @@ class FakeBook:
     @property
     def sheets(self) -> FakeSheets:
         self.calls.hit("book.sheets")
+        if self.closed:
+            raise RuntimeError("the workbook is closed")  # xlwings: a COM error
         return FakeSheets(self)
+
+    def save(self) -> None:
+        """Book.save(): the file gets what the clerk typed since it was read (values only:
+        enough for the fake; real Excel writes everything)."""
+        self.calls.hit("book.save")
+        assert not self.closed and self.path is not None, "save needs an open, saved workbook"
+        self.events.append("save")
+        edits = [
+            (name, r, c)
+            for name, data in self.data.items()
+            for r, row in enumerate(data.cells, start=1)
+            for c, _ in enumerate(row, start=1)
+            if _at(self._saved.get(name, []), r, c) != data.raw(r, c)
+        ]
+        if edits:
+            import warnings
+
+            from openpyxl import load_workbook
+
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # openpyxl warns (in English) about x14 parts
+                wb = load_workbook(self.path)
+            for name, r, c in edits:
+                wb[name].cell(row=r, column=c, value=self.data[name].get(r, c))  # type: ignore[union-attr]
+            wb.save(self.path)
+        self._saved = {n: [row[:] for row in d.cells] for n, d in self.data.items()}
+
+    def close(self) -> None:
+        """Book.close(): closes without saving."""
+        self.calls.hit("book.close")
+        self.events.append("close")
+        self.closed = True
 
     @property
     def app(self) -> FakeApp:
@@ -723,7 +786,9 @@ class FakeBook:
             data.pivots = [p.name for p in ws._pivots]  # type: ignore[attr-defined]
             sheets.append(data)
         properties = {p.name: p.value for p in wb.custom_doc_props.props}  # type: ignore[attr-defined]
-        return cls(name, sheets, properties)
+        book = cls(name, sheets, properties)
+        book._saved = {s.name: [row[:] for row in s.cells] for s in sheets}
+        return book
 
     def select(self, sheet: str, address: str | None) -> None:
         """The clerk activates `sheet` and selects `address` (None: a shape, not cells)."""
@@ -744,6 +809,7 @@ class FakeBook:
             sheets.append(copy)
         copy_book = FakeBook(self._name, sheets, dict(self.properties))
         copy_book.active, copy_book.path, copy_book.selected = self.active, self.path, self.selected
+        copy_book._saved = {n: [row[:] for row in rows] for n, rows in self._saved.items()}
         return copy_book
 
     def table_rows(self, sheet: str, table: str) -> list[list[object]]:

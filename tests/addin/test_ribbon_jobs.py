@@ -150,18 +150,41 @@ def test_report_refuses_a_year_it_cannot_read_and_cancel_does_nothing() -> None:
     assert book._app.alerts == []
 
 
-def test_report_in_live_excel_refuses_plainly_until_it_writes_through_the_engine(
+def test_report_on_the_ribbon_writes_the_tables_through_the_engine_as_in_a_file(
     tmp_path: Path,
 ) -> None:
-    book = FakeBook.from_openpyxl(build_workbook(Settings(), {}), "管理.xlsx")
-    before = book.clone().data
-    book._app.answers = ["R7", "no"]
-    excel.dispatch("hikisupReport", book=book, today=TODAY)
-    question, (prompt, _, mode) = book._app.alerts  # the yes/no question, then the answer
+    """年度集計 in live Excel: the 集計 tables, 集計データ and 活動集計 are written through the
+    engine, both pivot tables are refreshed after the writes, and every table ends up as the
+    same job leaves it in a file."""
+    from test_engine_contract import LiveHarness, PatchHarness
+
+    from hikisup_xl.core import schema
+    from hikisup_xl.demo import DEMO_SETTINGS, generate
+    from hikisup_xl.stats.report import report
+
+    day = dt.date(2026, 3, 31)
+    wb = build_workbook(DEMO_SETTINGS, generate(day))
+    file, live = PatchHarness(wb, tmp_path), LiveHarness(wb, tmp_path)
+    written = (*schema.SUMMARY_TABLES, schema.STATS, schema.ACTIVITY)
+    before = {spec.key: live.rows(spec) for spec in written}
+    live.book._app.answers = ["R7", "no"]
+    excel.dispatch("hikisupReport", book=live.book, today=day)
+    on_file = report(file.engine(), day, 2025)
+
+    question, (prompt, _, mode) = live.book._app.alerts  # the yes/no question, then the answer
     assert "提出するファイル" in question[0]
-    assert mode == "critical" and "hikisup report" in prompt and "予期しない" not in prompt
-    changed = [n for n, d in book.data.items() if n != "操作履歴" and d.cells != before[n].cells]
-    assert changed == []
+    assert mode == "info" and prompt == "\n".join(on_file.lines)
+    assert "活動延べ回数" in prompt
+    for spec in written:
+        assert live.rows(spec) == file.rows(spec), spec.key
+        assert live.rows(spec) != before[spec.key], spec.key  # really written
+    sheet = live.book.data[schema.STATS_SHEET]
+    assert [name for name, _ in sheet.refreshed] == ["活動回数ピボット", "登録状態ピボット"]
+    assert all(writes == live.book.calls.writes for _, writes in sheet.refreshed)  # after them
+    (row,) = _log_rows(live.book)
+    assert row[2] == "年度集計"
+    shown = sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith("."))
+    assert shown == ["サポーター.bak.xlsx", "サポーター.xlsx"]  # the file side's; no submission
 
 
 def test_report_asks_for_the_submission_file_only_after_a_yes() -> None:
@@ -196,13 +219,6 @@ def test_consolidate_picks_a_folder_and_a_file_and_records_in_the_prefecture_boo
     assert load_workbook(out).properties.title == "架空県 令和7年度 集約"  # the book's 実施主体名
     (row,) = _log_rows(book)
     assert row[2] == "集約" and row[4] == out.name
-
-
-def test_upgrade_is_declared_but_not_yet_available() -> None:
-    book = FakeBook.from_openpyxl(build_workbook(Settings(), {}), "管理.xlsx")
-    excel.dispatch("hikisupUpgrade", book=book, today=TODAY)
-    ((prompt, _, mode),) = book._app.alerts
-    assert mode == "critical" and "まだ使えません" in prompt
 
 
 # --------------------------------------------------------------------------- the status bar

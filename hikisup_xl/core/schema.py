@@ -129,7 +129,13 @@ TRAININGS = TableSpec(
         _c("deadline", "申込〆切日", Kind.DATE, width=16),
         _c("memo", "備考", width=20),
         # #13: the training flyer (資料2 表面) prints these.
-        _c("reception", "受付開始時刻", Kind.TIME, width=9, help="研修チラシに「受付：13時～」と印字します"),
+        _c(
+            "reception",
+            "受付開始時刻",
+            Kind.TIME,
+            width=9,
+            help="研修チラシに「受付：13時～」と印字します",
+        ),
         _c(
             "audience",
             "対象者",
@@ -149,7 +155,13 @@ PROGRAM = TableSpec(
         _c("training_id", "研修ID", Kind.ID, required=True, width=10),
         _c("start", "開始時刻", Kind.TIME, width=9),
         _c("end", "終了時刻", Kind.TIME, width=9),
-        _c("content", "内容", required=True, width=40, help="研修チラシの「内容」の欄に時間と並べて印字します"),
+        _c(
+            "content",
+            "内容",
+            required=True,
+            width=40,
+            help="研修チラシの「内容」の欄に時間と並べて印字します",
+        ),
         _c("memo", "備考", width=20),
     ),
 )

@@ -58,7 +58,9 @@ SETTING_ITEMS: tuple[SettingItem, ...] = (
     SettingItem("department", "担当部署", "申込・問い合わせ先の部署名"),
     SettingItem("staff", "担当者", "問い合わせ先の担当者名"),
     SettingItem("phone", "電話", "問い合わせ先の電話番号"),
-    SettingItem("extension", "内線", "電話の内線番号（研修チラシに「（内線 1234）」と印字。空欄可）"),
+    SettingItem(
+        "extension", "内線", "電話の内線番号（研修チラシに「（内線 1234）」と印字。空欄可）"
+    ),
     SettingItem("fax", "FAX", "申込を受け付けるFAX番号"),
     SettingItem(
         "period_rule",

@@ -140,4 +140,3 @@ def sheet(t: Training | None, items: Sequence[ProgramItem], ctx: Context) -> She
     )
     name = f"{NAME}_{t.training_id}" if t else f"{NAME}_空欄"
     return g.sheet(name)
-

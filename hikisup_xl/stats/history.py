@@ -18,6 +18,8 @@ idle are what the clerk looks for) and each earlier 年度 in which the supporte
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Hashable
+from typing import Any
 
 import pandas as pd
 
@@ -84,7 +86,9 @@ def supporter_years(book: Book, fy: int, today: dt.date) -> list[Row]:
     tr = book["trainings"]
     held = {
         tid: day
-        for tid, kind, day in zip(tr.texts("training_id"), tr.texts("kind"), tr.dates("date"), strict=True)
+        for tid, kind, day in zip(
+            tr.texts("training_id"), tr.texts("kind"), tr.dates("date"), strict=True
+        )
         if tid and kind in FOLLOWUP_KINDS and day is not None and in_range(day)
     }
     fol = book["followup"]
@@ -105,23 +109,32 @@ def supporter_years(book: Book, fy: int, today: dt.date) -> list[Row]:
         if any(p_start <= end and p_end >= start for p_start, p_end in s.periods):
             keys.add((fy, no))
 
-    dated = acts.sort_values("date")
+    tallies: dict[Any, dict[Hashable, Any]] = per_year.to_dict("index")
+    counts: dict[Any, int] = dispatches.to_dict()
+    attended_ids: dict[Any, list[str]] = followups.to_dict()
+    # 最終活動日 up to the end of each 年度: a running maximum over the supporter's years.
+    lasts: dict[str, list[tuple[int, dt.date]]] = {}
+    for (year, no), tally in sorted(tallies.items()):
+        lasts.setdefault(no, []).append((year, tally["last"]))
+
+    def last_until(no: str, year: int) -> dt.date | None:
+        days = [day for y, day in lasts.get(no, []) if y <= year]
+        return max(days) if days else None
+
     rows: list[Row] = []
     for year, no in sorted(keys, key=lambda k: (-k[0], k[1])):
-        tally = per_year.loc[(year, no)] if (year, no) in per_year.index else None
-        earlier = dated[(dated["reg_no"] == no) & (dated["fy"] <= year)]
-        last = earlier["date"].iloc[-1] if len(earlier) else None
-        ids: list[str] = list(followups.get((year, no), []))
+        tally = tallies.get((year, no), {})
+        ids = attended_ids.get((year, no), [])
         rows.append(
             (
                 fiscal_year_label(year),
                 no,
                 name_of.get(no),
                 state_of.get(no),
-                int(dispatches.get((year, no), 0)),
-                int(tally["n"]) if tally is not None else 0,
-                _hours(int(tally["minutes"])) if tally is not None else 0,
-                last,
+                int(counts.get((year, no), 0)),
+                int(tally.get("n", 0)),
+                _hours(int(tally.get("minutes", 0))),
+                last_until(no, year),
                 len(ids),
                 "、".join(dict.fromkeys(ids)),
             )

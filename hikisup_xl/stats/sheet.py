@@ -382,9 +382,8 @@ def add_supporter_pivot(wb: Workbook, ws: Worksheet) -> None:
     """A pivot table right of the サポーター別 table (one blank column apart, so that neither
     grows into the other): activities per supporter (rows) and 年度 (columns)."""
     left = len(SUPPORTER_YEARS.columns) + 2
-    ws.cell(
-        row=1, column=left, value="活動回数（登録番号 × 年度）：年度集計のあとに作り直されます"
-    ).font = HEADER_FONT
+    # No caption cell: row 1 is the table's header row and a sheet's cells are its table's
+    # (readers take the sheet's extent); the pivot's own data caption names what it counts.
     add_pivot(
         wb,
         ws,
@@ -398,6 +397,6 @@ def add_supporter_pivot(wb: Workbook, ws: Worksheet) -> None:
             cols=SUPPORTER_YEARS.col("fy").header,
             data=SUPPORTER_YEARS.col("activities").header,
             function="sum",
-            caption="活動回数",
+            caption="活動回数（登録番号×年度）",
         ),
     )

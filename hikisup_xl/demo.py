@@ -92,7 +92,15 @@ DEMO_SETTINGS = Settings(
     department="福祉保健部 障害福祉課",
     staff="見本　花子",
     phone="055-223-1234",
+    extension="1234",
     fax="055-223-5678",
+)
+# The next 養成研修's timetable (研修内容), printed on its flyer (#13).
+DEMO_PROGRAM: tuple[tuple[dt.time, dt.time, str], ...] = (
+    (dt.time(13, 30), dt.time(13, 40), "開会・オリエンテーション"),
+    (dt.time(13, 40), dt.time(14, 40), "講義「ひきこもりの理解と支援」"),
+    (dt.time(14, 50), dt.time(15, 50), "講義「サポーターの役割と活動上の注意点」"),
+    (dt.time(15, 50), dt.time(16, 30), "グループワーク・質疑応答"),
 )
 
 
@@ -133,6 +141,27 @@ def generate(
                 deadline=day - dt.timedelta(days=14),
             )
         )
+    # The next 養成研修, in six weeks: its flyer (研修チラシ) has a timetable to print.
+    day = today + dt.timedelta(days=42)
+    tid = f"T{fiscal_year(day)}-2"
+    data["trainings"].append(
+        _row(
+            schema.TRAININGS,
+            training_id=tid,
+            kind="養成研修",
+            title=f"第{len(sessions) + 1}回ひきこもりサポーター養成研修",
+            date=day,
+            start=dt.time(13, 30),
+            end=dt.time(16, 30),
+            reception=dt.time(13, 0),
+            venue="架空市福祉センター 2階大会議室",
+            deadline=day - dt.timedelta(days=14),
+        )
+    )
+    data["program"] += [
+        _row(schema.PROGRAM, training_id=tid, start=a, end=b, content=what)
+        for a, b, what in DEMO_PROGRAM
+    ]
     followups = []
     for year in range(fy - 2, fy + 1):
         for kind, month in (("継続研修", 11), ("交流会", 2)):
@@ -498,11 +527,14 @@ def _plant_mistakes(data: dict[str, list[tuple[object, ...]]], rng: random.Rando
 
 
 def run_demo(directory: Path, today: dt.date) -> list[str]:
-    """Write the demo workbook, run check, number and expiries on it, and say what happened."""
+    """Write the demo workbook, run number, expiries, check, the 年度 report and the training
+    flyer on it, and say what happened."""
     from .engine.choose import open_workbook
     from .engine.files import save_atomic
+    from .forms.action import forms
     from .jobs.dispatch import candidates
     from .jobs.ledger import check, expiries, number
+    from .stats.report import report
     from .template import build_workbook
 
     directory.mkdir(parents=True, exist_ok=True)
@@ -517,8 +549,13 @@ def run_demo(directory: Path, today: dt.date) -> list[str]:
     waiting = _waiting_dispatch(DEMO, "", today)[schema.DISPATCHES.column_number("dispatch_id") - 1]
     lines += candidates(open_workbook(path), today, str(waiting)).lines
     lines.append("")
+    lines += report(open_workbook(path), today, fiscal_year(today)).lines
+    lines.append("")
+    lines += forms(open_workbook(path), today, "flyer").lines
+    lines.append("")
     lines.append(
-        f"Excelで {path} を開き、「チェック結果」「期限一覧」「派遣候補」「操作履歴」シートを見てください。"
+        f"Excelで {path} を開き、「チェック結果」「期限一覧」「派遣候補」「集計」「サポーター別」"
+        "「操作履歴」シートと、研修チラシのファイルを見てください。"
     )
     return lines
 

@@ -532,6 +532,15 @@ BUTTONS: tuple[Button, ...] = (
         "EnvelopesAndLabelsDialog",
     ),
     _filled_form(
+        "flyer",
+        "研修チラシ",
+        "養成研修のチラシ（資料2）を作る",
+        "「研修」シートで養成研修の行を選んでから押すと、その研修のチラシ（表面）と参加申込書"
+        "（裏面）を1つのファイルに作ります。ほかのシートから押すと、これから開く養成研修の分を"
+        "作ります。内容の時間割は「研修内容」シートから入ります。",
+        "FilePrintPreview",
+    ),
+    _filled_form(
         "invitation",
         "研修案内",
         "継続研修・交流会の案内を作る",
@@ -539,6 +548,7 @@ BUTTONS: tuple[Button, ...] = (
         "MailMergeStartLetters",
     ),
     _blank_form("application", "参加申込書", "資料2"),
+    _blank_form("flyer", "研修チラシ", "資料2"),
     _blank_form("certificate", "修了証書", "資料3"),
     _blank_form("registration", "登録申込書", "資料4"),
     _blank_form("consent", "同意書", "資料5"),

@@ -43,12 +43,20 @@ Public Sub OnFormsRenewal(control As IRibbonControl)
     If HasWorkbook() Then RunPython "import hikisup_xl.excel as e; e.dispatch('hikisupFormsRenewal')"
 End Sub
 
+Public Sub OnFormsFlyer(control As IRibbonControl)
+    If HasWorkbook() Then RunPython "import hikisup_xl.excel as e; e.dispatch('hikisupFormsFlyer')"
+End Sub
+
 Public Sub OnFormsInvitation(control As IRibbonControl)
     If HasWorkbook() Then RunPython "import hikisup_xl.excel as e; e.dispatch('hikisupFormsInvitation')"
 End Sub
 
 Public Sub OnBlankApplication(control As IRibbonControl)
     If HasWorkbook() Then RunPython "import hikisup_xl.excel as e; e.dispatch('hikisupBlankApplication')"
+End Sub
+
+Public Sub OnBlankFlyer(control As IRibbonControl)
+    If HasWorkbook() Then RunPython "import hikisup_xl.excel as e; e.dispatch('hikisupBlankFlyer')"
 End Sub
 
 Public Sub OnBlankCertificate(control As IRibbonControl)

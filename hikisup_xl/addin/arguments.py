@@ -143,6 +143,7 @@ SOURCES: dict[str, Source] = {
         schema.REGISTER, "reg_no", "登録期間が期限警告日数以内に終わる人（期限一覧と同じ人）"
     ),
     "report": Source(schema.REPORTS, "report_id", None),
+    "flyer": Source(schema.TRAININGS, "training_id", "これから開く養成研修"),
 }
 
 

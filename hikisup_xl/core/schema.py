@@ -12,7 +12,8 @@ from enum import StrEnum
 
 # 2: the 集計 sheet's tables, charts and pivot tables are part of the template (#9).
 # 3: 活動地域 on the register, 希望する性別 and 派遣先の地域 on 派遣, the 保険加入 and 派遣候補
-#    tables (#13).
+#    tables; 研修内容 (the flyer's timetable), 研修's 受付開始時刻 and 対象者, the 内線 setting,
+#    and the サポーター別 table with its pivot table (#13).
 SCHEMA_VERSION = 3
 # Custom document property that marks a workbook as ours (and which schema it follows).
 MARKER_PROPERTY = "hikisup_schema"
@@ -129,6 +130,41 @@ TRAININGS = TableSpec(
         _c("venue", "会場", width=20),
         _c("content", "内容", width=30),
         _c("deadline", "申込〆切日", Kind.DATE, width=16),
+        _c("memo", "備考", width=20),
+        # #13: the training flyer (資料2 表面) prints these.
+        _c(
+            "reception",
+            "受付開始時刻",
+            Kind.TIME,
+            width=9,
+            help="研修チラシに「受付：13時～」と印字します",
+        ),
+        _c(
+            "audience",
+            "対象者",
+            width=30,
+            help="研修チラシの対象者。空欄なら「ひきこもり本人や家族等に対する支援に関心のある方」"
+            "「民生・児童委員」を印字します（Alt+Enterで改行すると1行ずつ印字します）",
+        ),
+    ),
+)
+
+# The flyer's 内容 timetable (#13): one row per item of a training's programme, in sheet order.
+PROGRAM = TableSpec(
+    "program",
+    "研修内容",
+    "tProgram",
+    (
+        _c("training_id", "研修ID", Kind.ID, required=True, width=10),
+        _c("start", "開始時刻", Kind.TIME, width=9),
+        _c("end", "終了時刻", Kind.TIME, width=9),
+        _c(
+            "content",
+            "内容",
+            required=True,
+            width=40,
+            help="研修チラシの「内容」の欄に時間と並べて印字します",
+        ),
         _c("memo", "備考", width=20),
     ),
 )
@@ -525,6 +561,28 @@ ACTIVITY = TableSpec(
     generated=True,
     tab_color="00B050",
 )
+
+# A supporter's history at a glance (#13): one row per supporter and 年度, written by the 年度
+# report. Names and 登録番号: kept inside the workbook, never in a file sent upward.
+SUPPORTER_YEARS = TableSpec(
+    "supporter_years",
+    "サポーター別",
+    "tSupporterYears",
+    (
+        _c("fy", "年度", width=12),
+        _c("reg_no", "登録番号", Kind.ID, width=10),
+        _c("name", "氏名", width=14),
+        _c("state", "状態", width=10),
+        _c("dispatches", "派遣件数", Kind.INT, width=10),
+        _c("activities", "活動回数", Kind.INT, width=10),
+        _c("hours", "活動時間（時間）", Kind.INT, width=12),
+        _c("last_activity", "最終活動日", Kind.DATE, width=16),
+        _c("followup", "事後研修出席回数", Kind.INT, width=12),
+        _c("followup_ids", "出席した事後研修", width=30),
+    ),
+    generated=True,
+    tab_color="00B050",
+)
 # The 集計 sheet: four tables of fixed size one above the other (so that rewriting one never
 # moves another), with the charts and pivot tables over them built into the template. It sits
 # before 集計データ. hikisup report only replaces the tables' rows.
@@ -586,6 +644,7 @@ SUMMARY_TABLES: tuple[TableSpec, ...] = (SUM_INFO, SUM_OVERVIEW, SUM_KINDS, SUM_
 TABLES: tuple[TableSpec, ...] = (
     REGISTER,
     TRAININGS,
+    PROGRAM,
     TRAINEES,
     DISPATCHES,
     REPORTS,
@@ -601,6 +660,7 @@ TABLES: tuple[TableSpec, ...] = (
     ISSUES,
     STATS,
     ACTIVITY,
+    SUPPORTER_YEARS,
     LOG,
     SETTINGS,
 )

@@ -138,6 +138,26 @@ JOBS: tuple[Job, ...] = (
         "hikisup_xl.jobs.ledger:expiries",
     ),
     Job(
+        "candidates",
+        "派遣候補",
+        "状態が「調整中」の派遣について、サポーター全員を「派遣候補」シートに順位と理由つきで書き出します。\n\n"
+        "登録期間外・辞退・取消、同意書なし、意向再確認が「要確認」、その年度の保険に未加入、"
+        "当事者の同意がない・撤回済みの人は理由を示して対象外にします。候補は希望する性別、地域、"
+        "このケースとの関わり、資格・特技、派遣中の件数、最後の活動からの日数の順に並べます。"
+        "当事者についてはケースIDのほかは何も書かず、派遣シートの登録番号も書き換えません（決めるのは職員です）。",
+        "hikisup_xl.jobs.dispatch:candidates",
+        (
+            Option(
+                "dispatch_id",
+                TEXT,
+                "派遣ID",
+                "候補を探す派遣の派遣ID（状態が「調整中」の行）",
+                ribbon=False,
+                required=True,
+            ),
+        ),
+    ),
+    Job(
         "forms",
         "帳票",
         "様式（資料2〜9）と案内文を、A4で印刷できるExcelファイル（とPDF）に書き出します。",
@@ -523,6 +543,21 @@ BUTTONS: tuple[Button, ...] = (
         verb="expiries",
         image="DateAndTimeInsert",
     ),
+    Button(
+        id="hikisupCandidates",
+        label="派遣候補",
+        screentip="派遣するサポーターの候補を探す",
+        supertip=(
+            "「派遣」シートで状態が「調整中」の派遣の行を選んでから押すと、サポーター全員を"
+            "「派遣候補」シートに順位と理由（対象外の人はその理由）つきで書き出します。"
+            "派遣シートの登録番号は書き換えません。"
+        ),
+        group="登録",
+        macro="OnCandidates",
+        verb="candidates",
+        image="FindDialog",
+        arguments="dispatch",
+    ),
     _filled_form(
         "certificate",
         "修了証書",
@@ -565,6 +600,15 @@ BUTTONS: tuple[Button, ...] = (
         "EnvelopesAndLabelsDialog",
     ),
     _filled_form(
+        "flyer",
+        "研修チラシ",
+        "養成研修のチラシ（資料2）を作る",
+        "「研修」シートで養成研修の行を選んでから押すと、その研修のチラシ（表面）と参加申込書"
+        "（裏面）を1つのファイルに作ります。ほかのシートから押すと、これから開く養成研修の分を"
+        "作ります。内容の時間割は「研修内容」シートから入ります。",
+        "FilePrintPreview",
+    ),
+    _filled_form(
         "invitation",
         "研修案内",
         "継続研修・交流会の案内を作る",
@@ -572,6 +616,7 @@ BUTTONS: tuple[Button, ...] = (
         "MailMergeStartLetters",
     ),
     _blank_form("application", "参加申込書", "資料2"),
+    _blank_form("flyer", "研修チラシ", "資料2"),
     _blank_form("certificate", "修了証書", "資料3"),
     _blank_form("registration", "登録申込書", "資料4"),
     _blank_form("consent", "同意書", "資料5"),

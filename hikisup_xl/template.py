@@ -31,7 +31,7 @@ from .core.schema import Column, Kind, TableSpec
 from .core.settings import SETTING_ITEMS, Settings, settings_to_rows
 from .engine.files import save_atomic
 from .engine.styles import apply_cell_style
-from .stats.sheet import add_summary_sheet
+from .stats.sheet import add_summary_sheet, add_supporter_pivot
 
 TEMPLATE_PATH = Path("workbook") / "hikisup_template.xlsx"
 NORMAL_FONT = "游ゴシック"
@@ -89,6 +89,8 @@ def add_table_sheet(
     _write_table(ws, spec, data)
     if spec is schema.SETTINGS:
         _settings_validation(ws)
+    if spec is schema.SUPPORTER_YEARS:
+        add_supporter_pivot(wb, ws)
     return ws
 
 

@@ -23,6 +23,10 @@ Public Sub OnExpiries(control As IRibbonControl)
     If HasWorkbook() Then RunPython "import hikisup_xl.excel as e; e.dispatch('hikisupExpiries')"
 End Sub
 
+Public Sub OnCandidates(control As IRibbonControl)
+    If HasWorkbook() Then RunPython "import hikisup_xl.excel as e; e.dispatch('hikisupCandidates')"
+End Sub
+
 Public Sub OnFormsCertificate(control As IRibbonControl)
     If HasWorkbook() Then RunPython "import hikisup_xl.excel as e; e.dispatch('hikisupFormsCertificate')"
 End Sub
@@ -43,12 +47,20 @@ Public Sub OnFormsRenewal(control As IRibbonControl)
     If HasWorkbook() Then RunPython "import hikisup_xl.excel as e; e.dispatch('hikisupFormsRenewal')"
 End Sub
 
+Public Sub OnFormsFlyer(control As IRibbonControl)
+    If HasWorkbook() Then RunPython "import hikisup_xl.excel as e; e.dispatch('hikisupFormsFlyer')"
+End Sub
+
 Public Sub OnFormsInvitation(control As IRibbonControl)
     If HasWorkbook() Then RunPython "import hikisup_xl.excel as e; e.dispatch('hikisupFormsInvitation')"
 End Sub
 
 Public Sub OnBlankApplication(control As IRibbonControl)
     If HasWorkbook() Then RunPython "import hikisup_xl.excel as e; e.dispatch('hikisupBlankApplication')"
+End Sub
+
+Public Sub OnBlankFlyer(control As IRibbonControl)
+    If HasWorkbook() Then RunPython "import hikisup_xl.excel as e; e.dispatch('hikisupBlankFlyer')"
 End Sub
 
 Public Sub OnBlankCertificate(control As IRibbonControl)

@@ -16,7 +16,7 @@ from .core import schema
 from .core.book import default_period
 from .core.numbering import format_number
 from .core.settings import Settings
-from .core.wareki import fiscal_year, to_wareki_short
+from .core.wareki import fiscal_year, fiscal_year_label, to_wareki_short
 
 FAMILY = [
     ("佐藤", "さとう"),
@@ -92,7 +92,15 @@ DEMO_SETTINGS = Settings(
     department="福祉保健部 障害福祉課",
     staff="見本　花子",
     phone="055-223-1234",
+    extension="1234",
     fax="055-223-5678",
+)
+# The next 養成研修's timetable (研修内容), printed on its flyer (#13).
+DEMO_PROGRAM: tuple[tuple[dt.time, dt.time, str], ...] = (
+    (dt.time(13, 30), dt.time(13, 40), "開会・オリエンテーション"),
+    (dt.time(13, 40), dt.time(14, 40), "講義「ひきこもりの理解と支援」"),
+    (dt.time(14, 50), dt.time(15, 50), "講義「サポーターの役割と活動上の注意点」"),
+    (dt.time(15, 50), dt.time(16, 30), "グループワーク・質疑応答"),
 )
 
 
@@ -133,6 +141,27 @@ def generate(
                 deadline=day - dt.timedelta(days=14),
             )
         )
+    # The next 養成研修, in six weeks: its flyer (研修チラシ) has a timetable to print.
+    day = today + dt.timedelta(days=42)
+    tid = f"T{fiscal_year(day)}-2"
+    data["trainings"].append(
+        _row(
+            schema.TRAININGS,
+            training_id=tid,
+            kind="養成研修",
+            title=f"第{len(sessions) + 1}回ひきこもりサポーター養成研修",
+            date=day,
+            start=dt.time(13, 30),
+            end=dt.time(16, 30),
+            reception=dt.time(13, 0),
+            venue="架空市福祉センター 2階大会議室",
+            deadline=day - dt.timedelta(days=14),
+        )
+    )
+    data["program"] += [
+        _row(schema.PROGRAM, training_id=tid, start=a, end=b, content=what)
+        for a, b, what in DEMO_PROGRAM
+    ]
     followups = []
     for year in range(fy - 2, fy + 1):
         for kind, month in (("継続研修", 11), ("交流会", 2)):
@@ -241,8 +270,10 @@ def generate(
                 state=state,
                 ended=ended,
                 ended_reason=reason,
+                area=TOWNS[k % len(TOWNS)] if k % 3 == 0 else None,  # else 住所's 市区町村
             )
         )
+        data["insurance"] += _insurance_rows(no, issued, end, ended, today)
     # The newest trainees get their 修了番号 from `hikisup number`, in row order, so the
     # register rows name the numbers they are about to receive.
     waiting = new_ones[: max(2, scale.supporters // 10)]
@@ -323,6 +354,7 @@ def generate(
                 closed=closed,
             )
         )
+    data["dispatches"].append(_waiting_dispatch(scale, cases[0][0], today))
     for n in range(scale.reports):
         did, cid, no, decided, last = dispatches[rng.randrange(len(dispatches))]
         day = _date_between(rng, decided, last)
@@ -378,7 +410,64 @@ def generate(
     _unreported_are_suspended(data)
     if mistakes:
         _plant_mistakes(data, rng)
+        _forget_insurance(data, fy)
     return data
+
+
+INSURANCE_NAME = "ボランティア活動保険（社会福祉協議会）"
+
+
+def _insurance_rows(
+    reg_no: str, issued: dt.date, end: dt.date, ended: dt.date | None, today: dt.date
+) -> list[tuple[object, ...]]:
+    """One 保険加入 row per 年度 the supporter could act in, up to today's (bought each April,
+    or on the day of the 登録証 in the first 年度)."""
+    last = min(fiscal_year(today), fiscal_year(end), fiscal_year(ended or end))
+    return [
+        _row(
+            schema.INSURANCE,
+            reg_no=reg_no,
+            fy=fiscal_year_label(year),
+            joined=max(issued, dt.date(year, 4, 1)),
+            policy=INSURANCE_NAME,
+            memo=f"証書番号 {year}-{reg_no}",
+        )
+        for year in range(fiscal_year(issued), last + 1)
+    ]
+
+
+def _waiting_dispatch(scale: Scale, case_id: str, today: dt.date) -> tuple[object, ...]:
+    """A request still being arranged (調整中): what 派遣候補 is for."""
+    return _row(
+        schema.DISPATCHES,
+        dispatch_id=f"D{scale.dispatches + 1:05d}",
+        requested=today - dt.timedelta(days=3),
+        case_id=case_id,
+        requester="家族",
+        purpose="外出同行（看護師など医療の知識がある人を希望）",
+        state="調整中",
+        wanted_sex="女性",
+        area="架空市北町二丁目",
+    )
+
+
+def _forget_insurance(data: dict[str, list[tuple[object, ...]]], fy: int) -> None:
+    """One supporter active this 年度 whose insurance was not renewed (check warns, 派遣候補
+    leaves them out)."""
+    spec, reports = schema.INSURANCE, schema.REPORTS
+    day_at, no_at = reports.column_number("date") - 1, reports.column_number("reg_no") - 1
+    acting = [
+        r[no_at]
+        for r in data["reports"]
+        if isinstance(day := r[day_at], dt.date) and fiscal_year(day) == fy
+    ]
+    if not acting:
+        return
+    label = fiscal_year_label(fy)
+    no_col, fy_col = spec.column_number("reg_no") - 1, spec.column_number("fy") - 1
+    data["insurance"] = [
+        r for r in data["insurance"] if not (r[no_col] == acting[0] and r[fy_col] == label)
+    ]
 
 
 def _unreported_are_suspended(data: dict[str, list[tuple[object, ...]]]) -> None:
@@ -438,10 +527,15 @@ def _plant_mistakes(data: dict[str, list[tuple[object, ...]]], rng: random.Rando
 
 
 def run_demo(directory: Path, today: dt.date) -> list[str]:
-    """Write the demo workbook, run check, number and expiries on it, and say what happened."""
+    """Write the demo workbook, run number, expiries, check, the 年度 report and the training
+    flyer on it, and say what happened."""
     from .engine.choose import open_workbook
     from .engine.files import save_atomic
+    from .forms.action import forms
+    from .jobs.dispatch import candidates
     from .jobs.ledger import check, expiries, number
+    from .jobs.tidy import tidy
+    from .stats.report import report
     from .template import build_workbook
 
     directory.mkdir(parents=True, exist_ok=True)
@@ -453,10 +547,51 @@ def run_demo(directory: Path, today: dt.date) -> list[str]:
         result = action(open_workbook(path), today)
         lines += result.lines
         lines.append("")
-    lines.append(
-        f"Excelで {path} を開き、「チェック結果」「期限一覧」「操作履歴」シートを見てください。"
-    )
+    waiting = _waiting_dispatch(DEMO, "", today)[schema.DISPATCHES.column_number("dispatch_id") - 1]
+    lines += candidates(open_workbook(path), today, str(waiting)).lines
+    lines.append("")
+    lines += report(open_workbook(path), today, fiscal_year(today)).lines
+    lines.append("")
+    lines += forms(open_workbook(path), today, "flyer").lines
+    lines.append("")
+    lines += tidy(open_workbook(path), today, dry_run=True).lines[:8]
+    listing = write_old_list(directory, data)
+    lines += [
+        f"  （整えるには：hikisup tidy {path.name}）",
+        "",
+        f"市町村がこれまで使ってきた名簿の例：{listing}",
+        f"  hikisup migrate {path.name} {listing.name} で「移行確認」シートに対応を書き出し、"
+        "確かめてから --apply を付けて登録名簿に追加できます。",
+        "",
+        f"Excelで {path} を開き、「チェック結果」「期限一覧」「派遣候補」「集計」「サポーター別」"
+        "「操作履歴」シートと、研修チラシのファイルを見てください。",
+    ]
     return lines
+
+
+def write_old_list(directory: Path, data: Mapping[str, Sequence[tuple[object, ...]]]) -> Path:
+    """An office's own list as offices export it (#13): a title line, a blank line, headers of
+    its own, 和暦 dates, CP932, a note under the table; two people already in the register and
+    two new ones."""
+    reg = schema.REGISTER
+    known = [
+        (r[reg.columns.index(reg.col("name"))], r[reg.columns.index(reg.col("birth"))])
+        for r in data["register"][:2]
+    ]
+    lines = ["ひきこもりサポーター名簿（令和6年度）,,,,,", ",,,,,"]
+    lines.append("No.,お名前,フリガナ,生年月日,〒,住所,TEL,修了日")
+    people = [
+        *((str(name), birth) for name, birth in known),
+        ("新井　一郎", dt.date(1975, 2, 3)),
+        ("上野　花子", "平成31年5月1日"),  # no such date: shown on 移行確認 as unreadable
+    ]
+    for n, (name, birth) in enumerate(people, start=1):
+        shown = to_wareki_short(birth) if isinstance(birth, dt.date) else str(birth)
+        lines.append(f"{n},{name},,{shown},400-0031,甲府市丸の内1-1,055-223-1234,R1.6.1")
+    lines.append("※辞退した方は除いています,,,,,")
+    path = directory / "これまでの名簿_デモ.csv"
+    path.write_bytes(("\r\n".join(lines) + "\r\n").encode("cp932"))
+    return path
 
 
 def _counts(data: Mapping[str, Sequence[object]]) -> str:

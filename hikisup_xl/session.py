@@ -22,7 +22,7 @@ from .core.history import (
     snapshot_rows,
 )
 from .core.settings import ITEM_BY_FIELD, Settings, SettingsError, settings_from_rows
-from .core.table import RawTable
+from .core.table import PARSERS, RawTable
 from .engine.protocol import Engine
 from .progress import report as _report_progress
 
@@ -83,10 +83,21 @@ class Session:
             lambda: defaultdict(dict)
         )
         self._setting_writes: dict[str, object] = {}
+        # 変更履歴 rows the job writes itself, and the register cells they cover (finish()
+        # records no second row for those).
+        self._changes: list[tuple[object, ...]] = []
+        self._logged: set[tuple[int, str]] = set()
 
-    def set(self, table: str, index: int, key: str, value: object) -> None:
-        """Change one cell of a data table (by row index), written at finish()."""
+    def set(self, table: str, index: int, key: str, value: object, *, logged: bool = False) -> None:
+        """Change one cell of a data table (by row index), written at finish(). `logged`: the
+        job records the change in 変更履歴 itself (add_changes)."""
         self._writes[table][key][index] = value
+        if logged and table == "register":
+            self._logged.add((index, key))
+
+    def add_changes(self, rows: list[tuple[object, ...]]) -> None:
+        """変更履歴 rows (schema.CHANGES.row) the job words itself, written at finish()."""
+        self._changes += rows
 
     def set_setting(self, field_name: str, value: object) -> None:
         self._setting_writes[field_name] = value
@@ -107,7 +118,10 @@ class Session:
         before = parse_snapshot(self.engine.read_snapshot())
         seen = current_values(self.book, {})
         changes = hand_changes(self.book, before, seen, self.user) if before else []
+        changes += self._changes
         for (i, key), value in overrides.items():
+            if (i, key) in self._logged:
+                continue
             old = self.book["register"][key][i]
             no = overrides.get((i, "reg_no"), self.book["register"]["reg_no"][i])
             if key in schema.TRACKED_FIELDS and old is not None and old != value and no:
@@ -143,7 +157,9 @@ class Session:
             self.engine.write_cells(self.book["periods"].raw, key, cells)
         self.engine.append_rows(schema.CHANGES, changes)
         self.engine.append_rows(schema.PERIODS, periods)
-        self.engine.write_snapshot(snapshot_rows(current_values(self.book, overrides)))
+        # As the next read parses them (a full-width space in ふりがな reads as a space), or
+        # the next job would take this action's own writes for hand changes.
+        self.engine.write_snapshot(snapshot_rows(current_values(self.book, _as_read(overrides))))
         extra = []
         if changes:
             extra.append(f"変更履歴{len(changes)}件")
@@ -200,6 +216,18 @@ def record(engine: Engine, action: str, counts: str, result: str, user: str = ""
         file=engine.name,
     )
     engine.append_rows(schema.LOG, [row])
+
+
+def _as_read(overrides: dict[tuple[int, str], object]) -> dict[tuple[int, str], object]:
+    out: dict[tuple[int, str], object] = {}
+    for (i, key), value in overrides.items():
+        col = schema.REGISTER.col(key)
+        try:
+            parsed = PARSERS[col.kind](col, value)[0] if value is not None else None
+        except Exception:  # a value the parser refuses is compared as written
+            parsed = value
+        out[(i, key)] = value if parsed is None else parsed
+    return out
 
 
 def _text(value: object) -> str:

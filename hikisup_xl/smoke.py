@@ -51,9 +51,10 @@ class Press:
     cells: str | None = None
 
 
-def plan() -> list[Press]:
+def plan(arranging: str = SELECTED_ROWS) -> list[Press]:
     """The presses, in ribbon order: every button that asks nothing once; a 帳票 button that prints the selected
-    rows from its default rows first (if it has them), then from two selected rows."""
+    rows from its default rows first (if it has them), then from two selected rows; 派遣候補
+    with `arranging` (the 調整中 dispatch's row) selected on the 派遣 sheet."""
     from .addin.arguments import SOURCES
 
     presses: list[Press] = []
@@ -62,6 +63,9 @@ def plan() -> list[Press]:
             continue
         if not b.arguments:
             presses.append(Press(b.id))
+            continue
+        if b.arguments == "dispatch":
+            presses.append(Press(b.id, schema.DISPATCHES.sheet, arranging))
             continue
         source = SOURCES.get(dict(b.params)["kind"]) if b.arguments == "form" else None
         if source is None or source.everyone is not None:
@@ -121,6 +125,9 @@ def on_file(button: Button, press: Press, path: Path, today: dt.date) -> Path | 
 
         resolve(button.action)(engine, today, **dict(button.params))
         return None
+    if button.arguments == "dispatch":
+        _candidates_on_file(button, press, engine, today)
+        return None
     from .addin.arguments import blank_output, choose, selected_rows
     from .forms.action import default_output, forms
     from .forms.select import Selection
@@ -141,6 +148,32 @@ def on_file(button: Button, press: Press, path: Path, today: dt.date) -> Path | 
         engine.save()
         return None
     return out
+
+
+def _candidates_on_file(button: Button, press: Press, engine: Any, today: dt.date) -> None:
+    """派遣候補 on the file engine for the same selection; a refusal recorded as dispatch does."""
+    from .addin.arguments import dispatch_of, selected_rows
+    from .core.errors import HikisupError
+    from .excel import resolve
+
+    try:
+        spans = selected_rows(press.cells) if press.cells else []
+        dispatch_id = dispatch_of(press.sheet, spans, engine.read_table)
+        resolve(button.action)(engine, today, dispatch_id=dispatch_id)
+    except HikisupError as exc:
+        from .session import record
+
+        record(engine, button.label, "", f"拒否：{exc}")
+        engine.save()
+
+
+def arranging_row(rows: dict[str, list[tuple[object, ...]]]) -> str:
+    """The cell of the first 調整中 dispatch among the generated rows (the demo has one)."""
+    state = schema.DISPATCHES.column_number("state") - 1
+    for i, row in enumerate(rows["dispatches"]):
+        if row[state] == "調整中":
+            return address(FIRST_DATA_ROW + i, FIRST_COLUMN)
+    return SELECTED_ROWS
 
 
 def _form_files(live_path: Path, expected: Path | None) -> list[str]:
@@ -188,8 +221,9 @@ def run(workdir: Path, prompt: bool) -> int:
     (folder / FILE_ENGINE_FOLDER).mkdir(parents=True, exist_ok=True)
     addin_path = build(folder / "hikisup.xlam")
     live_path, file_path = folder / WORKBOOK_NAME, folder / FILE_ENGINE_FOLDER / WORKBOOK_NAME
+    rows = generate(today)
     for path in (live_path, file_path):
-        save_atomic(build_workbook(DEMO_SETTINGS, generate(today)), path, keep_backup=False)
+        save_atomic(build_workbook(DEMO_SETTINGS, rows), path, keep_backup=False)
     print(f"add-in: {addin_path}\nworkbook: {live_path}")
 
     failures: list[str] = []
@@ -198,7 +232,7 @@ def run(workdir: Path, prompt: bool) -> int:
         addin = app.books.open(str(addin_path))
         book = app.books.open(str(live_path))
         run_action = addin.macro("RunAction")
-        for press in plan():
+        for press in plan(arranging_row(rows)):
             button = BY_ID[press.button_id]
             where = f", {press.sheet}!{press.cells} selected" if press.sheet else ""
             print(f"- {button.label} ({button.id}{where}): click OK on the message box")

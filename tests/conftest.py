@@ -116,6 +116,9 @@ def base_world() -> World:
         "trainings": [
             {"training_id": "T1", "kind": "養成研修", "date": dt.date(2025, 7, 10)},
         ],
+        "program": [
+            {"training_id": "T1", "start": dt.time(13, 30), "content": "講義"},
+        ],
         "trainees": [
             {
                 "training_id": "T1",
@@ -184,6 +187,12 @@ def base_world() -> World:
                 "response": "家族へ連絡",
                 "reported": dt.date(2026, 2, 2),
             },
+        ],
+        # ボランティア活動保険 for both 年度 of the dispatch (decided 2026/1/20, R7) and the
+        # activity (2026/11/15, R8); 年度 typed as a clerk does, in 和暦 and as a number.
+        "insurance": [
+            {"reg_no": "001", "fy": "令和7年度", "joined": dt.date(2025, 8, 10)},
+            {"reg_no": "001", "fy": 2026, "joined": dt.date(2026, 4, 1)},
         ],
         "periods": [
             {

@@ -143,6 +143,7 @@ SOURCES: dict[str, Source] = {
         schema.REGISTER, "reg_no", "登録期間が期限警告日数以内に終わる人（期限一覧と同じ人）"
     ),
     "report": Source(schema.REPORTS, "report_id", None),
+    "flyer": Source(schema.TRAININGS, "training_id", "これから開く養成研修"),
 }
 
 
@@ -239,4 +240,69 @@ def blank_form(book: XlCaller, engine: LiveEngine, params: Mapping[str, str]) ->
     return Arguments({"selection": Selection(blank=True), "out": out, "pdf": True})
 
 
-PROVIDERS: dict[str, Provider] = {"form": filled_form, "blank_form": blank_form}
+def tidy_confirm(book: XlCaller, engine: LiveEngine, params: Mapping[str, str]) -> Arguments:
+    """整える: how many cells it would change, by reason, and a yes/no before it does (the
+    ribbon's --dry-run). The tables read here are the ones the job reads again (kept)."""
+    from collections import Counter
+
+    from ..jobs.tidy import plan
+    from ..registry import TITLE
+    from .dialogs import DialogCancelledError
+
+    changes = plan(engine.read_table, engine.read_readings)
+    if changes:
+        reasons = Counter(c.reason for c in changes)
+        detail = "\n".join(f"・{reason}：{n}件" for reason, n in reasons.most_common())
+        question = (
+            f"{len(changes)}か所を整えます。\n{detail}\n\n"
+            "変更前の値はすべて「変更履歴」に残ります。実行しますか？"
+        )
+        if book.app.alert(question, title=TITLE, buttons="yes_no") != "yes":
+            raise DialogCancelledError
+    return Arguments({"dry_run": False})
+
+
+ASK_DISPATCH = (
+    f"「{schema.DISPATCHES.sheet}」シートで、候補を探す派遣（状態が「調整中」）の行を"
+    "1つ選んでから押してください。"
+)
+
+
+def dispatch_of(
+    sheet: str | None, spans: Sequence[Span], read: Callable[[TableSpec], RawTable]
+) -> str:
+    """The 派遣ID of the one dispatch row selected on the 派遣 sheet (refused otherwise).
+    `read` reads the table (only if the selection is on its sheet)."""
+    spec = schema.DISPATCHES
+    if sheet != spec.sheet:
+        raise HikisupError(ASK_DISPATCH)
+    raw = read(spec)
+    ids, blank = ids_of(raw, "dispatch_id", rows_in(raw, spans))
+    if not ids:
+        rows = f"（{_rows_text(blank)}には派遣IDがありません）" if blank else ""
+        raise HikisupError(ASK_DISPATCH + rows)
+    if len(ids) > 1:
+        shown = "、".join(ids[:SHOWN_IDS]) + ("…" if len(ids) > SHOWN_IDS else "")
+        raise HikisupError(
+            f"派遣候補は1件ずつ作ります。選んだ行には派遣ID {shown} があります。" + ASK_DISPATCH
+        )
+    return ids[0]
+
+
+def dispatch_row(book: XlCaller, engine: LiveEngine, params: Mapping[str, str]) -> Arguments:
+    """派遣候補: the 派遣ID of the one dispatch row the clerk selected on the 派遣 sheet."""
+    try:
+        selected = book.selection
+        where = (selected.sheet.name, selected_rows(selected.address)) if selected else None
+    except Exception:  # COM error or an address we do not know: refuse rather than guess
+        raise HikisupError("選択しているセルを読み取れませんでした。" + ASK_DISPATCH) from None
+    sheet, spans = where if where is not None else (None, [])
+    return Arguments({"dispatch_id": dispatch_of(sheet, spans, engine.read_table)})
+
+
+PROVIDERS: dict[str, Provider] = {
+    "form": filled_form,
+    "blank_form": blank_form,
+    "tidy_confirm": tidy_confirm,
+    "dispatch": dispatch_row,
+}

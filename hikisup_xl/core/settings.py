@@ -45,6 +45,7 @@ class Settings:
     department: str = "〇〇課"
     staff: str = ""
     phone: str = ""
+    extension: str = ""
     fax: str = ""
     period_rule: PeriodRule = "交付日から年数"
     period_years: int = 2
@@ -143,6 +144,9 @@ SETTING_ITEMS: tuple[SettingItem, ...] = (
     SettingItem("department", "担当部署", "申込・問い合わせ先の部署名"),
     SettingItem("staff", "担当者", "問い合わせ先の担当者名"),
     SettingItem("phone", "電話", "問い合わせ先の電話番号"),
+    SettingItem(
+        "extension", "内線", "電話の内線番号（研修チラシに「（内線 1234）」と印字。空欄可）"
+    ),
     SettingItem("fax", "FAX", "申込を受け付けるFAX番号"),
     SettingItem(
         "period_rule",
@@ -180,7 +184,11 @@ def _cell_to_python(field: str, value: object) -> object:
         except WarekiError as exc:
             raise SettingsError(f"設定「{ITEM_BY_FIELD[field].label}」: {exc}") from None
     if isinstance(value, float) and value.is_integer():
-        return int(value)
+        value = int(value)
+    if isinstance(value, int) and field not in INT_BOUNDS:
+        return str(value)  # a 内線 typed as a number is still the text "1234"
+    if isinstance(value, int):
+        return value
     if isinstance(value, str):
         text = value.strip()
         if field in INT_BOUNDS:

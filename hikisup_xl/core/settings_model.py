@@ -24,6 +24,7 @@ class SettingsModel(BaseModel):
     department: str = "〇〇課"
     staff: str = ""
     phone: str = ""
+    extension: str = ""
     fax: str = ""
     period_rule: Literal["交付日から年数", "年度末まで", "指定日まで"] = "交付日から年数"
     period_years: int = Field(default=2, ge=1, le=10)

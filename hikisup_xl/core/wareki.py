@@ -32,6 +32,7 @@ __all__ = [
     "fiscal_year_range",
     "parse_date",
     "parse_date_or_none",
+    "parse_fy",
     "parse_time",
     "parse_time_or_none",
     "to_wareki",
@@ -358,6 +359,30 @@ def fiscal_year_label(fy: int) -> str:
     raise WarekiError(
         f"年度「{fy}」は明治より前のため和暦にできません。{ERAS[0].start.year}年以降を指定してください。"
     )
+
+
+_FY_WESTERN = re.compile(r"(\d{4})(?:年度?)?")
+_FY_ERA = re.compile(r"(明治|大正|昭和|平成|令和|[MTSHR])(\d{1,2}|元)(?:年度?)?")
+
+
+def parse_fy(text: object) -> int:
+    """A 年度 as typed: 2025, 2025年度, 令和7年度, 令和7, R7, 令和元年度 (a number cell too)."""
+    if _is_number(text) and float(text).is_integer():  # a cell holding the number 2026
+        text = str(int(float(text)))
+    s = unicodedata.normalize("NFKC", str(text)).strip().upper().replace(" ", "")
+    m = _FY_WESTERN.fullmatch(s)
+    if m:
+        fy = int(m[1])
+    else:
+        m = _FY_ERA.fullmatch(s)
+        if not m:
+            raise WarekiError(
+                f"年度「{text}」を読み取れません。2025、令和7年度、R7 のように指定してください。"
+            )
+        era = next(e for e in ERAS if m[1] in (e.name, e.abbr))
+        fy = era.start.year + (1 if m[2] == "元" else int(m[2])) - 1
+    fiscal_year_range(fy)  # range check with its own message
+    return fy
 
 
 def add_years(d: date, n: int) -> date:

@@ -27,16 +27,16 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..core.errors import HikisupError
-from ..core.grid import ORIGIN, col_letter
+from ..core.grid import FIRST_COLUMN, HEADER_ROW, ORIGIN, col_index, col_letter
 from ..core.identity import require_hikisup
 from ..core.schema import SNAPSHOT_HEADERS, SNAPSHOT_SHEET, Column, Kind, TableSpec
 from ..core.table import RawTable
-from . import safety, zipcopy
+from . import graft, safety, zipcopy
 from .calread import CalamineBook, dense_enough
 from .cellread import CellReader, Rows, from_serial, shared_strings
 from .ooxml import (
@@ -52,6 +52,8 @@ from .ooxml import (
     rels_part,
     to_bytes,
 )
+from .outputs import OUTPUT_BEFORE, refuse_sheet_without_table
+from .phonetic import column_readings
 from .protocol import Engine, Link
 from .sheetxml import CellValue, SheetEditor
 from .styles import DATETIME, FORMATS, TIME, WAREKI_DATE
@@ -326,6 +328,36 @@ class PatchEngine:
             if any(not _blank(line.get(c)) for c in range(min_col, max_col + 1)):
                 last = row
         return last
+
+    def read_readings(
+        self, raw: RawTable, key: str, rows: Collection[int] | None = None
+    ) -> dict[int, str]:
+        pos = raw.position(key)
+        if pos is None or not raw.rows:
+            return {}
+        index = {row: i for i, row in enumerate(raw.row_numbers) if rows is None or i in rows}
+        try:
+            found = column_readings(
+                self._pkg, self._wb, raw.spec.sheet, col_index(raw.col_letters[pos]), set(index)
+            )
+        except Exception as exc:  # lxml and zipfile raise many types for damage
+            raise _unreadable(self.path, exc) from None
+        return {index[row]: reading for row, reading in found.items()}
+
+    def ensure_table(self, spec: TableSpec) -> None:
+        table = self._wb.tables.get(spec.table)
+        if table is not None and table.sheet in self._wb.sheets:
+            return
+        refuse_sheet_without_table(spec, spec.sheet in self._wb.sheets)
+        from ..template import sheet_package
+
+        changes = graft.Changes(self._extra_parts, self._extra_removed)
+        grafter = graft.Grafter(self._pkg, self._wb, self._styles, changes)
+        before = next((s for s in OUTPUT_BEFORE if s in self._wb.sheets), None)
+        part, root = grafter.graft(graft.read_source(sheet_package(spec)), spec.sheet, before)
+        self._editors[spec.sheet] = SheetEditor(root, part)
+        self._new_parts.add(part)
+        self._grids[spec.sheet] = {HEADER_ROW: dict(enumerate(spec.headers, FIRST_COLUMN))}
 
     # -- writing ---------------------------------------------------------------------------
     def write_cells(self, raw: RawTable, key: str, values: Mapping[int, object]) -> None:

@@ -73,6 +73,7 @@ EXCLUDED: dict[str, str] = {
     "roster_date": "the sender's own follow-up of a roster it received",
     "roster_source": "the sender's own follow-up of a roster it received",
     "source_no": "the number a third body gave: the roster carries the sender's own 登録番号",
+    "area": "活動地域 names this office's own 地区 for 派遣候補; the receiver asks and sets its own",
 }
 
 ROSTER_KEYS: tuple[str, ...] = tuple(f.key for f in ROSTER_FIELDS)

@@ -16,17 +16,22 @@ from ..core.expiry import (
     registration_state,
     short_period_message,
 )
-from ..core.issues import ERROR, Issue
+from ..core.insurance import insurance, renewal_year
+from ..core.issues import ERROR, Issue, sort_key
 from ..core.numbering import assign_numbers
 from ..core.rules import run_rules
+from ..core.schema import ACTIVE_STATES
+from ..core.tidy import reading_mismatches
+from ..core.wareki import fiscal_year_label
 from ..engine.protocol import Engine, Link
 from ..session import Session
 from .result import Result
+from .tidy import READING_TABLES
 
 # The data tables each job reads (Session adds the register and 登録期間履歴 it needs itself);
 # check reads every one, as every table's cells are checked.
 NUMBER_TABLES = ("trainees", "register", "periods", "changes")
-EXPIRIES_TABLES = ("register", "periods")
+EXPIRIES_TABLES = ("register", "periods", "insurance")  # 保険: the spring list (#13)
 
 
 def _issue_rows(issues: list[Issue]) -> list[tuple[object, ...]]:
@@ -52,6 +57,10 @@ def check(engine: Engine, today: dt.date) -> Result:
     """Every rule over every table; all issues go to チェック結果 with a link to each cell."""
     s = Session(engine, today)
     issues = run_rules(s.book)
+    for key in READING_TABLES:  # the reading the IME kept with each name (#13)
+        table = s.book[key]
+        issues += reading_mismatches(table, engine.read_readings(table.raw, "name"))
+    issues.sort(key=sort_key)
     errors = sum(1 for i in issues if i.severity == ERROR)
     warnings = len(issues) - errors
     engine.replace_rows(schema.ISSUES, _issue_rows(issues))
@@ -148,7 +157,8 @@ def number(engine: Engine, today: dt.date) -> Result:
 
 
 def expiries(engine: Engine, today: dt.date) -> Result:
-    """Recompute 状態 as of `today` and list who expires within the warning window."""
+    """Recompute 状態 as of `today` and list who expires within the warning window; from 3/1
+    to 4/30 also the active supporters not yet insured for the new 年度 (#13)."""
     s = Session(engine, today, tables=EXPIRIES_TABLES)
     st = s.settings
     reg = s.book["register"]
@@ -156,6 +166,9 @@ def expiries(engine: Engine, today: dt.date) -> Result:
     work: list[tuple[object, ...]] = []
     due = _fill_periods(s, {})
     ends = [due[i][1] if i in due else end for i, end in enumerate(reg.dates("period_end"))]
+    new_fy = renewal_year(today)
+    insured = insurance(s.book).insured(new_fy) if new_fy is not None else set()
+    uninsured = 0
     for i, (no, end, state) in enumerate(
         zip(reg.texts("reg_no"), ends, reg.texts("state"), strict=True)
     ):
@@ -165,7 +178,12 @@ def expiries(engine: Engine, today: dt.date) -> Result:
         if new != state and not (no is None and state is None):
             s.set("register", i, "state", new)
             changed[str(new)] += 1
-        if no and end and in_worklist(end, new, today, st.warn_days):
+        expiring = bool(no and end and in_worklist(end, new, today, st.warn_days))
+        note = None
+        if new_fy is not None and no and new in ACTIVE_STATES and no not in insured:
+            note = f"{fiscal_year_label(new_fy)}のボランティア活動保険に未加入"
+            uninsured += 1
+        if expiring or note:
             work.append(
                 schema.EXPIRING.row(
                     as_of=today,
@@ -173,16 +191,19 @@ def expiries(engine: Engine, today: dt.date) -> Result:
                     name=reg.texts("name")[i],
                     state=new,
                     period_end=end,
-                    days_left=(end - today).days,
+                    days_left=(end - today).days if end else None,
                     phone=reg.texts("phone")[i],
                     mobile=reg.texts("mobile")[i],
                     email=reg.texts("email")[i],
+                    note=note,
                 )
             )
     end_at, no_at = (schema.EXPIRING.column_number(k) - 1 for k in ("period_end", "reg_no"))
-    work.sort(key=lambda r: (r[end_at], str(r[no_at])))
+    work.sort(key=lambda r: (r[end_at] or dt.date.max, str(r[no_at])))
     engine.replace_rows(schema.EXPIRING, work)
     counts = f"状態の変更{sum(changed.values())}件、期限一覧{len(work)}人"
+    if new_fy is not None:
+        counts += f"（うち{fiscal_year_label(new_fy)}の保険に未加入{uninsured}人）"
     s.finish("期限確認", counts, f"基準日 {today:%Y/%m/%d}")
     lines = [f"期限確認（基準日 {today:%Y/%m/%d}）：{counts}"]
     lines += [f"  {state}になった人：{n}人" for state, n in sorted(changed.items())]
@@ -190,10 +211,20 @@ def expiries(engine: Engine, today: dt.date) -> Result:
         lines.append(
             f"「期限一覧」シートに {st.warn_days} 日以内に期限を迎える（または迎えた）人を書き出しました。"
         )
+    if uninsured:
+        lines.append(
+            f"  {fiscal_year_label(new_fy or 0)}のボランティア活動保険に未加入の人を「確認事項」に示しました"
+            "（加入したら「保険加入」シートに入力してください）。"
+        )
     if due:
         lines.append(f"  登録期間を設定の決め方（{st.period_rule}）で{len(due)}件入力しました。")
     lines += _short_periods(s, due)
-    counted = {"changed": sum(changed.values()), "worklist": len(work), "periods": len(due)}
+    counted = {
+        "changed": sum(changed.values()),
+        "worklist": len(work),
+        "periods": len(due),
+        "uninsured": uninsured,
+    }
     return Result("expiries", lines, [], counted)
 
 

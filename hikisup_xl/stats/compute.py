@@ -11,6 +11,7 @@ March):
 - 登録期間満了: supporters whose period ended in the 年度 (and before the report date) with
   no period continuing it, and who had not withdrawn or been revoked by then.
 - 3月31日時点の登録者数: supporters who may act on 31 March (period covers it, not ended).
+- 保険加入者数: supporters in the register with a 保険加入 row for the 年度 (#13).
 - 派遣依頼件数 / 派遣決定件数: 派遣 rows whose 依頼日 / 決定日 falls in the 年度.
 - Activities: 活動報告 rows whose 活動日 falls in the 年度: 活動延べ回数, 派遣実件数 (distinct
   派遣ID), 支援した当事者の実人数 (distinct ケースID, from the report or its 派遣),
@@ -23,8 +24,6 @@ March):
 from __future__ import annotations
 
 import datetime as dt
-import re
-import unicodedata
 from collections import Counter
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -33,9 +32,11 @@ from typing import Any
 import pandas as pd
 
 from ..core.book import Book, supporters, why_not_active
+from ..core.insurance import insurance
 from ..core.schema import ACTIVITY, ACTIVITY_KINDS, ENDED_STATES, STATS
 from ..core.schema import UNKNOWN_KIND as UNKNOWN_KIND  # re-exported for the consolidation
-from ..core.wareki import ERAS, WarekiError, era_of, fiscal_year_label, fiscal_year_range
+from ..core.wareki import WarekiError, era_of, fiscal_year_label, fiscal_year_range
+from ..core.wareki import parse_fy as parse_fy  # re-exported: the CLI and dialogs use it
 
 SUMMARY = "概要"
 KINDS = "活動種別"
@@ -54,6 +55,7 @@ SUMMARY_ITEMS: tuple[tuple[str, str, str], ...] = (
     ("取消", PEOPLE, "取消日が年度内の人"),
     ("登録期間満了", PEOPLE, "登録期間が年度内に終わり、更新しなかった人"),
     ("3月31日時点の登録者数", PEOPLE, "年度末の日に活動できる登録者"),
+    ("保険加入者数", PEOPLE, "年度のボランティア活動保険に加入した登録者（保険加入シート）"),
     ("派遣依頼件数", CASES, "依頼日が年度内の派遣"),
     ("派遣決定件数", CASES, "決定日が年度内の派遣"),
     ("派遣実件数", CASES, "年度内に活動のあった派遣（実数）"),
@@ -138,28 +140,6 @@ def month_label(key: str) -> str:
 
 def fy_months(fy: int) -> list[str]:
     return [month_key(dt.date(fy + (m < 4), m, 1)) for m in (4, 5, 6, 7, 8, 9, 10, 11, 12, 1, 2, 3)]
-
-
-_FY_WESTERN = re.compile(r"(\d{4})(?:年度?)?")
-_FY_ERA = re.compile(r"(明治|大正|昭和|平成|令和|[MTSHR])(\d{1,2}|元)(?:年度?)?")
-
-
-def parse_fy(text: str) -> int:
-    """A 年度 as typed: 2025, 2025年度, 令和7年度, 令和7, R7, 令和元年度."""
-    s = unicodedata.normalize("NFKC", str(text)).strip().upper().replace(" ", "")
-    m = _FY_WESTERN.fullmatch(s)
-    if m:
-        fy = int(m[1])
-    else:
-        m = _FY_ERA.fullmatch(s)
-        if not m:
-            raise WarekiError(
-                f"年度「{text}」を読み取れません。2025、令和7年度、R7 のように指定してください。"
-            )
-        era = next(e for e in ERAS if m[1] in (e.name, e.abbr))
-        fy = era.start.year + (1 if m[2] == "元" else int(m[2])) - 1
-    fiscal_year_range(fy)  # range check with its own message
-    return fy
 
 
 def _in(d: object, start: dt.date, end: dt.date) -> bool:
@@ -253,6 +233,7 @@ def compute(book: Book, fy: int, today: dt.date) -> FyStats:
             "取消": ended["取消"],
             "登録期間満了": lapsed,
             "3月31日時点の登録者数": active,
+            "保険加入者数": len(insurance(book).insured(fy) & people.keys()),
         }
     )
 

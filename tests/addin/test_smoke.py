@@ -94,3 +94,31 @@ def test_it_says_it_needs_excel_for_windows() -> None:
     )
     assert proc.returncode == 2
     assert "no Excel here" in proc.stderr
+
+
+def test_candidates_are_pressed_on_the_arranged_dispatch_and_match_the_file_engine(
+    tmp_path: Path,
+) -> None:
+    """派遣候補 is pressed with the demo's 調整中 row selected; the file engine's run (and its
+    refusal from another sheet) leaves the same tables as dispatch on the fake Excel."""
+    from hikisup_xl.demo import generate
+
+    cell = smoke.arranging_row(generate(TODAY))
+    assert [p for p in smoke.plan(cell) if p.button_id == "hikisupCandidates"] == [
+        Press("hikisupCandidates", "派遣", cell)
+    ]
+    world = base_world()
+    world["dispatches"].append(
+        {**world["dispatches"][0], "dispatch_id": "D00002", "reg_no": None, "decided": None,
+         "state": "調整中"}
+    )  # fmt: skip
+    rows = world_rows(world)
+    assert smoke.arranging_row(rows) == "A3"
+    path = write_workbook(tmp_path / smoke.WORKBOOK_NAME, rows)
+    live = FakeBook.from_openpyxl(build_workbook(Settings(), rows), smoke.WORKBOOK_NAME)
+    button = registry.BY_ID["hikisupCandidates"]
+    for press in (Press(button.id, "派遣", "A3"), Press(button.id, *smoke.NEUTRAL)):
+        live.select(press.sheet or "", press.cells)
+        excel.dispatch(button.id, book=live, today=TODAY)
+        assert smoke.on_file(button, press, path, TODAY) is None
+        assert smoke._differences(LiveEngine(live), FileEngine(path)) == [], press

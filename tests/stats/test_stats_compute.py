@@ -62,6 +62,10 @@ def _expected(data: dict[str, list[tuple[object, ...]]]) -> dict[str, object]:
             and not (isinstance(r["ended"], dt.date) and r["ended"] <= END)
         ]
     )
+    numbered = {r["reg_no"] for r in registered}
+    out["保険加入者数"] = len(
+        {r["reg_no"] for r in t["insurance"] if r["fy"] == "令和7年度" and r["reg_no"] in numbered}
+    )
     out["派遣依頼件数"] = len([r for r in t["dispatches"] if _in_fy(r["requested"])])
     out["派遣決定件数"] = len([r for r in t["dispatches"] if _in_fy(r["decided"])])
     reports = [r for r in t["reports"] if _in_fy(r["date"])]
@@ -108,6 +112,7 @@ def test_figures_match_an_independent_count(seed: int) -> None:
     )
     assert len(stats.activities) == sum(kinds.values())
     assert stats.value(SUMMARY, "活動延べ回数") > 0  # the demo has activity in the 年度
+    assert stats.value(SUMMARY, "保険加入者数") > 0  # and insurance rows for it
 
 
 def _boundary_world() -> dict[str, list[tuple[object, ...]]]:

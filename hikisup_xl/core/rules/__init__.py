@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable
 
 from ..book import Book
 from ..issues import Issue, sort_key
-from . import dispatch, people, references, reports, training
+from . import dispatch, insurance, people, references, reports, training
 
 Rule = Callable[[Book], Iterable[Issue]]
 
@@ -30,6 +30,7 @@ RULES: tuple[Rule, ...] = (
     reports.report_deadline,
     reports.other_details,
     dispatch.accidents,
+    insurance.insured_activity,
 )
 
 

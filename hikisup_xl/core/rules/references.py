@@ -21,6 +21,7 @@ UNIQUE: tuple[tuple[str, str], ...] = (
 # (table, column) -> (table, column) it must match.
 REFERENCES: tuple[tuple[str, str, str, str, str], ...] = (
     ("trainees", "training_id", "trainings", "training_id", "研修シートにない研修IDです"),
+    ("program", "training_id", "trainings", "training_id", "研修シートにない研修IDです"),
     ("register", "cert_no", "trainees", "cert_no", "受講者シートにない修了番号です"),
     ("dispatches", "case_id", "cases", "case_id", "当事者シートにないケースIDです"),
     ("dispatches", "reg_no", "register", "reg_no", "登録名簿にない登録番号です"),
@@ -30,6 +31,7 @@ REFERENCES: tuple[tuple[str, str, str, str, str], ...] = (
     ("followup", "training_id", "trainings", "training_id", "研修シートにない研修IDです"),
     ("followup", "reg_no", "register", "reg_no", "登録名簿にない登録番号です"),
     ("accidents", "dispatch_id", "dispatches", "dispatch_id", "派遣シートにない派遣IDです"),
+    ("insurance", "reg_no", "register", "reg_no", "登録名簿にない登録番号です"),
     ("periods", "reg_no", "register", "reg_no", "登録名簿にない登録番号です"),
     ("changes", "reg_no", "register", "reg_no", "登録名簿にない登録番号です"),
 )

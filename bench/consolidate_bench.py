@@ -28,6 +28,7 @@ click command objects directly. The script prints a markdown table and always ex
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import json
 import os
@@ -103,7 +104,7 @@ def prepare(out: Path, n: int, supporters: int, reports: int, *, regen: bool) ->
         book = books / f"{name}.xlsx"
         t0 = time.perf_counter()
         rows = generate(TODAY, scale, seed=1000 + i, mistakes=False)
-        settings = DEMO_SETTINGS.model_copy(update={"body_name": name})
+        settings = dataclasses.replace(DEMO_SETTINGS, body_name=name)
         save_atomic(build_workbook(settings, rows), book, keep_backup=False)
         made = time.perf_counter() - t0
         argv = [sys.executable, "-c", REPORT, str(book), "--fy", str(FY), "--today"]

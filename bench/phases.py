@@ -2,13 +2,15 @@
 
     python bench/phases.py WORKBOOK {check,number,expiries} [--today 2026-11-26]
 
-Runs the action in this process on a scratch copy of WORKBOOK, with a timer wrapped around
-the functions that matter (openpyxl load and save, our table reading and parsing, the rules,
-the history bookkeeping, the zip check, fsync, the backup copy). Times are exclusive: a phase
-does not count the wrapped phases it calls, so the rows add up to the action's total. Also
-shows the process's peak RSS when each phase last finished, and the time the cyclic garbage
-collector took, which falls inside whichever phase happened to trigger it. Names are looked up
-at run time: a phase the package no longer has is skipped and listed.
+Runs the action in this process on a scratch copy of WORKBOOK through the default engine (the
+patch engine: calamine read, only the changed XML parts rewritten), with a timer wrapped
+around the functions that matter: opening the package, the calamine and XML sheet reads,
+building tables, typing cells, the rules, the history bookkeeping, the sheet edits and the
+save. Times are exclusive: a phase does not count the wrapped phases it calls, so the rows
+add up to the action's total. Also shows the process's peak RSS when each phase last finished,
+and the time the cyclic garbage collector took, which falls inside whichever phase happened to
+trigger it. Names are looked up at run time: a phase the package no longer has is skipped and
+listed.
 """
 
 from __future__ import annotations
@@ -33,30 +35,39 @@ T_START = time.perf_counter()
 # (label, module, attribute path). Wrapped in this order; inner calls are subtracted.
 PHASES: tuple[tuple[str, str, str], ...] = (
     ("safety.inspect_file (zip scan)", "hikisup_xl.engine.safety", "inspect_file"),
-    ("openpyxl load_workbook", "hikisup_xl.engine.files", "load_workbook"),
-    ("FileEngine.read_table (cells→rows)", "hikisup_xl.engine.files", "FileEngine.read_table"),
+    ("lock + leftovers sweep", "hikisup_xl.engine.choose", "locked"),
+    ("shared strings", "hikisup_xl.engine.patch", "shared_strings"),
+    ("package open (rest of engine start)", "hikisup_xl.engine.patch", "PatchEngine.__init__"),
+    ("density check", "hikisup_xl.engine.patch", "dense_enough"),
+    ("calamine read + convert", "hikisup_xl.engine.calread", "CalamineBook.rows"),
+    ("XML cell reader (fallback)", "hikisup_xl.engine.cellread", "CellReader.read"),
+    ("XML parse (sheets to edit, parts)", "hikisup_xl.engine.patch", "Package.xml"),
+    ("read_table (grid→rows)", "hikisup_xl.engine.patch", "PatchEngine.read_table"),
+    ("read_settings", "hikisup_xl.session", "read_settings"),
     ("parse_table (typing, parse issues)", "hikisup_xl.core.book", "parse_table"),
+    ("parse a column (lazy typing)", "hikisup_xl.core.table", "ParsedTable.parse_column"),
     ("run_rules (check rules)", "hikisup_xl.jobs.ledger", "run_rules"),
     ("assign_numbers", "hikisup_xl.jobs.ledger", "assign_numbers"),
-    ("FileEngine.read_snapshot", "hikisup_xl.engine.files", "FileEngine.read_snapshot"),
+    ("RegistrationGate", "hikisup_xl.jobs.ledger", "RegistrationGate.__init__"),
+    ("periods_due", "hikisup_xl.jobs.ledger", "periods_due"),
+    ("read_snapshot", "hikisup_xl.engine.patch", "PatchEngine.read_snapshot"),
     ("history: parse_snapshot", "hikisup_xl.session", "parse_snapshot"),
     ("history: current_values", "hikisup_xl.session", "current_values"),
     ("history: hand_changes", "hikisup_xl.session", "hand_changes"),
-    ("history: new_periods", "hikisup_xl.session", "new_periods"),
+    ("history: deleted_rows", "hikisup_xl.session", "deleted_rows"),
+    ("history: period_records", "hikisup_xl.session", "period_records"),
     ("history: snapshot_rows", "hikisup_xl.session", "snapshot_rows"),
-    ("FileEngine.write_cells", "hikisup_xl.engine.files", "FileEngine.write_cells"),
-    ("FileEngine.replace_rows", "hikisup_xl.engine.files", "FileEngine.replace_rows"),
-    ("FileEngine.append_rows", "hikisup_xl.engine.files", "FileEngine.append_rows"),
-    ("FileEngine.write_snapshot", "hikisup_xl.engine.files", "FileEngine.write_snapshot"),
-    ("openpyxl Workbook.save", "openpyxl.workbook.workbook", "Workbook.save"),
-    ("zip testzip (verify saved file)", "zipfile", "ZipFile.testzip"),
-    ("os.fsync", "os", "fsync"),
-    ("backup copy (shutil.copy2)", "hikisup_xl.engine.files", "shutil.copy2"),
-    ("rest of save_atomic", "hikisup_xl.engine.files", "save_atomic"),
-    ("FileEngine.save", "hikisup_xl.engine.files", "FileEngine.save"),
+    ("write_cells", "hikisup_xl.engine.patch", "PatchEngine.write_cells"),
+    ("replace_rows", "hikisup_xl.engine.patch", "PatchEngine.replace_rows"),
+    ("append_rows", "hikisup_xl.engine.patch", "PatchEngine.append_rows"),
+    ("write_snapshot", "hikisup_xl.engine.patch", "PatchEngine.write_snapshot"),
+    ("sheet XML serialise", "hikisup_xl.engine.sheetxml", "SheetEditor.finish"),
+    ("zip write (copy + new parts)", "hikisup_xl.engine.zipcopy", "write_zip"),
+    ("save_beside (check, fsync, swap, backup)", "hikisup_xl.engine.safety", "save_beside"),
+    ("PatchEngine.save (rest)", "hikisup_xl.engine.patch", "PatchEngine.save"),
     ("Session.finish (rest)", "hikisup_xl.session", "Session.finish"),
     ("Session start (rest)", "hikisup_xl.session", "Session.__post_init__"),
-    ("action body (rest)", "hikisup_xl.cli", "run_file_action"),
+    ("job body (rest)", "hikisup_xl.jobs.ledger", "{verb}"),
 )
 
 exclusive: dict[str, float] = defaultdict(float)
@@ -102,9 +113,10 @@ def timed(label: str, fn: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-def install() -> list[str]:
+def install(verb: str) -> list[str]:
     missing = []
     for label, module_name, path in PHASES:
+        path = path.format(verb=verb)
         try:
             owner: Any = importlib.import_module(module_name)
             *parents, attr = path.split(".")
@@ -124,11 +136,9 @@ def main() -> int:
     args = parser.parse_args()
 
     t_imports = time.perf_counter()
-    import openpyxl  # noqa: F401 - counted as start-up, as in the CLI
+    from hikisup_xl.jobs import ledger
 
-    from hikisup_xl import cli
-
-    missing = install()
+    missing = install(args.verb)
     t_ready = time.perf_counter()
 
     with tempfile.TemporaryDirectory(prefix="hikisup-phases-") as tmp:
@@ -136,14 +146,18 @@ def main() -> int:
         shutil.copyfile(args.workbook, work)
         gc.callbacks.append(gc_callback)
         t0 = time.perf_counter()
-        result = cli.run_file_action(args.verb, work, dt.date.fromisoformat(args.today), None)
+        from hikisup_xl.engine import choose
+
+        engine = choose.locked(work, None, choose._engine)
+        result = getattr(ledger, args.verb)(engine, dt.date.fromisoformat(args.today))
         total = time.perf_counter() - t0
         gc.callbacks.remove(gc_callback)
+        del engine
 
     print(f"{args.verb} on {args.workbook.name}: {result.lines[0] if result.lines else ''}")
     print(f"interpreter start to main: {t_imports - T_START:.2f} s (argparse etc.)")
-    print(f"imports (openpyxl, hikisup_xl.cli, wrapped modules): {t_ready - t_imports:.2f} s")
-    print(f"action (run_file_action): {total:.2f} s, peak RSS {peak_mib():.0f} MiB")
+    print(f"imports (the job's modules, wrapped modules): {t_ready - t_imports:.2f} s")
+    print(f"action (engine open + job): {total:.2f} s, peak RSS {peak_mib():.0f} MiB")
     print()
     print("| phase | calls | exclusive s | share | peak MiB after |")
     print("|---|---:|---:|---:|---:|")

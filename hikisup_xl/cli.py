@@ -79,7 +79,7 @@ def new_cmd(file: Path, **options: str | None) -> None:
             )
         if not file.parent.exists():
             raise HikisupError(f"フォルダー「{file.parent}」がありません。")
-        settings = Settings.model_validate({k: v for k, v in options.items() if v is not None})
+        settings = Settings.validate({k: v for k, v in options.items() if v is not None})
         save_atomic(build_workbook(settings), file, keep_backup=False)
     except Exception as exc:
         _fail("new", str(file), exc)

@@ -92,7 +92,15 @@ DEMO_SETTINGS = Settings(
     department="福祉保健部 障害福祉課",
     staff="見本　花子",
     phone="055-223-1234",
+    extension="1234",
     fax="055-223-5678",
+)
+# The next 養成研修's timetable (研修内容), printed on its flyer (#13).
+DEMO_PROGRAM: tuple[tuple[dt.time, dt.time, str], ...] = (
+    (dt.time(13, 30), dt.time(13, 40), "開会・オリエンテーション"),
+    (dt.time(13, 40), dt.time(14, 40), "講義「ひきこもりの理解と支援」"),
+    (dt.time(14, 50), dt.time(15, 50), "講義「サポーターの役割と活動上の注意点」"),
+    (dt.time(15, 50), dt.time(16, 30), "グループワーク・質疑応答"),
 )
 
 
@@ -133,6 +141,27 @@ def generate(
                 deadline=day - dt.timedelta(days=14),
             )
         )
+    # The next 養成研修, in six weeks: its flyer (研修チラシ) has a timetable to print.
+    day = today + dt.timedelta(days=42)
+    tid = f"T{fiscal_year(day)}-2"
+    data["trainings"].append(
+        _row(
+            schema.TRAININGS,
+            training_id=tid,
+            kind="養成研修",
+            title=f"第{len(sessions) + 1}回ひきこもりサポーター養成研修",
+            date=day,
+            start=dt.time(13, 30),
+            end=dt.time(16, 30),
+            reception=dt.time(13, 0),
+            venue="架空市福祉センター 2階大会議室",
+            deadline=day - dt.timedelta(days=14),
+        )
+    )
+    data["program"] += [
+        _row(schema.PROGRAM, training_id=tid, start=a, end=b, content=what)
+        for a, b, what in DEMO_PROGRAM
+    ]
     followups = []
     for year in range(fy - 2, fy + 1):
         for kind, month in (("継続研修", 11), ("交流会", 2)):
@@ -498,11 +527,15 @@ def _plant_mistakes(data: dict[str, list[tuple[object, ...]]], rng: random.Rando
 
 
 def run_demo(directory: Path, today: dt.date) -> list[str]:
-    """Write the demo workbook, run check, number and expiries on it, and say what happened."""
+    """Write the demo workbook, run number, expiries, check, the 年度 report and the training
+    flyer on it, and say what happened."""
     from .engine.choose import open_workbook
     from .engine.files import save_atomic
+    from .forms.action import forms
     from .jobs.dispatch import candidates
     from .jobs.ledger import check, expiries, number
+    from .jobs.tidy import tidy
+    from .stats.report import report
     from .template import build_workbook
 
     directory.mkdir(parents=True, exist_ok=True)
@@ -517,10 +550,48 @@ def run_demo(directory: Path, today: dt.date) -> list[str]:
     waiting = _waiting_dispatch(DEMO, "", today)[schema.DISPATCHES.column_number("dispatch_id") - 1]
     lines += candidates(open_workbook(path), today, str(waiting)).lines
     lines.append("")
-    lines.append(
-        f"Excelで {path} を開き、「チェック結果」「期限一覧」「派遣候補」「操作履歴」シートを見てください。"
-    )
+    lines += report(open_workbook(path), today, fiscal_year(today)).lines
+    lines.append("")
+    lines += forms(open_workbook(path), today, "flyer").lines
+    lines.append("")
+    lines += tidy(open_workbook(path), today, dry_run=True).lines[:8]
+    listing = write_old_list(directory, data)
+    lines += [
+        f"  （整えるには：hikisup tidy {path.name}）",
+        "",
+        f"市町村がこれまで使ってきた名簿の例：{listing}",
+        f"  hikisup migrate {path.name} {listing.name} で「移行確認」シートに対応を書き出し、"
+        "確かめてから --apply を付けて登録名簿に追加できます。",
+        "",
+        f"Excelで {path} を開き、「チェック結果」「期限一覧」「派遣候補」「集計」「サポーター別」"
+        "「操作履歴」シートと、研修チラシのファイルを見てください。",
+    ]
     return lines
+
+
+def write_old_list(directory: Path, data: Mapping[str, Sequence[tuple[object, ...]]]) -> Path:
+    """An office's own list as offices export it (#13): a title line, a blank line, headers of
+    its own, 和暦 dates, CP932, a note under the table; two people already in the register and
+    two new ones."""
+    reg = schema.REGISTER
+    known = [
+        (r[reg.columns.index(reg.col("name"))], r[reg.columns.index(reg.col("birth"))])
+        for r in data["register"][:2]
+    ]
+    lines = ["ひきこもりサポーター名簿（令和6年度）,,,,,", ",,,,,"]
+    lines.append("No.,お名前,フリガナ,生年月日,〒,住所,TEL,修了日")
+    people = [
+        *((str(name), birth) for name, birth in known),
+        ("新井　一郎", dt.date(1975, 2, 3)),
+        ("上野　花子", "平成31年5月1日"),  # no such date: shown on 移行確認 as unreadable
+    ]
+    for n, (name, birth) in enumerate(people, start=1):
+        shown = to_wareki_short(birth) if isinstance(birth, dt.date) else str(birth)
+        lines.append(f"{n},{name},,{shown},400-0031,甲府市丸の内1-1,055-223-1234,R1.6.1")
+    lines.append("※辞退した方は除いています,,,,,")
+    path = directory / "これまでの名簿_デモ.csv"
+    path.write_bytes(("\r\n".join(lines) + "\r\n").encode("cp932"))
+    return path
 
 
 def _counts(data: Mapping[str, Sequence[object]]) -> str:

@@ -69,8 +69,12 @@ def dispatch(button_id: str, book: XlCaller | None = None, today: dt.date | None
         notes: list[str] = []
         if button.arguments:  # what the job needs from the workbook: selection, output...
             from .addin.arguments import PROVIDERS
+            from .addin.dialogs import DialogCancelledError
 
-            provided = PROVIDERS[button.arguments](book, engine, dict(button.params))
+            try:
+                provided = PROVIDERS[button.arguments](book, engine, dict(button.params))
+            except DialogCancelledError:
+                return  # "no" to a provider's question does nothing and records nothing
             kwargs.update(provided.kwargs)
             notes = provided.notes
         elif button.asks:  # what the clerk chooses: files, a folder, a 年度, a password

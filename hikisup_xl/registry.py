@@ -62,6 +62,8 @@ ASKED_ON_RIBBON = (FISCAL_YEAR, OPEN_FILE, SAVE_FILE, FOLDER, PASSWORD, INT, FLA
 
 # The file-type filter of Excel's open/save dialogs ("label,pattern").
 XLSX_FILTER = "Excel ブック (*.xlsx),*.xlsx"
+# The lists an office already keeps: a workbook or a CSV file.
+LIST_FILTER = "Excel ブック・CSV (*.xlsx;*.csv),*.xlsx;*.csv"
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +82,7 @@ class Option:
     title: str = ""  # Japanese: the dialog's title (ribbon)
     ask_if: str = ""  # the ribbon asks only when this FLAG option was answered yes
     default: int | str | None = None
+    file_filter: str = ""  # OPEN_FILE/SAVE_FILE: the dialog's filter ("" = XLSX_FILTER)
 
 
 @dataclass(frozen=True, slots=True)
@@ -330,6 +333,56 @@ JOBS: tuple[Job, ...] = (
         workbook=False,
     ),
     Job(
+        "tidy",
+        "整える",
+        "入力の表記を、迷いなく直せるものだけ整えます（文字の日付（和暦・西暦）を日付に、"
+        "番号・電話・郵便番号の全角数字とハイフン（ー－―‐）を半角に、半角カナを全角に、前後の空白を削除）。"
+        "空欄のふりがなは、氏名を入力したときの読みで補います。\n\n"
+        "変更はすべて「変更履歴」に変更前・変更後と場所（シート・行・列）を記録します。"
+        "読み取れない値は変えずに残します（「チェック」で確認してください）。",
+        "hikisup_xl.jobs.tidy:tidy",
+        (
+            Option(
+                "dry_run",
+                FLAG,
+                "確認のみ",
+                "変更せずに、整える箇所の一覧だけを表示する",
+                cli="--dry-run",
+                ribbon=False,
+            ),
+        ),
+    ),
+    Job(
+        "migrate",
+        "移行",
+        "市町村がこれまで使ってきた名簿（LIST：.xlsx、または CP932・UTF-8 の .csv）を登録名簿に移します。\n\n"
+        "1回目は見出しの行と列の対応を見つけ、「移行確認」シートに対応・取り込む行・読めなかったセルと"
+        "その理由を書き出すだけで、登録名簿は変えません。「移行確認」の対応を確かめて（直して）から "
+        "--apply を付けて実行すると、登録名簿に追加します（名簿取り込みと同じ照合で重複を見つけます）。"
+        "壊れた・暗号化された・異常に大きいファイルは理由を示して読みません。",
+        "hikisup_xl.jobs.migrate:migrate",
+        (
+            Option(
+                "source",
+                OPEN_FILE,
+                "LIST",
+                "移す名簿ファイル（.xlsx または .csv）",
+                required=True,
+                title="移す名簿ファイル（.xlsx・.csv）",
+                file_filter=LIST_FILTER,
+            ),
+            Option(
+                "apply",
+                FLAG,
+                "追加する",
+                "「移行確認」シートの対応で登録名簿に追加する（付けないと確認シートを作るだけ）",
+                cli="--apply",
+                title="「移行確認」シートの対応で、登録名簿に追加しますか？"
+                "（「いいえ」：移行確認シートを作るだけで、登録名簿は変えません）",
+            ),
+        ),
+    ),
+    Job(
         "upgrade",
         "ブックの更新",
         "以前のテンプレートで作った管理ブックを、今のテンプレートに合わせて更新します"
@@ -450,6 +503,21 @@ BUTTONS: tuple[Button, ...] = (
         image="DataValidation",
     ),
     Button(
+        id="hikisupTidy",
+        label="整える",
+        screentip="入力の表記を整える",
+        supertip=(
+            "文字で入力した日付（和暦・西暦）を日付に、番号・電話・郵便番号の全角数字とハイフンを半角に、"
+            "半角カナを全角に直し、前後の空白を削ります。空欄のふりがなは入力したときの読みで補います。"
+            "先に件数を表示して、実行するか聞きます。変更は「変更履歴」に残ります。"
+        ),
+        group="チェック",
+        macro="OnTidy",
+        verb="tidy",
+        image="SpellingAndGrammar",
+        arguments="tidy_confirm",
+    ),
+    Button(
         id="hikisupNumber",
         label="採番",
         screentip="修了番号・登録番号を付ける",
@@ -532,6 +600,15 @@ BUTTONS: tuple[Button, ...] = (
         "EnvelopesAndLabelsDialog",
     ),
     _filled_form(
+        "flyer",
+        "研修チラシ",
+        "養成研修のチラシ（資料2）を作る",
+        "「研修」シートで養成研修の行を選んでから押すと、その研修のチラシ（表面）と参加申込書"
+        "（裏面）を1つのファイルに作ります。ほかのシートから押すと、これから開く養成研修の分を"
+        "作ります。内容の時間割は「研修内容」シートから入ります。",
+        "FilePrintPreview",
+    ),
+    _filled_form(
         "invitation",
         "研修案内",
         "継続研修・交流会の案内を作る",
@@ -539,6 +616,7 @@ BUTTONS: tuple[Button, ...] = (
         "MailMergeStartLetters",
     ),
     _blank_form("application", "参加申込書", "資料2"),
+    _blank_form("flyer", "研修チラシ", "資料2"),
     _blank_form("certificate", "修了証書", "資料3"),
     _blank_form("registration", "登録申込書", "資料4"),
     _blank_form("consent", "同意書", "資料5"),
@@ -598,6 +676,20 @@ BUTTONS: tuple[Button, ...] = (
         macro="OnConsolidate",
         verb="consolidate",
         image="ConsolidateMenu",
+    ),
+    Button(
+        id="hikisupMigrate",
+        label="名簿の移行",
+        screentip="これまでの名簿を登録名簿に移す",
+        supertip=(
+            "市町村でこれまで使ってきた名簿（.xlsx・.csv）を選ぶと、列の対応と取り込む行を「移行確認」"
+            "シートに書き出します（最初は登録名簿を変えません）。対応を確かめてからもう一度押し、"
+            "「はい」を選ぶと登録名簿に追加します。"
+        ),
+        group="登録",
+        macro="OnMigrate",
+        verb="migrate",
+        image="ImportTextFile",
     ),
     Button(
         id="hikisupUpgrade",

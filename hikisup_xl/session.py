@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .applog import os_user
 from .core import schema
-from .core.book import Book, load_book
+from .core.book import DATA_TABLES, Book, load_book
 from .core.errors import HikisupError
 from .core.history import (
     current_values,
@@ -20,7 +22,7 @@ from .core.history import (
     snapshot_rows,
 )
 from .core.settings import ITEM_BY_FIELD, Settings, SettingsError, settings_from_rows
-from .core.table import RawTable
+from .core.table import PARSERS, RawTable
 from .engine.protocol import Engine
 from .progress import report as _report_progress
 
@@ -36,25 +38,66 @@ def read_settings(engine: Engine) -> tuple[Settings, RawTable]:
     return settings, raw
 
 
+# What finish() itself reads: the register (history, snapshot) and 登録期間履歴.
+SESSION_TABLES: tuple[str, ...] = ("register", "periods")
+
+
+def tables_to_read(tables: Collection[str] | None) -> tuple[schema.TableSpec, ...]:
+    """The specs a job reads: the data tables it declares (None: every one) plus what the
+    session needs, in the workbook's order."""
+    if tables is None:
+        return DATA_TABLES
+    wanted = {*tables, *SESSION_TABLES}
+    unknown = wanted - {t.key for t in DATA_TABLES}
+    if unknown:  # a job declaring a table the schema does not have is a programming error
+        raise ValueError(f"unknown tables: {sorted(unknown)}")
+    return tuple(t for t in DATA_TABLES if t.key in wanted)
+
+
 @dataclass
 class Session:
+    """`tables`: the data tables the job reads (by TableSpec.key; None = every one). A job
+    declares them so that a big workbook's other sheets are never read."""
+
     engine: Engine
     today: dt.date
     user: str = field(default_factory=os_user)
+    tables: Collection[str] | None = None
 
     def __post_init__(self) -> None:
         self.progress(0, 3, "ブックを読み込んでいます")
-        self.settings, self._settings_raw = read_settings(self.engine)
-        self.book: Book = load_book(self.engine.read_table, self.settings, self.today)
+        specs = tables_to_read(self.tables)
+        # The bulk read makes millions of small objects and no cycles: the cyclic collector
+        # would only walk them again and again, during the read and after it.
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            self.settings, self._settings_raw = read_settings(self.engine)
+            self.book: Book = load_book(self.engine.read_table, self.settings, self.today, specs)
+        finally:
+            gc.freeze()  # what was read is never traversed again (finish() unfreezes)
+            if collecting:
+                gc.enable()
         self.progress(1, 3, "処理しています")
         self._writes: dict[str, dict[str, dict[int, object]]] = defaultdict(
             lambda: defaultdict(dict)
         )
         self._setting_writes: dict[str, object] = {}
+        # 変更履歴 rows the job writes itself, and the register cells they cover (finish()
+        # records no second row for those).
+        self._changes: list[tuple[object, ...]] = []
+        self._logged: set[tuple[int, str]] = set()
 
-    def set(self, table: str, index: int, key: str, value: object) -> None:
-        """Change one cell of a data table (by row index), written at finish()."""
+    def set(self, table: str, index: int, key: str, value: object, *, logged: bool = False) -> None:
+        """Change one cell of a data table (by row index), written at finish(). `logged`: the
+        job records the change in 変更履歴 itself (add_changes)."""
         self._writes[table][key][index] = value
+        if logged and table == "register":
+            self._logged.add((index, key))
+
+    def add_changes(self, rows: list[tuple[object, ...]]) -> None:
+        """変更履歴 rows (schema.CHANGES.row) the job words itself, written at finish()."""
+        self._changes += rows
 
     def set_setting(self, field_name: str, value: object) -> None:
         self._setting_writes[field_name] = value
@@ -75,7 +118,10 @@ class Session:
         before = parse_snapshot(self.engine.read_snapshot())
         seen = current_values(self.book, {})
         changes = hand_changes(self.book, before, seen, self.user) if before else []
+        changes += self._changes
         for (i, key), value in overrides.items():
+            if (i, key) in self._logged:
+                continue
             old = self.book["register"][key][i]
             no = overrides.get((i, "reg_no"), self.book["register"]["reg_no"][i])
             if key in schema.TRACKED_FIELDS and old is not None and old != value and no:
@@ -111,7 +157,9 @@ class Session:
             self.engine.write_cells(self.book["periods"].raw, key, cells)
         self.engine.append_rows(schema.CHANGES, changes)
         self.engine.append_rows(schema.PERIODS, periods)
-        self.engine.write_snapshot(snapshot_rows(current_values(self.book, overrides)))
+        # As the next read parses them (a full-width space in ふりがな reads as a space), or
+        # the next job would take this action's own writes for hand changes.
+        self.engine.write_snapshot(snapshot_rows(current_values(self.book, _as_read(overrides))))
         extra = []
         if changes:
             extra.append(f"変更履歴{len(changes)}件")
@@ -119,7 +167,10 @@ class Session:
             extra.append(f"登録期間履歴{len(periods)}件")
         log_counts = counts + ("（" + "、".join(extra) + "を記録）" if extra else "")
         record(self.engine, action, log_counts, result, self.user)
-        self.engine.save()
+        try:
+            self.engine.save()
+        finally:
+            gc.unfreeze()
         self.progress(3, 3, "完了")
 
     def _write_settings(self) -> None:
@@ -165,6 +216,18 @@ def record(engine: Engine, action: str, counts: str, result: str, user: str = ""
         file=engine.name,
     )
     engine.append_rows(schema.LOG, [row])
+
+
+def _as_read(overrides: dict[tuple[int, str], object]) -> dict[tuple[int, str], object]:
+    out: dict[tuple[int, str], object] = {}
+    for (i, key), value in overrides.items():
+        col = schema.REGISTER.col(key)
+        try:
+            parsed = PARSERS[col.kind](col, value)[0] if value is not None else None
+        except Exception:  # a value the parser refuses is compared as written
+            parsed = value
+        out[(i, key)] = value if parsed is None else parsed
+    return out
 
 
 def _text(value: object) -> str:

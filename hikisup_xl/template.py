@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 import zipfile
 from collections.abc import Mapping, Sequence
@@ -30,7 +31,7 @@ from .core.schema import Column, Kind, TableSpec
 from .core.settings import SETTING_ITEMS, Settings, settings_to_rows
 from .engine.files import save_atomic
 from .engine.styles import apply_cell_style
-from .stats.sheet import add_summary_sheet
+from .stats.sheet import add_summary_sheet, add_supporter_pivot
 
 TEMPLATE_PATH = Path("workbook") / "hikisup_template.xlsx"
 NORMAL_FONT = "游ゴシック"
@@ -88,7 +89,21 @@ def add_table_sheet(
     _write_table(ws, spec, data)
     if spec is schema.SETTINGS:
         _settings_validation(ws)
+    if spec is schema.SUPPORTER_YEARS:
+        add_supporter_pivot(wb, ws)
     return ws
+
+
+def sheet_package(spec: TableSpec) -> bytes:
+    """A package holding only `spec`'s sheet as the template would lay it out: what the patch
+    engine grafts into a workbook for an output sheet the template does not hold."""
+    wb = Workbook()
+    _set_normal_font(wb)
+    wb.remove(wb.active)  # type: ignore[arg-type]
+    add_table_sheet(wb, spec, 0)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
 
 
 def _set_normal_font(wb: Workbook) -> None:

@@ -11,6 +11,10 @@ Public Sub OnCheck(control As IRibbonControl)
     If HasWorkbook() Then RunPython "import hikisup_xl.excel as e; e.dispatch('hikisupCheck')"
 End Sub
 
+Public Sub OnTidy(control As IRibbonControl)
+    If HasWorkbook() Then RunPython "import hikisup_xl.excel as e; e.dispatch('hikisupTidy')"
+End Sub
+
 Public Sub OnNumber(control As IRibbonControl)
     If HasWorkbook() Then RunPython "import hikisup_xl.excel as e; e.dispatch('hikisupNumber')"
 End Sub
@@ -43,12 +47,20 @@ Public Sub OnFormsRenewal(control As IRibbonControl)
     If HasWorkbook() Then RunPython "import hikisup_xl.excel as e; e.dispatch('hikisupFormsRenewal')"
 End Sub
 
+Public Sub OnFormsFlyer(control As IRibbonControl)
+    If HasWorkbook() Then RunPython "import hikisup_xl.excel as e; e.dispatch('hikisupFormsFlyer')"
+End Sub
+
 Public Sub OnFormsInvitation(control As IRibbonControl)
     If HasWorkbook() Then RunPython "import hikisup_xl.excel as e; e.dispatch('hikisupFormsInvitation')"
 End Sub
 
 Public Sub OnBlankApplication(control As IRibbonControl)
     If HasWorkbook() Then RunPython "import hikisup_xl.excel as e; e.dispatch('hikisupBlankApplication')"
+End Sub
+
+Public Sub OnBlankFlyer(control As IRibbonControl)
+    If HasWorkbook() Then RunPython "import hikisup_xl.excel as e; e.dispatch('hikisupBlankFlyer')"
 End Sub
 
 Public Sub OnBlankCertificate(control As IRibbonControl)
@@ -93,6 +105,10 @@ End Sub
 
 Public Sub OnConsolidate(control As IRibbonControl)
     If HasWorkbook() Then RunPython "import hikisup_xl.excel as e; e.dispatch('hikisupConsolidate')"
+End Sub
+
+Public Sub OnMigrate(control As IRibbonControl)
+    If HasWorkbook() Then RunPython "import hikisup_xl.excel as e; e.dispatch('hikisupMigrate')"
 End Sub
 
 Public Sub OnUpgrade(control As IRibbonControl)

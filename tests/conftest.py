@@ -116,6 +116,9 @@ def base_world() -> World:
         "trainings": [
             {"training_id": "T1", "kind": "養成研修", "date": dt.date(2025, 7, 10)},
         ],
+        "program": [
+            {"training_id": "T1", "start": dt.time(13, 30), "content": "講義"},
+        ],
         "trainees": [
             {
                 "training_id": "T1",

@@ -75,9 +75,14 @@ def test_demo_runs_and_its_checks_find_the_planted_mistakes(tmp_path: Path) -> N
     assert "採番完了" in result.stdout
     assert "期限確認" in result.stdout
     assert "チェック完了" in result.stdout
-    books = [p for p in directory.glob("*.xlsx") if not p.name.endswith(".bak.xlsx")]
-    assert len(books) == 1
-    issues = table_rows(books[0], schema.ISSUES)
+    books = sorted(p.name for p in directory.glob("*.xlsx") if not p.name.endswith(".bak.xlsx"))
+    assert books == [
+        "サポーター管理_デモ.xlsx",
+        "サポーター管理_デモ_研修チラシ.xlsx",
+    ]  # and its flyer
+    assert "「サポーター別」シートにサポーター" in result.stdout  # the 年度 report ran (#13)
+    assert "研修チラシを2枚作成しました" in result.stdout
+    issues = table_rows(directory / books[0], schema.ISSUES)
     found = {i["code"] for i in issues}
     assert found >= {
         "format.postal",
@@ -96,10 +101,10 @@ def test_demo_runs_and_its_checks_find_the_planted_mistakes(tmp_path: Path) -> N
     }
     # Row 3's 生年月日 is typed as 和暦 text: accepted input, so nothing is said about that row.
     assert [i for i in issues if (i["sheet"], i["row"]) == ("登録名簿", 3)] == []
-    log = [r["action"] for r in table_rows(books[0], schema.LOG)]
-    assert log == ["採番", "期限確認", "チェック", "派遣候補"]
+    log = [r["action"] for r in table_rows(directory / books[0], schema.LOG)]
+    assert log == ["採番", "期限確認", "チェック", "派遣候補", "年度集計", "帳票作成"]
     assert "派遣候補（派遣ID D00061" in result.stdout
-    candidates = table_rows(books[0], schema.CANDIDATES)
+    candidates = table_rows(directory / books[0], schema.CANDIDATES)
     assert {r["verdict"] for r in candidates} == {"候補", "対象外"}
 
 
@@ -107,9 +112,9 @@ def test_demo_is_reproducible(tmp_path: Path) -> None:
     for name in ("a", "b"):
         assert invoke("demo", tmp_path / name, "--today", "2026-11-26").exit_code == 0
     skip = ("操作履歴",)  # holds the clock time of each action
-    (a,) = [p for p in (tmp_path / "a").glob("*.xlsx") if ".bak." not in p.name]
-    (b,) = [p for p in (tmp_path / "b").glob("*.xlsx") if ".bak." not in p.name]
-    assert sheet_values(a, skip) == sheet_values(b, skip)
+    for name in ("サポーター管理_デモ.xlsx", "サポーター管理_デモ_研修チラシ.xlsx"):
+        a, b = tmp_path / "a" / name, tmp_path / "b" / name
+        assert sheet_values(a, skip) == sheet_values(b, skip)
 
 
 def test_new_fills_settings_from_options(tmp_path: Path) -> None:

@@ -57,6 +57,7 @@ def test_unique_ids_compare_normalised_values() -> None:
 # (table, column, an unknown value, severity)
 REFS = [
     ("trainees", "training_id", "T9", ERROR),
+    ("program", "training_id", "T9", ERROR),
     ("register", "cert_no", "999", ERROR),
     ("dispatches", "case_id", "C9999", ERROR),
     ("dispatches", "reg_no", "999", ERROR),

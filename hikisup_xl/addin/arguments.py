@@ -143,6 +143,7 @@ SOURCES: dict[str, Source] = {
         schema.REGISTER, "reg_no", "登録期間が期限警告日数以内に終わる人（期限一覧と同じ人）"
     ),
     "report": Source(schema.REPORTS, "report_id", None),
+    "flyer": Source(schema.TRAININGS, "training_id", "これから開く養成研修"),
 }
 
 
@@ -239,6 +240,28 @@ def blank_form(book: XlCaller, engine: LiveEngine, params: Mapping[str, str]) ->
     return Arguments({"selection": Selection(blank=True), "out": out, "pdf": True})
 
 
+def tidy_confirm(book: XlCaller, engine: LiveEngine, params: Mapping[str, str]) -> Arguments:
+    """整える: how many cells it would change, by reason, and a yes/no before it does (the
+    ribbon's --dry-run). The tables read here are the ones the job reads again (kept)."""
+    from collections import Counter
+
+    from ..jobs.tidy import plan
+    from ..registry import TITLE
+    from .dialogs import DialogCancelledError
+
+    changes = plan(engine.read_table, engine.read_readings)
+    if changes:
+        reasons = Counter(c.reason for c in changes)
+        detail = "\n".join(f"・{reason}：{n}件" for reason, n in reasons.most_common())
+        question = (
+            f"{len(changes)}か所を整えます。\n{detail}\n\n"
+            "変更前の値はすべて「変更履歴」に残ります。実行しますか？"
+        )
+        if book.app.alert(question, title=TITLE, buttons="yes_no") != "yes":
+            raise DialogCancelledError
+    return Arguments({"dry_run": False})
+
+
 ASK_DISPATCH = (
     f"「{schema.DISPATCHES.sheet}」シートで、候補を探す派遣（状態が「調整中」）の行を"
     "1つ選んでから押してください。"
@@ -280,5 +303,6 @@ def dispatch_row(book: XlCaller, engine: LiveEngine, params: Mapping[str, str]) 
 PROVIDERS: dict[str, Provider] = {
     "form": filled_form,
     "blank_form": blank_form,
+    "tidy_confirm": tidy_confirm,
     "dispatch": dispatch_row,
 }

@@ -68,7 +68,8 @@ def ask(app: Any, button: Button, option: Option, workbook: Path | None, today: 
 def _ask(app: Any, button: Button, option: Option, workbook: Path | None, today: dt.date) -> Any:
     title = option.title or option.label
     if option.type == OPEN_FILE:
-        return Path(_answer(app.api.GetOpenFilename(FileFilter=XLSX_FILTER, Title=title)))
+        file_filter = option.file_filter or XLSX_FILTER
+        return Path(_answer(app.api.GetOpenFilename(FileFilter=file_filter, Title=title)))
     if option.type == SAVE_FILE:
         return _save_path(app, button, title, workbook, today)
     if option.type == FOLDER:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from . import schema
 from .issues import Issue
@@ -21,10 +21,22 @@ class Book:
     settings: Settings
     tables: dict[str, ParsedTable]
     today: dt.date
-    parse_issues: list[Issue] = field(default_factory=list)
 
     def __getitem__(self, key: str) -> ParsedTable:
-        return self.tables[key]
+        try:
+            return self.tables[key]
+        except KeyError:  # a programming error: the job did not declare the table
+            raise KeyError(f"table {key!r} was not read: add it to the job's tables") from None
+
+    @property
+    def parse_issues(self) -> list[Issue]:
+        """Every bad cell of the tables read (types every column not yet typed)."""
+        return [i for table in self.tables.values() for i in table.parse_issues()]
+
+
+DATA_TABLES: tuple[TableSpec, ...] = tuple(
+    t for t in schema.TABLES if not t.generated and t is not schema.SETTINGS
+)
 
 
 def load_book(
@@ -33,13 +45,10 @@ def load_book(
     today: dt.date,
     specs: tuple[TableSpec, ...] | None = None,
 ) -> Book:
-    """Read and type every data table (or `specs`); bad cells become parse issues."""
-    issues: list[Issue] = []
-    chosen = specs or tuple(
-        t for t in schema.TABLES if not t.generated and t is not schema.SETTINGS
-    )
-    tables = {spec.key: parse_table(read(spec), issues) for spec in chosen}
-    return Book(settings, tables, today, issues)
+    """Read every data table (or `specs`); columns are typed on first use, and bad cells
+    become Book.parse_issues."""
+    tables = {spec.key: parse_table(read(spec)) for spec in specs or DATA_TABLES}
+    return Book(settings, tables, today)
 
 
 @dataclass(slots=True)

@@ -12,7 +12,8 @@ from enum import StrEnum
 
 # 2: the 集計 sheet's tables, charts and pivot tables are part of the template (#9).
 # 3: 活動地域 on the register, 希望する性別 and 派遣先の地域 on 派遣, the 保険加入 and 派遣候補
-#    tables (#13).
+#    tables; 研修内容 (the flyer's timetable), 研修's 受付開始時刻 and 対象者, the 内線 setting,
+#    and the サポーター別 table with its pivot table (#13).
 SCHEMA_VERSION = 3
 # Custom document property that marks a workbook as ours (and which schema it follows).
 MARKER_PROPERTY = "hikisup_schema"
@@ -130,6 +131,41 @@ TRAININGS = TableSpec(
         _c("content", "内容", width=30),
         _c("deadline", "申込〆切日", Kind.DATE, width=16),
         _c("memo", "備考", width=20),
+        # #13: the training flyer (資料2 表面) prints these.
+        _c(
+            "reception",
+            "受付開始時刻",
+            Kind.TIME,
+            width=9,
+            help="研修チラシに「受付：13時～」と印字します",
+        ),
+        _c(
+            "audience",
+            "対象者",
+            width=30,
+            help="研修チラシの対象者。空欄なら「ひきこもり本人や家族等に対する支援に関心のある方」"
+            "「民生・児童委員」を印字します（Alt+Enterで改行すると1行ずつ印字します）",
+        ),
+    ),
+)
+
+# The flyer's 内容 timetable (#13): one row per item of a training's programme, in sheet order.
+PROGRAM = TableSpec(
+    "program",
+    "研修内容",
+    "tProgram",
+    (
+        _c("training_id", "研修ID", Kind.ID, required=True, width=10),
+        _c("start", "開始時刻", Kind.TIME, width=9),
+        _c("end", "終了時刻", Kind.TIME, width=9),
+        _c(
+            "content",
+            "内容",
+            required=True,
+            width=40,
+            help="研修チラシの「内容」の欄に時間と並べて印字します",
+        ),
+        _c("memo", "備考", width=20),
     ),
 )
 
@@ -243,7 +279,8 @@ CHANGES = TableSpec(
     "tChanges",
     (
         _c("date", "日付", Kind.DATE, required=True, width=16),
-        _c("reg_no", "登録番号", Kind.ID, required=True, width=10),
+        # Blank for a change on a sheet that names no supporter (整える on 研修, #13).
+        _c("reg_no", "登録番号", Kind.ID, width=10),
         _c("item", "項目", required=True, width=14),
         _c("before", "変更前", width=20),
         _c("after", "変更後", width=20),
@@ -488,6 +525,59 @@ IMPORT_REVIEW = TableSpec(
     tab_color="7030A0",
 )
 
+# 移行 (#13): an office's own list read for the register, shown before anything is added. An
+# output sheet the migrate job adds when it first runs (engine ensure_table), not a template
+# table: every workbook of this template version takes it without an upgrade.
+MIGRATION_SKIP = "（取り込まない）"
+MIGRATION_MEMO = "（備考に追記）"
+MIGRATION_KEYS = tuple(
+    c.key
+    for c in REGISTER.columns
+    if c.key not in ("reg_no", "reconfirm", "roster_date", "roster_source", "source_no")
+)
+MIGRATION_TARGETS = (
+    *(REGISTER.col(k).header for k in MIGRATION_KEYS),
+    MIGRATION_MEMO,
+    MIGRATION_SKIP,
+)
+MIGRATION_SECTIONS = ("ファイル", "列の対応", "取り込む行", "読めないセル", "表の外")
+MIGRATION_DECISIONS = ("追加", "追加しない")
+MIGRATION = TableSpec(
+    "migration",
+    "移行確認",
+    "tMigration",
+    (
+        _c("section", "区分", Kind.CHOICE, choices=MIGRATION_SECTIONS, width=12),
+        _c("src_row", "元の行", Kind.INT, width=8),
+        _c("src_col", "元の列", width=8),
+        _c("src_header", "元の見出し", width=16),
+        _c(
+            "target",
+            "取り込み先",
+            Kind.CHOICE,
+            choices=MIGRATION_TARGETS,
+            width=16,
+            help="「列の対応」の行で、元の列を登録名簿のどの列に入れるかを選べます",
+        ),
+        _c("name", "氏名", width=14),
+        _c("value", "値", width=30),
+        _c("note", "説明", width=50),
+        _c(
+            "decision",
+            "判断",
+            Kind.CHOICE,
+            choices=MIGRATION_DECISIONS,
+            width=10,
+            help="「取り込む行」の行で、登録名簿に追加するかを選べます（重複の可能性がある行は選んでください）",
+        ),
+        _c("result", "結果", width=30),
+        _c("key", "照合キー", width=14, help="ツールが使います。変更しないでください"),
+    ),
+    tab_color="7030A0",
+)
+# Tables a job adds when it first needs them (not in the template; see MIGRATION).
+OUTPUT_TABLES: tuple[TableSpec, ...] = (MIGRATION,)
+
 # 年度 statistics (#5): every figure of the 集計 as one row, the form sent upward and summed by
 # the prefecture. 値 holds counts and, for 活動時間, hours with decimals.
 STATS = TableSpec(
@@ -521,6 +611,28 @@ ACTIVITY = TableSpec(
         _c("dispatch_id", "派遣ID", Kind.ID, width=10),
         _c("reg_no", "登録番号", Kind.ID, width=10),
         _c("minutes", "活動時間（分）", Kind.INT, width=10),
+    ),
+    generated=True,
+    tab_color="00B050",
+)
+
+# A supporter's history at a glance (#13): one row per supporter and 年度, written by the 年度
+# report. Names and 登録番号: kept inside the workbook, never in a file sent upward.
+SUPPORTER_YEARS = TableSpec(
+    "supporter_years",
+    "サポーター別",
+    "tSupporterYears",
+    (
+        _c("fy", "年度", width=12),
+        _c("reg_no", "登録番号", Kind.ID, width=10),
+        _c("name", "氏名", width=14),
+        _c("state", "状態", width=10),
+        _c("dispatches", "派遣件数", Kind.INT, width=10),
+        _c("activities", "活動回数", Kind.INT, width=10),
+        _c("hours", "活動時間（時間）", Kind.INT, width=12),
+        _c("last_activity", "最終活動日", Kind.DATE, width=16),
+        _c("followup", "事後研修出席回数", Kind.INT, width=12),
+        _c("followup_ids", "出席した事後研修", width=30),
     ),
     generated=True,
     tab_color="00B050",
@@ -586,6 +698,7 @@ SUMMARY_TABLES: tuple[TableSpec, ...] = (SUM_INFO, SUM_OVERVIEW, SUM_KINDS, SUM_
 TABLES: tuple[TableSpec, ...] = (
     REGISTER,
     TRAININGS,
+    PROGRAM,
     TRAINEES,
     DISPATCHES,
     REPORTS,
@@ -601,6 +714,7 @@ TABLES: tuple[TableSpec, ...] = (
     ISSUES,
     STATS,
     ACTIVITY,
+    SUPPORTER_YEARS,
     LOG,
     SETTINGS,
 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from . import text
 from .issues import ERROR, WARNING, Issue
@@ -43,12 +43,29 @@ class RawTable:
         return f"{self.col_letters[pos]}{self.row_numbers[index]}" if pos is not None else ""
 
 
-@dataclass(slots=True)
+class Columns(dict[str, list[object]]):
+    """A table's typed columns by key, each typed on first use: a job pays only for the columns
+    it reads (check reads them all, number a handful)."""
+
+    __slots__ = ("_table",)
+
+    def __init__(self, table: ParsedTable) -> None:
+        super().__init__()
+        self._table = table
+
+    def __missing__(self, key: str) -> list[object]:
+        return self._table.parse_column(key)
+
+
 class ParsedTable:
     """Typed values per column (None where blank or invalid), plus where each row lives."""
 
-    raw: RawTable
-    values: dict[str, list[object]] = field(default_factory=dict)
+    __slots__ = ("_issues", "raw", "values")
+
+    def __init__(self, raw: RawTable) -> None:
+        self.raw = raw
+        self.values = Columns(self)
+        self._issues: dict[str, list[Issue]] = {}
 
     @property
     def spec(self) -> TableSpec:
@@ -65,6 +82,22 @@ class ParsedTable:
 
     def texts(self, key: str) -> list[str | None]:
         return self.values[key]  # type: ignore[return-value]
+
+    def parse_column(self, key: str) -> list[object]:
+        """Type one column's cells (once); its bad cells become issues."""
+        col = self.spec.col(key)
+        issues: list[Issue] = []
+        self.values[key] = out = _parse_column(self, col, issues)
+        self._issues[key] = issues
+        return out
+
+    def parse_issues(self) -> list[Issue]:
+        """Every bad cell of the table, column by column (types the columns not yet typed)."""
+        found: list[Issue] = []
+        for col in self.spec.columns:
+            self.values[col.key]
+            found += self._issues.get(col.key, [])
+        return found
 
     def issue(
         self,
@@ -236,29 +269,31 @@ def _is_blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def parse_table(raw: RawTable, issues: list[Issue]) -> ParsedTable:
-    """Type every cell of every declared column; append an issue for each bad one."""
-    parsed = ParsedTable(raw)
-    n = len(raw.rows)
-    for col in raw.spec.columns:
-        cells = raw.column(col.key)
-        parser = PARSERS[col.kind]
-        out: list[object] = [None] * n
-        for i, cell in enumerate(cells):
-            if _is_blank(cell):
-                if col.required:
-                    issues.append(
-                        parsed.issue(i, col.key, "required", f"「{col.header}」を入力してください")
-                    )
-                continue
-            try:
-                value, error, warning = parser(col, cell)
-            except Exception:  # a parser bug must not stop the other rows being checked
-                value, error, warning = None, "この値は読み取れません。入力し直してください", None
-            out[i] = value
-            if error:
-                issues.append(parsed.issue(i, col.key, f"format.{col.kind}", error))
-            elif warning:
-                issues.append(parsed.issue(i, col.key, f"notation.{col.kind}", warning, WARNING))
-        parsed.values[col.key] = out
-    return parsed
+def parse_table(raw: RawTable) -> ParsedTable:
+    """The table with its columns typed on first use (ParsedTable.parse_issues for the bad
+    cells)."""
+    return ParsedTable(raw)
+
+
+def _parse_column(parsed: ParsedTable, col: Column, issues: list[Issue]) -> list[object]:
+    """Type every cell of one declared column; append an issue for each bad one."""
+    cells = parsed.raw.column(col.key)
+    parser = PARSERS[col.kind]
+    out: list[object] = [None] * len(cells)
+    for i, cell in enumerate(cells):
+        if _is_blank(cell):
+            if col.required:
+                issues.append(
+                    parsed.issue(i, col.key, "required", f"「{col.header}」を入力してください")
+                )
+            continue
+        try:
+            value, error, warning = parser(col, cell)
+        except Exception:  # a parser bug must not stop the other rows being checked
+            value, error, warning = None, "この値は読み取れません。入力し直してください", None
+        out[i] = value
+        if error:
+            issues.append(parsed.issue(i, col.key, f"format.{col.kind}", error))
+        elif warning:
+            issues.append(parsed.issue(i, col.key, f"notation.{col.kind}", warning, WARNING))
+    return out

@@ -13,7 +13,6 @@ and plain ``date`` objects and ISO strings take a fast path.
 
 from __future__ import annotations
 
-import calendar
 import math
 import numbers
 import re
@@ -145,6 +144,13 @@ def _is_blank(value: object) -> bool:
     return isinstance(value, datetime) and value != value
 
 
+def _days_in_month(y: int, m: int) -> int:
+    """calendar.monthrange(y, m)[1] without importing calendar (and locale) on every click."""
+    if m == 2:
+        return 29 if y % 4 == 0 and (y % 100 != 0 or y % 400 == 0) else 28
+    return 30 if m in (4, 6, 9, 11) else 31
+
+
 def _build_date(y: int, m: int, d: int, raw: str) -> date:
     if y == 0:
         raise WarekiError(f"{_quote(raw)}の0年はありません。{_DATE_HINT}")
@@ -152,7 +158,7 @@ def _build_date(y: int, m: int, d: int, raw: str) -> date:
         raise WarekiError(
             f"{_quote(raw)}の月（{m}月）が正しくありません。月は1〜12で入力してください。"
         )
-    last = calendar.monthrange(y, m)[1]
+    last = _days_in_month(y, m)
     if not 1 <= d <= last:
         raise WarekiError(
             f"{_quote(raw)}は存在しない日付です（{y}年{m}月は{last}日まで）。日付を確認してください。"

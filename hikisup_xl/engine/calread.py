@@ -22,30 +22,46 @@ from typing import Any
 from ..core.grid import col_index
 from .cellread import Rows
 
-# A cell's reference in a worksheet part: its row, and its column when of two or three letters
-# (rows carry r="digits" only; hyperlinks and ranges use ref=, sqref=).
-_CELL_ROW = re.compile(rb' r="[A-Z]{1,3}([0-9]{1,7})"')
-_WIDE_COL = re.compile(rb' r="([A-Z]{2,3})[0-9]')
-_ROW_REF_FAR = re.compile(rb'<(?:\w+:)?row\b[^>]*?\sr="[0-9]{5}')
-_ROW_REF = re.compile(rb'<(?:\w+:)?row\b[^>]*?\sr="([0-9]{1,7})"')
 # A reference far enough to need counting: row 100000 on, column AAA on, or a two-letter column
 # at row 10000 on. Without one the extent is at most 702 x 9,999 cells (about 170 MB).
 _FAR_REF = re.compile(rb' r="(?:[A-Z]{1,3}[0-9]{6}|[A-Z]{3}[0-9]|[A-Z]{2}[0-9]{5})')
+_ROW_REF_FAR = re.compile(rb'<(?:\w+:)?row\b[^>]*?\sr="[0-9]{5}')
 # calamine allocates the extent: allow it this many cells (about 100 MB) or 20 per real one.
 MAX_EXTENT = 4_000_000
 _SAFE_INT = 2**53
 
 
+# Row numbers in cell references (r="AB12") and row elements (r="12"), by digit count: the
+# largest row has the most digits, so one scan for the longest present is enough (at 100,001
+# rows it collects two rows' references, not every cell's).
+_ROWS_6_7 = re.compile(rb' r="[A-Z]{0,3}([0-9]{6,7})"')
+_ROWS = {n: re.compile(rb' r="[A-Z]{0,3}([0-9]{%d})"' % n) for n in range(5, 0, -1)}
+_WIDE_COLS = re.compile(rb' r="([A-Z]{2,3})[0-9]')
+
+
+def _largest_row(data: bytes) -> int:
+    for pattern in (_ROWS_6_7, *_ROWS.values()):
+        found = pattern.findall(data)
+        if found:
+            return max(map(int, found))
+    return 0
+
+
+def _largest_col(data: bytes) -> int:
+    wide = set(_WIDE_COLS.findall(data))
+    return max((col_index(c.decode()) for c in wide), default=26)
+
+
 def dense_enough(data: bytes) -> bool:
-    """Whether calamine's allocation for this worksheet part stays within bounds."""
+    """Whether calamine's allocation for this worksheet part stays within bounds. Each scan
+    looks only at the references that can be the largest: no list of every cell is built."""
     if _FAR_REF.search(data) is None and _ROW_REF_FAR.search(data) is None:
         return True
-    cell_rows = _CELL_ROW.findall(data)
-    max_row = max(map(int, cell_rows), default=0)
-    max_row = max(max_row, max(map(int, _ROW_REF.findall(data)), default=0))
-    wide = set(_WIDE_COL.findall(data))
-    max_col = max((col_index(c.decode()) for c in wide), default=26)
-    return max_row * max_col <= max(MAX_EXTENT, 20 * len(cell_rows))
+    extent = _largest_row(data) * _largest_col(data)
+    if extent <= MAX_EXTENT:
+        return True
+    cells = data.count(b"<c ")  # a prefixed <x:c goes uncounted: a tighter bound, never looser
+    return extent <= 20 * cells
 
 
 def from_calamine(value: object) -> object:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +15,7 @@ from openpyxl.worksheet.table import Table
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..core.errors import HikisupError
+from ..core.grid import col_index
 from ..core.identity import require_hikisup
 from ..core.schema import MARKER_PROPERTY, SNAPSHOT_HEADERS, SNAPSHOT_SHEET, TableSpec
 from ..core.table import RawTable
@@ -102,6 +103,41 @@ class FileEngine:
                 numbers.append(min_row + 1 + offset)
         letters = [get_column_letter(c) for c in range(min_col, max_col + 1)]
         return RawTable(spec, headers, rows, numbers, letters, min_row)
+
+    def read_readings(
+        self, raw: RawTable, key: str, rows: Collection[int] | None = None
+    ) -> dict[int, str]:
+        # openpyxl drops the phonetic runs: read them from the file as it was opened.
+        from .ooxml import Package, read_workbook
+        from .phonetic import column_readings
+
+        pos = raw.position(key)
+        if pos is None or not raw.rows:
+            return {}
+        index = {row: i for i, row in enumerate(raw.row_numbers) if rows is None or i in rows}
+        try:
+            pkg = Package(self.path.read_bytes())
+            found = column_readings(
+                pkg, read_workbook(pkg), raw.spec.sheet, col_index(raw.col_letters[pos]), set(index)
+            )
+        except Exception as exc:  # lxml and zipfile raise many types for damage
+            raise HikisupError(
+                f"「{self.path.name}」のふりがな（読み）を読み取れません（{type(exc).__name__}）。"
+            ) from None
+        return {index[row]: reading for row, reading in found.items()}
+
+    def ensure_table(self, spec: TableSpec) -> None:
+        if spec.table in self._tables:
+            return
+        from ..template import add_table_sheet
+        from .outputs import OUTPUT_BEFORE, refuse_sheet_without_table
+
+        refuse_sheet_without_table(spec, spec.sheet in self.wb.sheetnames)
+        before = next((s for s in OUTPUT_BEFORE if s in self.wb.sheetnames), None)
+        index = self.wb.sheetnames.index(before) if before else len(self.wb.sheetnames)
+        ws = add_table_sheet(self.wb, spec, index)
+        for table in ws.tables.values():
+            self._tables[table.name] = (ws, table)
 
     # -- writing ---------------------------------------------------------------------------
     def write_cells(self, raw: RawTable, key: str, values: Mapping[int, object]) -> None:

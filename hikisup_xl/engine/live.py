@@ -21,7 +21,7 @@ also remove that way back, and AutoSave (OneDrive/SharePoint) saves anyway where
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -32,6 +32,7 @@ from ..core.identity import require_hikisup
 from ..core.schema import (
     ALL_TABLES,
     MARKER_PROPERTY,
+    OUTPUT_TABLES,
     SNAPSHOT_HEADERS,
     SNAPSHOT_SHEET,
     Kind,
@@ -39,6 +40,7 @@ from ..core.schema import (
 )
 from ..core.table import RawTable
 from . import safety
+from .outputs import refuse_sheet_without_table
 from .protocol import Link
 from .styles import number_format
 
@@ -68,6 +70,8 @@ class XlRange(Protocol):
     @number_format.setter
     def number_format(self, value: str) -> None: ...
     def options(self, convert: Any = None, **options: Any) -> XlRange: ...
+    @property
+    def api(self) -> Any: ...  # the Range (COM on Windows)
 
 
 class XlTable(Protocol):
@@ -110,6 +114,8 @@ class XlSheets(Protocol):
 
 
 class XlApp(Protocol):
+    @property
+    def api(self) -> Any: ...  # the Application (COM on Windows)
     def properties(self, **kwargs: Any) -> AbstractContextManager[Any]: ...
     def alert(
         self,
@@ -261,7 +267,7 @@ class LiveEngine:
         self._all_sheets = book.sheets
         self._sheets: dict[str, XlSheet] = {}
         self._tables: dict[str, XlTable] = {}
-        for spec in ALL_TABLES:
+        for spec in (*ALL_TABLES, *OUTPUT_TABLES):  # output sheets a job added earlier too
             try:
                 sheet = self._sheets.get(spec.sheet) or self._all_sheets[spec.sheet]
                 self._sheets[spec.sheet] = sheet
@@ -276,6 +282,7 @@ class LiveEngine:
         self._snapshot: list[Sequence[object]] | None = None
         self.touched = False  # True once save() has started writing into the workbook
         self._refresh: list[str] = []  # sheets whose pivot tables follow this action's writes
+        self._outputs: list[TableSpec] = []  # output sheets this action adds (ensure_table)
 
     @property
     def name(self) -> str:
@@ -353,6 +360,9 @@ class LiveEngine:
         }
 
     def read_table(self, spec: TableSpec) -> RawTable:
+        if spec in self._outputs:  # added at save(): nothing in it yet
+            letters = [col_letter(c) for c in range(1, len(spec.columns) + 1)]
+            return RawTable(spec, list(spec.headers), [], [], letters, 1)
         t = self._load(spec)
         headers = [str(v).strip() if v is not None else "" for v in t.grid[0]]
         missing = [c.header for c in spec.columns if c.header not in headers]
@@ -369,6 +379,66 @@ class LiveEngine:
                 numbers.append(offset)
         letters = [col_letter(c) for c in range(t.left, t.right + 1)]
         return RawTable(spec, headers, rows, numbers, letters, t.top)
+
+    def read_readings(
+        self, raw: RawTable, key: str, rows: Collection[int] | None = None
+    ) -> dict[int, str]:
+        """Excel's own PHONETIC of each text cell asked for: one call per cell (about a
+        millisecond each over COM). A whole column (rows=None, check's comparison) is not
+        read: its cost would grow with the register; 整える asks only for the blank ふりがな."""
+        pos = raw.position(key)
+        if pos is None or rows is None:
+            return {}
+        sheet = self._sheets[raw.spec.sheet]
+        out: dict[int, str] = {}
+        function = self.app.api.WorksheetFunction
+        for i, row in enumerate(raw.row_numbers):
+            if i not in rows:
+                continue
+            value = raw.rows[i][pos] if pos < len(raw.rows[i]) else None
+            if not isinstance(value, str) or not value.strip():
+                continue
+            cell = sheet.range(f"{raw.col_letters[pos]}{row}")
+            reading = str(function.Phonetic(cell.api) or "")
+            # PHONETIC shows the text itself where no reading was kept: no reading, then.
+            if reading and reading != value:
+                out[i] = reading
+        return out
+
+    def ensure_table(self, spec: TableSpec) -> None:
+        """Added at save(), with the other writes; until then the table reads as empty."""
+        if spec.table in self._tables or spec in self._outputs:
+            return
+        try:
+            self._all_sheets[spec.sheet]
+        except Exception:  # xlwings raises the COM error (Windows) or KeyError (Mac)
+            self._outputs.append(spec)
+            return
+        refuse_sheet_without_table(spec, True)
+
+    def _add_output(self, spec: TableSpec) -> None:
+        from .outputs import OUTPUT_BEFORE
+
+        before = None
+        for name in OUTPUT_BEFORE:
+            try:
+                before = self._all_sheets[name]
+                break
+            except Exception:
+                continue
+        if before is not None:
+            sheet = self._all_sheets.add(spec.sheet, before=before)
+        else:
+            sheet = self._all_sheets.add(
+                spec.sheet, after=self._all_sheets[len(self._all_sheets) - 1]
+            )
+        right = col_letter(len(spec.columns))
+        sheet.range("A1").value = [list(spec.headers)]
+        # ListObjects.Add(xlSrcRange=1, source, , xlYes=1): the header row and one blank row.
+        listobject = sheet.api.ListObjects.Add(1, sheet.range(f"A1:{right}2").api, None, 1)
+        listobject.Name = spec.table
+        self._sheets[spec.sheet] = sheet
+        self._tables[spec.table] = sheet.tables[spec.table]
 
     def read_snapshot(self) -> list[tuple[object, ...]]:
         sheet = self._snapshot_sheet()
@@ -422,6 +492,7 @@ class LiveEngine:
         self._pending.clear()
         self._snapshot = None
         self._refresh = []
+        self._outputs = []
 
     # -- applying ------------------------------------------------------------------------
     def save(self) -> None:
@@ -431,7 +502,9 @@ class LiveEngine:
             return
         self.touched = True
         with self.app.properties(**SUSPENDED):
-            for spec in ALL_TABLES:
+            for spec in self._outputs:
+                self._add_output(spec)
+            for spec in (*ALL_TABLES, *self._outputs):
                 pending = self._pending.get(spec.key)
                 if pending is not None:
                     self._apply(spec, pending)

@@ -10,7 +10,8 @@ last computed (openpyxl hands over the formula text), and replace_rows removes t
 cells in the table's columns without moving up what lies below the table (openpyxl deletes
 whole sheet rows). A table's Total Row is never a data row: new rows go above it.
 
-Writing edits the XML of the touched worksheets in place (lxml): cells are set or created in
+Writing edits the XML of the touched worksheets in place (lxml), parsing only the rows a change
+touches (engine/sheetxml.py keeps the others as the bytes read): cells are set or created in
 row and column order, strings are inline (`t="inlineStr"`, so sharedStrings.xml is never
 rewritten), dates are serials, and a new cell takes the format of the same column in the
 table's first data row (the template pre-formats that row). Hyperlinks, table ranges and the
@@ -26,20 +27,21 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..core.errors import HikisupError
-from ..core.grid import ORIGIN, col_letter
+from ..core.grid import FIRST_COLUMN, HEADER_ROW, ORIGIN, col_index, col_letter
 from ..core.identity import require_hikisup
 from ..core.schema import SNAPSHOT_HEADERS, SNAPSHOT_SHEET, Column, Kind, TableSpec
 from ..core.table import RawTable
-from . import safety, zipcopy
+from . import graft, safety, zipcopy
 from .calread import CalamineBook, dense_enough
 from .cellread import CellReader, Rows, from_serial, shared_strings
 from .ooxml import (
     CONTENT_TYPES,
+    MAX_COL,
     Package,
     PackageError,
     RelsDoc,
@@ -50,6 +52,8 @@ from .ooxml import (
     rels_part,
     to_bytes,
 )
+from .outputs import OUTPUT_BEFORE, refuse_sheet_without_table
+from .phonetic import column_readings
 from .protocol import Engine, Link
 from .sheetxml import CellValue, SheetEditor
 from .styles import DATETIME, FORMATS, TIME, WAREKI_DATE
@@ -65,6 +69,7 @@ _ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]
 # Excel reads _xHHHH_ in a string as the character HHHH; a literal one is written _x005F_xHHHH_.
 _OOXML_ESCAPE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
 _SAFE_INT = 2**53
+_UNSET = object()
 MAX_TEXT = 32_767  # characters in one cell: Excel repairs (truncates) a file with more
 NEW_SHEET_XML = (
     b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
@@ -165,7 +170,7 @@ class PatchEngine:
         self.output = output or path
         # Refuses what is not a readable .xlsx (encrypted, old format, zip bomb...). What an
         # openpyxl save would drop is no reason to refuse here: this engine copies it all.
-        safety.inspect_file(path)
+        safety.inspect_file(path, losses=False)
         try:
             data = path.read_bytes()
             self._stamp: safety.Stamp | None = safety.file_stamp(path)
@@ -197,6 +202,7 @@ class PatchEngine:
         self._editors: dict[str, SheetEditor] = {}
         self._new_parts: set[str] = set()
         self._templates: dict[tuple[str, int], int | None] = {}
+        self._styles_for: dict[tuple[int | None, str | None, str | None, bool], int | None] = {}
 
     @property
     def name(self) -> str:
@@ -251,7 +257,7 @@ class PatchEngine:
         if editor is None:
             part = self._wb.sheets[sheet].part
             try:
-                editor = SheetEditor(self._pkg.xml(part), part)
+                editor = SheetEditor.from_bytes(self._pkg.read(part), part)
             except PackageError as exc:
                 raise _unreadable(self.path, exc) from None
             self._editors[sheet] = editor
@@ -322,6 +328,36 @@ class PatchEngine:
             if any(not _blank(line.get(c)) for c in range(min_col, max_col + 1)):
                 last = row
         return last
+
+    def read_readings(
+        self, raw: RawTable, key: str, rows: Collection[int] | None = None
+    ) -> dict[int, str]:
+        pos = raw.position(key)
+        if pos is None or not raw.rows:
+            return {}
+        index = {row: i for i, row in enumerate(raw.row_numbers) if rows is None or i in rows}
+        try:
+            found = column_readings(
+                self._pkg, self._wb, raw.spec.sheet, col_index(raw.col_letters[pos]), set(index)
+            )
+        except Exception as exc:  # lxml and zipfile raise many types for damage
+            raise _unreadable(self.path, exc) from None
+        return {index[row]: reading for row, reading in found.items()}
+
+    def ensure_table(self, spec: TableSpec) -> None:
+        table = self._wb.tables.get(spec.table)
+        if table is not None and table.sheet in self._wb.sheets:
+            return
+        refuse_sheet_without_table(spec, spec.sheet in self._wb.sheets)
+        from ..template import sheet_package
+
+        changes = graft.Changes(self._extra_parts, self._extra_removed)
+        grafter = graft.Grafter(self._pkg, self._wb, self._styles, changes)
+        before = next((s for s in OUTPUT_BEFORE if s in self._wb.sheets), None)
+        part, root = grafter.graft(graft.read_source(sheet_package(spec)), spec.sheet, before)
+        self._editors[spec.sheet] = SheetEditor(root, part)
+        self._new_parts.add(part)
+        self._grids[spec.sheet] = {HEADER_ROW: dict(enumerate(spec.headers, FIRST_COLUMN))}
 
     # -- writing ---------------------------------------------------------------------------
     def write_cells(self, raw: RawTable, key: str, values: Mapping[int, object]) -> None:
@@ -470,24 +506,37 @@ class PatchEngine:
         if existing is None and not cell[0] and not fresh:
             editor.remove_links(row, row, col, col)
             return  # nothing to clear
-        styles = self._styles
         style = existing if existing is not None else self._template(table, col)
         code = FORMATS.get(column.kind) if fresh and column is not None else None
-        date_code = _date_format(value, column)
-        shown = classify(code) if code else styles.kind(style)
-        if date_code is not None and shown is None:
-            code = date_code
-        if code is not None:
-            style = styles.with_format(style, code)
-        if link is not None:
-            style = styles.link(style)
-        elif style is not None and styles.is_link(style):
-            style = styles.plain(style)
+        style = self._style_for(style, code, _date_format(value, column), link is not None)
         editor.set_value(row, col, cell, style)
         if link is not None:
             editor.set_link(row, col, link.location, cell[1])
         else:
             editor.remove_links(row, row, col, col)
+
+    def _style_for(
+        self, style: int | None, code: str | None, date_code: str | None, link: bool
+    ) -> int | None:
+        """The style a written cell takes: its own or its column's, with the number format the
+        value needs and the link look. Cached: thousands of cells share a handful of answers."""
+        key = (style, code, date_code, link)
+        found = self._styles_for.get(key, _UNSET)
+        if found is not _UNSET:
+            return found  # type: ignore[return-value]
+        styles = self._styles
+        shown = classify(code) if code else styles.kind(style)
+        if date_code is not None and shown is None:
+            code = date_code
+        out = style
+        if code is not None:
+            out = styles.with_format(out, code)
+        if link:
+            out = styles.link(out)
+        elif out is not None and styles.is_link(out):
+            out = styles.plain(out)
+        self._styles_for[key] = out
+        return out
 
     def refresh_pivots(self, sheet: str) -> None:
         """The caches refresh themselves when the file is opened (refreshOnLoad); what a file
@@ -522,26 +571,43 @@ class PatchEngine:
     def write_snapshot(self, rows: Sequence[Sequence[object]]) -> None:
         lines: list[Sequence[object]] = list(rows)
         if SNAPSHOT_SHEET in self._wb.sheets:
-            editor = self._editor(SNAPSHOT_SHEET)
-            editor.delete_rows_from(2)  # the header row stays as the clerk left it
-            grid = self._grid(SNAPSHOT_SHEET)
-            for row in [r for r in grid if r > 1]:
-                del grid[row]
-            start = 2
-        else:  # a workbook made before the template carried the sheet
-            part = self._wb.add_sheet(self._pkg, SNAPSHOT_SHEET, "veryHidden")
-            self._new_parts.add(part)
-            editor = SheetEditor(parse_xml(NEW_SHEET_XML, part), part)
-            self._editors[SNAPSHOT_SHEET] = editor
-            self._grids[SNAPSHOT_SHEET] = {}
-            lines.insert(0, SNAPSHOT_HEADERS)
-            start = 1
-        for r, line in enumerate(lines, start=start):
+            self._update_snapshot(lines)
+            return
+        # a workbook made before the template carried the sheet
+        part = self._wb.add_sheet(self._pkg, SNAPSHOT_SHEET, "veryHidden")
+        self._new_parts.add(part)
+        editor = SheetEditor(parse_xml(NEW_SHEET_XML, part), part)
+        self._editors[SNAPSHOT_SHEET] = editor
+        self._grids[SNAPSHOT_SHEET] = {}
+        lines.insert(0, SNAPSHOT_HEADERS)
+        for r, line in enumerate(lines, start=1):
             for c, value in enumerate(line, start=1):
                 cell, readback = encode(value, self._wb.date1904)
                 self._set_grid(SNAPSHOT_SHEET, r, c, readback)
                 if cell[0]:
                     editor.set_value(r, c, cell, None)
+
+    def _update_snapshot(self, lines: list[Sequence[object]]) -> None:
+        """Rewrite only the snapshot rows that changed (most do not between two jobs); the
+        header row stays as the clerk left it."""
+        grid = self._grid(SNAPSHOT_SHEET)
+        editor = self._editor(SNAPSHOT_SHEET)
+        date1904 = self._wb.date1904
+        for r, line in enumerate(lines, start=2):
+            encoded = [encode(value, date1904) for value in line]
+            wanted = {c: back for c, (_, back) in enumerate(encoded, start=1) if back is not None}
+            if grid.get(r, {}) == wanted:
+                continue
+            editor.delete_cells(r, 1, MAX_COL)
+            grid[r] = wanted
+            for c, (cell, _) in enumerate(encoded, start=1):
+                if cell[0]:
+                    editor.set_value(r, c, cell, None)
+        end = len(lines) + 2
+        if any(r >= end for r in editor.rows()):
+            editor.delete_rows_from(end)
+        for row in [r for r in grid if r >= end]:
+            del grid[row]
 
     # -- saving ----------------------------------------------------------------------------
     def save(self) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -43,6 +43,20 @@ class Engine(Protocol):
     def refresh_pivots(self, sheet: str) -> None:
         """Have the pivot tables on `sheet` follow the tables written by this action. Live
         Excel refreshes them after the writes; a file's pivot caches refresh when opened."""
+        ...
+
+    def read_readings(
+        self, raw: RawTable, key: str, rows: Collection[int] | None = None
+    ) -> dict[int, str]:
+        """The reading the IME kept with the text of column `key` (phonetic runs), by data-row
+        index, for the cells that have one (engine/phonetic.py); only `rows` (data-row indexes)
+        when given. Live Excel answers one cell per call: there `rows=None` gives nothing
+        (a whole column would cost a call per row), and only the rows asked for are read."""
+        ...
+
+    def ensure_table(self, spec: TableSpec) -> None:
+        """Add the sheet of an output table the template does not hold (移行確認) when the
+        workbook lacks it; nothing when it is there."""
         ...
 
     def read_snapshot(self) -> list[tuple[object, ...]]: ...

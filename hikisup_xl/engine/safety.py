@@ -83,8 +83,9 @@ def refuse_if_open(path: Path) -> None:
         )
 
 
-def inspect_file(path: Path) -> FileCheck:
-    """Refuse what is not a readable .xlsx; list the parts a re-save would drop."""
+def inspect_file(path: Path, *, losses: bool = True) -> FileCheck:
+    """Refuse what is not a readable .xlsx; list the parts a re-save would drop (`losses`:
+    the patch engine drops nothing, so it skips that scan, which reads every worksheet)."""
     if not path.exists():
         raise HikisupError(f"ファイル「{path}」が見つかりません。")
     if path.is_dir():
@@ -125,10 +126,10 @@ def inspect_file(path: Path) -> FileCheck:
                         f"「{path.name}」の中身が異常に大きく展開されます（{info.filename}）。"
                         "安全のため開きません。"
                     )
-            for prefix, label in DROPPED_PARTS:
+            for prefix, label in DROPPED_PARTS if losses else ():
                 if any(n.startswith(prefix) for n in names):
                     lost.append(label)
-            for n in sorted(names):
+            for n in sorted(names) if losses else ():
                 if n.startswith("xl/drawings/drawing") and n.endswith(".xml"):
                     data = zf.read(n)
                     lost.extend(label for marker, label in DRAWING_MARKERS if marker in data)

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import bisect
 import re
+import secrets
 from collections.abc import Iterator
 from typing import Literal
 
-from ..core.grid import ORIGIN, col_letter
+from lxml import etree  # type: ignore[import-untyped]
+
+from ..core.grid import ORIGIN, col_index, col_letter
 from ..core.grid import span as format_range
 from .ooxml import (
     DOC_REL_NS,
@@ -23,6 +26,7 @@ from .ooxml import (
     local,
     parse_range,
     parse_ref,
+    parse_xml,
     to_bytes,
 )
 
@@ -104,7 +108,88 @@ def needs_preserve(text: str) -> bool:
     return text != text.strip() or "\n" in text or "\t" in text or "  " in text
 
 
+# Splitting a worksheet part's <sheetData> into rows without parsing them (see from_bytes).
+_SHEET_DATA_OPEN = re.compile(rb"<((?:\w+:)?)sheetData\b([^>]*?)(/?)>")
+_ROW_OPEN = re.compile(rb"<((?:\w+:)?)row\b([^>]*?)(/?)>")
+_ROW_NUMBER = re.compile(rb'\sr="([0-9]{1,7})"')
+_CELL_COL = re.compile(rb'<(?:\w+:)?c\b[^>]*?\sr="([A-Z]{1,3})[0-9]')
+
+
+def split_rows(data: bytes) -> tuple[bytes, dict[int, bytes]] | None:
+    """The part without its rows (an empty <sheetData>), and each row's XML by row number; None
+    when the rows are not plainly laid out (no r=, out of order, comments, CDATA...), for the
+    caller to parse the whole part instead."""
+    opened = _SHEET_DATA_OPEN.search(data)
+    if opened is None or opened.group(3) or b"xmlns" in opened.group(2):
+        return None
+    prefix = opened.group(1)
+    close = data.find(b"</" + prefix + b"sheetData>", opened.end())
+    if close < 0:
+        return None
+    body = data[opened.end() : close]
+    if b"<!" in body or b"<?" in body:
+        return None
+    rows: dict[int, bytes] = {}
+    pos, last = 0, 0
+    end_tag = b"</" + prefix + b"row>"
+    while True:
+        row = _ROW_OPEN.search(body, pos)
+        if row is None:
+            if body[pos:].strip():
+                return None
+            break
+        if body[pos : row.start()].strip() or row.group(1) != prefix:
+            return None
+        number = _ROW_NUMBER.search(row.group(2))
+        if number is None or int(number.group(1)) <= last:
+            return None
+        last = int(number.group(1))
+        if row.group(3):  # <row .../>
+            stop = row.end()
+        else:
+            stop = body.find(end_tag, row.end())
+            if stop < 0:
+                return None
+            stop += len(end_tag)
+        rows[last] = body[row.start() : stop]
+        pos = stop
+    return data[: opened.end()] + data[close:], rows
+
+
+def _raw_extent(raw: bytes) -> tuple[int, int] | None:
+    """First and last column of an unparsed row's cells (cells are in column order)."""
+    first = _CELL_COL.search(raw)
+    if first is None:
+        return None
+    last = None
+    for tag in (b"<c ", b":c "):
+        at = raw.rfind(tag)
+        while at >= first.start() and last is None:
+            last = _CELL_COL.match(raw, at if tag == b"<c " else raw.rfind(b"<", 0, at))
+            at = raw.rfind(tag, 0, at)
+        if last is not None:
+            break
+    end = last or first
+    return col_index(first.group(1).decode()), col_index(end.group(1).decode())
+
+
 class SheetEditor:
+    """A worksheet part open for editing. Made with from_bytes, rows stay unparsed bytes until
+    a change touches them and are written back as they were: editing 10 cells of a 10,000-row
+    sheet parses 10 rows, not the sheet (lxml would take hundreds of MB for the whole)."""
+
+    @classmethod
+    def from_bytes(cls, data: bytes, part: str) -> SheetEditor:
+        split = split_rows(data)
+        if split is None:
+            return cls(parse_xml(data, part), part)
+        shell, rows = split
+        editor = cls(parse_xml(shell, part), part)
+        editor._raw = rows
+        editor._order = sorted(rows)
+        editor._lazy = True
+        return editor
+
     def __init__(self, root: Element, part: str) -> None:
         if local(root.tag) != "worksheet":
             raise PackageError(f"{part}: not a worksheet")
@@ -126,6 +211,8 @@ class SheetEditor:
         self._touched: set[int] = set()
         self._links: dict[tuple[int, int], list[Element]] | None = None
         self._col_styles: list[tuple[int, int, int]] | None = None
+        self._raw: dict[int, bytes] = {}  # rows not parsed yet (from_bytes)
+        self._lazy = False  # rows parsed on demand: finish() puts them back in order
         previous = 0
         for el in data:
             if local(el.tag) != "row":
@@ -152,13 +239,34 @@ class SheetEditor:
         self.root.append(child)
 
     # -- rows and cells --------------------------------------------------------------------
+    def _element(self, row: int) -> Element | None:
+        """The row's element, parsed now if it was still bytes."""
+        el = self._rows.get(row)
+        if el is None and row in self._raw:
+            el = self._parse_row(self._raw.pop(row))
+            self.data.append(el)  # finish() puts the rows in order
+            self._rows[row] = el
+        return el
+
+    def _parse_row(self, raw: bytes) -> Element:
+        declared = b"".join(
+            b' xmlns%s="%s"' % (b":" + k.encode() if k else b"", v.encode())
+            for k, v in self.root.nsmap.items()
+        )
+        wrapper = parse_xml(b"<w" + declared + b">" + raw + b"</w>", self.part)
+        return wrapper[0]
+
+    def _parse_all(self) -> None:
+        for row in list(self._raw):
+            self._element(row)
+
     def _row_cells(self, row: int) -> tuple[list[int], dict[int, Element]]:
         found = self._cells.get(row)
         if found is not None:
             return found
         cols: list[int] = []
         cells: dict[int, Element] = {}
-        el = self._rows.get(row)
+        el = self._element(row)
         previous = 0
         for c in el if el is not None else ():
             if local(c.tag) != "c":
@@ -178,14 +286,15 @@ class SheetEditor:
         return cols, cells
 
     def _row(self, row: int, *, create: bool) -> Element | None:
-        el = self._rows.get(row)
+        el = self._element(row)
         if el is None and create:
             el = self.data.makeelement(self._q("row"), {"r": str(row)})
             i = bisect.bisect_left(self._order, row)
-            if i < len(self._order):
-                self._rows[self._order[i]].addprevious(el)
+            after = self._rows.get(self._order[i]) if i < len(self._order) else None
+            if self._lazy or after is None:
+                self.data.append(el)  # finish() puts lazily parsed rows in order
             else:
-                self.data.append(el)
+                after.addprevious(el)
             self._order.insert(i, row)
             self._rows[row] = el
             self._cells[row] = ([], {})
@@ -310,7 +419,7 @@ class SheetEditor:
 
     def _detach(self, row: int, min_col: int, max_col: int) -> list[Element]:
         """Take the cells of columns min_col..max_col out of the row (which goes if empty)."""
-        row_el = self._rows.get(row)
+        row_el = self._element(row)
         if row_el is None:
             return []
         cols, cells = self._row_cells(row)
@@ -332,6 +441,12 @@ class SheetEditor:
     def delete_rows_from(self, first: int) -> None:
         """Remove every row from `first` down (the snapshot sheet's data)."""
         for row in [r for r in self._order if r >= first]:
+            raw = self._raw.get(row)
+            if raw is not None and b"<f" not in raw and b":f" not in raw:
+                del self._raw[row]  # no formula to account for: gone without parsing
+                self._order.remove(row)
+                self.dirty = True
+                continue
             self.delete_cells(row, 1, MAX_COL)
 
     def rows(self) -> list[int]:
@@ -423,6 +538,7 @@ class SheetEditor:
         """A shared formula's dependants cannot outlive its master: they keep their value."""
         if not self._orphans:
             return
+        self._parse_all()
         for c in self.data.iter(self._q("c")):
             f = c.find(self._q("f"))
             if (
@@ -458,7 +574,8 @@ class SheetEditor:
                     row_el.set("spans", f"{extent[0]}:{extent[1]}")
         bounds: list[int] | None = None
         for row in self._order:
-            extent = self._extent(self._rows[row])
+            raw = self._raw.get(row)
+            extent = _raw_extent(raw) if raw is not None else self._extent(self._rows[row])
             if extent is None:
                 continue
             if bounds is None:
@@ -471,4 +588,32 @@ class SheetEditor:
             dimension = self.root.makeelement(self._q("dimension"), {})
             self._insert(dimension)
         dimension.set("ref", ref)
-        return to_bytes(self.root)
+        if not self._lazy:
+            return to_bytes(self.root)
+        return self._with_raw_rows()
+
+    def _with_raw_rows(self) -> bytes:
+        """The part with every row in order: parsed ones serialised, the others as read."""
+        for el in list(self.data):
+            self.data.remove(el)
+        token = secrets.token_hex(8)
+        chunks: list[bytes] = []
+        run: list[bytes] = []
+        for row in self._order:
+            raw = self._raw.get(row)
+            if raw is not None:
+                run.append(raw)
+                continue
+            if run:
+                self.data.append(etree.Comment(f"{token}-{len(chunks)}"))
+                chunks.append(b"".join(run))
+                run = []
+            self.data.append(self._rows[row])
+        if run:
+            self.data.append(etree.Comment(f"{token}-{len(chunks)}"))
+            chunks.append(b"".join(run))
+        pieces = re.split(b"<!--" + token.encode() + b"-([0-9]+)-->", to_bytes(self.root))
+        # pieces alternate: serialised XML, a chunk's number, serialised XML, ...
+        for k in range(1, len(pieces), 2):
+            pieces[k] = chunks[int(pieces[k])]
+        return b"".join(pieces)

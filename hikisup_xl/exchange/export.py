@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING
 
 from ..core import schema
 from ..core.grid import BELOW_HEADER
-from ..core.issues import Issue
 from ..core.table import parse_table
 from ..core.wareki import to_wareki
 from ..engine import safety
@@ -86,8 +85,7 @@ def build_roster_workbook(
 def export_roster(engine: Engine, today: dt.date, out: Path, password: str | None = None) -> Result:
     xlsxout.refuse_existing(out)
     settings, _ = read_settings(engine)
-    issues: list[Issue] = []
-    register = parse_table(engine.read_table(schema.REGISTER), issues)
+    register = parse_table(engine.read_table(schema.REGISTER))
     roster = select_roster(register, today)
     wb = build_roster_workbook(
         roster, settings.body_name, settings.body_kind, settings.department, engine.name, today

@@ -85,8 +85,8 @@ def _roster_people(roster: ExchangeFile) -> tuple[list[Person], list[Issue]]:
         numbers,
         [col_letter(i) for i in range(1, len(headers) + 1)],
     )
-    found: list[Issue] = []
-    parsed = parse_table(raw, found)
+    parsed = parse_table(raw)
+    found = parsed.parse_issues()
     issues = [
         Issue(
             ROSTER_SHEET,
@@ -122,6 +122,7 @@ def _row(spec: schema.TableSpec, **values: object) -> tuple[object, ...]:
 def _remember(reg: ParsedTable, values: dict[str, object]) -> None:
     """Let the session see a row this action appends, so that finish() records its 登録期間
     (登録期間履歴) and its values (the snapshot 変更履歴 compares with) like any other row."""
+    reg.parse_issues()  # every column typed before the raw row grows (they are typed lazily)
     reg.raw.rows.append((None,) * len(reg.raw.headers))
     reg.raw.row_numbers.append((reg.raw.row_numbers[-1] if reg.raw.row_numbers else 1) + 1)
     for col in schema.REGISTER.columns:

@@ -389,3 +389,30 @@ def read_exchange(
     if exchange.text(M_ROWS) != str(len(rows)):
         raise _refuse(path, "提供情報の行数と実際の行数が一致しません。")
     return exchange
+
+
+def _head(path: Path) -> bytes:
+    with path.open("rb") as fh:
+        return fh.read(len(OLE_MAGIC))
+
+
+def read_any_workbook(path: Path) -> list[tuple[str, list[list[object]]]]:
+    """Every sheet's cells (name, rows) of a workbook from elsewhere that is not an exchange
+    file (an office's own list): the same checks first; no password (a protected list is
+    refused: the clerk removes the password in Excel)."""
+    from python_calamine import CalamineWorkbook
+
+    if path.is_file() and _head(path) == OLE_MAGIC:
+        raise _refuse(
+            path,
+            "パスワードで保護されているか、古い形式（.xls）のファイルです。"
+            "Excelで開き、パスワードを外して .xlsx 形式で保存し直してください。",
+        )
+    data, _ = read_bytes(path, None)
+    try:
+        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        return [(name, _rows(book, name)) for name in book.sheet_names]
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:  # calamine's errors, and its panics (a BaseException)
+        raise _refuse(path, f"内容を読み取れません（{type(exc).__name__}）。") from None

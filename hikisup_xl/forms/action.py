@@ -86,6 +86,7 @@ def forms(
     lines = [f"{form.name}を{len(plan.sheets)}枚作成しました：{out}"]
     if pdf_path is not None and printer is not None:
         lines.append(f"PDF（{printer.name}で作成）：{pdf_path}")
+    lines += plan.notes
     lines += _unreadable(book, plan)
     return Result("forms", lines, [], {"sheets": len(plan.sheets), "rows": len(plan.rows)})
 

@@ -16,6 +16,7 @@ from . import (
     case_consent,
     certificate,
     consent,
+    flyer,
     invitation,
     registration,
     renewal,
@@ -35,6 +36,7 @@ from .select import (
     graduates,
     pending,
     pick,
+    program,
     registered,
     reports,
     supporter,
@@ -48,6 +50,7 @@ Rows = list[tuple[str, int]]  # (table key, row index) of every row printed
 class Plan:
     sheets: list[Sheet] = field(default_factory=list)
     rows: Rows = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # shown to the clerk after the result
 
 
 Builder = Callable[[Book, Selection, Context], Plan]
@@ -250,6 +253,46 @@ def _applications(book: Book, sel: Selection, ctx: Context) -> Plan:
     return Plan(sheets, [("trainings", i) for i in rows])
 
 
+def _flyers(book: Book, sel: Selection, ctx: Context) -> Plan:
+    """資料2 both sides: for each 養成研修, the flyer's front then its 参加申込書 (the back)."""
+    kind = "研修チラシ"
+    _no_ids_with_blank(kind, sel)
+    _no_expiring(kind, sel)
+    _no_outside(kind, sel)
+    if sel.blank:
+        return Plan([flyer.sheet(None, (), ctx), application.sheet(None, ctx)])
+    rows = _training_rows(book, sel.ids) if sel.ids else _upcoming(book, ("養成研修",))
+    if not rows:
+        raise _nothing(
+            kind, "これから開く養成研修が研修シートにありません。研修IDを指定してください"
+        )
+    tr = book["trainings"]
+    plan = Plan()
+    for i in rows:
+        t = training(tr, i)
+        if t.kind != "養成研修":
+            raise HikisupError(
+                f"研修{t.training_id}は「{t.kind or '種別が空欄'}」です。研修チラシは養成研修の"
+                "案内です（継続研修・交流会は研修案内で作れます）。研修シートの種別を確認してください。"
+                + NOTHING_WRITTEN
+            )
+        if t.date is not None and t.date < book.today:
+            raise HikisupError(
+                f"研修{t.training_id}（{date_jp(t.date)}）は基準日より前に終わっています。"
+                "終わった研修のチラシは作れません。研修IDと開催日を確認してください。"
+                + NOTHING_WRITTEN
+            )
+        items = program(book, t.training_id)
+        if not items:
+            plan.notes.append(
+                f"注意：研修内容シートに研修{t.training_id}の行がないため、チラシの「内容」は"
+                + ("研修シートの内容を1行で印字しました。" if t.content else "空欄の枠にしました。")
+            )
+        plan.sheets += [flyer.sheet(t, items, ctx), application.sheet(t, ctx)]
+        plan.rows.append(("trainings", i))
+    return plan
+
+
 def _invitations(book: Book, sel: Selection, ctx: Context) -> Plan:
     kind = "研修案内"
     _no_outside(kind, sel)
@@ -294,6 +337,15 @@ R, T, TR = schema.REGISTER, schema.TRAININGS, schema.TRAINEES
 
 KINDS: tuple[FormKind, ...] = (
     FormKind("application", "参加申込書", "資料2", "研修ID", (T,), _applications),
+    FormKind(
+        "flyer",
+        "研修チラシ",
+        "資料2",
+        "研修ID",
+        (T, schema.PROGRAM),
+        _flyers,
+        ("チラシ", "養成研修チラシ", "chirashi"),
+    ),
     FormKind("certificate", "修了証書", "資料3", "修了番号", (TR, T), _certificates),
     FormKind(
         "registration",
@@ -354,7 +406,10 @@ def _key(word: str) -> str:
     return nfkc(word).strip().casefold().replace("_", "-")
 
 
-BY_WORD: dict[str, FormKind] = {_key(w): k for k in KINDS for w in k.words()}
+BY_WORD: dict[str, FormKind] = {}
+for _kind in KINDS:  # the first kind keeps a shared word: 資料2 is the 参加申込書, as before
+    for _word in _kind.words():
+        BY_WORD.setdefault(_key(_word), _kind)
 
 
 def find_kind(word: str) -> FormKind:

@@ -58,6 +58,17 @@ class Training:
     venue: str | None
     content: str | None
     deadline: dt.date | None
+    reception: dt.time | None = None  # 受付開始時刻 (the flyer)
+    audience: str | None = None  # 対象者 (the flyer)
+
+
+@dataclass(frozen=True, slots=True)
+class ProgramItem:
+    """One row of 研修内容: a line of the flyer's timetable."""
+
+    start: dt.time | None
+    end: dt.time | None
+    content: str
 
 
 @dataclass(frozen=True, slots=True)

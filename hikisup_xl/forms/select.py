@@ -14,7 +14,7 @@ from ..core.numbering import format_number
 from ..core.schema import ENDED_STATES
 from ..core.table import ParsedTable
 from ..core.text import nfkc
-from .records import Graduate, Report, Supporter, Training
+from .records import Graduate, ProgramItem, Report, Supporter, Training
 
 NOTHING_WRITTEN = "何も作成していません。"
 
@@ -135,7 +135,24 @@ def training(tr: ParsedTable, i: int) -> Training:
         venue=tr.texts("venue")[i],
         content=tr.texts("content")[i],
         deadline=tr.dates("deadline")[i],
+        reception=tr["reception"][i],  # type: ignore[arg-type]  # a time column
+        audience=tr.texts("audience")[i],
     )
+
+
+def program(book: Book, training_id: str) -> list[ProgramItem]:
+    """The 研修内容 rows of a training, by start time (rows without one keep their place
+    after the timed ones), so that a row added at the bottom still prints in its slot."""
+    pr = book["program"]
+    items = [
+        (i, ProgramItem(pr["start"][i], pr["end"][i], content or ""))  # type: ignore[arg-type]
+        for i, (tid, content) in enumerate(
+            zip(pr.texts("training_id"), pr.texts("content"), strict=True)
+        )
+        if tid == training_id and (content or pr["start"][i] is not None)
+    ]
+    items.sort(key=lambda x: (x[1].start is None, x[1].start or dt.time(0), x[0]))
+    return [item for _i, item in items]
 
 
 def graduates(book: Book, rows: Sequence[int]) -> list[Graduate]:

@@ -17,14 +17,21 @@ from ..core.expiry import (
     short_period_message,
 )
 from ..core.insurance import insurance, renewal_year
-from ..core.issues import ERROR, Issue
+from ..core.issues import ERROR, Issue, sort_key
 from ..core.numbering import assign_numbers
 from ..core.rules import run_rules
 from ..core.schema import ACTIVE_STATES
+from ..core.tidy import reading_mismatches
 from ..core.wareki import fiscal_year_label
 from ..engine.protocol import Engine, Link
 from ..session import Session
 from .result import Result
+from .tidy import READING_TABLES
+
+# The data tables each job reads (Session adds the register and 登録期間履歴 it needs itself);
+# check reads every one, as every table's cells are checked.
+NUMBER_TABLES = ("trainees", "register", "periods", "changes")
+EXPIRIES_TABLES = ("register", "periods", "insurance")  # 保険: the spring list (#13)
 
 
 def _issue_rows(issues: list[Issue]) -> list[tuple[object, ...]]:
@@ -50,6 +57,10 @@ def check(engine: Engine, today: dt.date) -> Result:
     """Every rule over every table; all issues go to チェック結果 with a link to each cell."""
     s = Session(engine, today)
     issues = run_rules(s.book)
+    for key in READING_TABLES:  # the reading the IME kept with each name (#13)
+        table = s.book[key]
+        issues += reading_mismatches(table, engine.read_readings(table.raw, "name"))
+    issues.sort(key=sort_key)
     errors = sum(1 for i in issues if i.severity == ERROR)
     warnings = len(issues) - errors
     engine.replace_rows(schema.ISSUES, _issue_rows(issues))
@@ -67,7 +78,7 @@ def check(engine: Engine, today: dt.date) -> Result:
 
 def number(engine: Engine, today: dt.date) -> Result:
     """修了番号 for completed trainees, 登録番号 for approved registrations; never reused."""
-    s = Session(engine, today)
+    s = Session(engine, today, tables=NUMBER_TABLES)
     st = s.settings
     trainees, reg = s.book["trainees"], s.book["register"]
 
@@ -148,7 +159,7 @@ def number(engine: Engine, today: dt.date) -> Result:
 def expiries(engine: Engine, today: dt.date) -> Result:
     """Recompute 状態 as of `today` and list who expires within the warning window; from 3/1
     to 4/30 also the active supporters not yet insured for the new 年度 (#13)."""
-    s = Session(engine, today)
+    s = Session(engine, today, tables=EXPIRIES_TABLES)
     st = s.settings
     reg = s.book["register"]
     changed = Counter[str]()

@@ -14,6 +14,7 @@ from ..files import xlsxout
 from ..jobs.result import Result
 from ..session import Session
 from .compute import SUMMARY, compute, tidy_rows
+from .history import supporter_years
 from .summary import summary_rows
 from .suppress import suppress, suppressed_count
 
@@ -27,7 +28,8 @@ def report(
     threshold: int | None = None,
     password: str | None = None,
 ) -> Result:
-    """Write 集計, 集計データ and 活動集計 into the workbook; with `out`, the upward file too.
+    """Write 集計, 集計データ, 活動集計 and サポーター別 into the workbook; with `out`, the upward
+    file too (never サポーター別: it names people).
 
     Only table rows are written, through the Engine (a file or live Excel): the 集計 sheet's
     charts and pivot tables come with the template and follow the tables.
@@ -54,6 +56,10 @@ def report(
     for spec in schema.SUMMARY_TABLES:  # the 集計 sheet: its charts and pivots are the template's
         engine.replace_rows(spec, tables[spec.key])
     engine.refresh_pivots(schema.STATS_SHEET)
+    # サポーター別 names people: written here, never into the upward file below.
+    history = supporter_years(s.book, fy, today)
+    engine.replace_rows(schema.SUPPORTER_YEARS, history)
+    engine.refresh_pivots(schema.SUPPORTER_YEARS.sheet)
 
     lines = [
         f"{stats.label}の集計を「{schema.STATS_SHEET}」シートに作りました（基準日 {to_wareki(stats.as_of)}）。"
@@ -62,6 +68,12 @@ def report(
     lines.append(
         f"  活動延べ回数 {total}回、派遣依頼 {stats.value(SUMMARY, '派遣依頼件数')}件、"
         f"3月31日時点の登録者 {stats.value(SUMMARY, '3月31日時点の登録者数')}人"
+    )
+    fy_at = schema.SUPPORTER_YEARS.column_number("fy") - 1
+    this_year = sum(1 for r in history if r[fy_at] == stats.label)
+    lines.append(
+        f"  「{schema.SUPPORTER_YEARS.sheet}」シートにサポーター{this_year}人の{stats.label}の活動"
+        f"（と前の年度の活動）を書きました（{len(history)}行）。このシートは提出ファイルには入りません。"
     )
     for what, n in sorted(stats.left_out.items()):
         lines.append(f"  [注意] {what}：{n}件（hikisup check で確認してください）")

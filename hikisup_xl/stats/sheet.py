@@ -26,6 +26,7 @@ from ..core.schema import (
     SUM_OVERVIEW,
     SUMMARY_KINDS,
     SUMMARY_TABLES,
+    SUPPORTER_YEARS,
     Column,
     Kind,
     TableSpec,
@@ -412,5 +413,33 @@ def add_report_pivots(wb: Workbook, ws: Worksheet, top: int) -> None:
             function="count",
             caption="登録者数",
             items={REGISTER.col("state").header: list(REG_STATES)},
+        ),
+    )
+
+
+# -- the サポーター別 sheet's pivot table (#13) ---------------------------------------------
+SUPPORTER_PIVOT = "サポーター別ピボット"
+
+
+def add_supporter_pivot(wb: Workbook, ws: Worksheet) -> None:
+    """A pivot table right of the サポーター別 table (one blank column apart, so that neither
+    grows into the other): activities per supporter (rows) and 年度 (columns)."""
+    left = len(SUPPORTER_YEARS.columns) + 2
+    # No caption cell: row 1 is the table's header row and a sheet's cells are its table's
+    # (readers take the sheet's extent); the pivot's own data caption names what it counts.
+    add_pivot(
+        wb,
+        ws,
+        3,
+        left,
+        PivotSpec(
+            name=SUPPORTER_PIVOT,
+            source=SUPPORTER_YEARS.table,
+            headers=list(SUPPORTER_YEARS.headers),
+            rows=SUPPORTER_YEARS.col("reg_no").header,
+            cols=SUPPORTER_YEARS.col("fy").header,
+            data=SUPPORTER_YEARS.col("activities").header,
+            function="sum",
+            caption="活動回数（登録番号×年度）",
         ),
     )

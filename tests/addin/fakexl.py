@@ -165,6 +165,10 @@ class FakeRange:
         self._sheet.calls.hit(kind)
 
     @property
+    def api(self) -> FakeRange:  # the COM Range: the fake is its own
+        return self
+
+    @property
     def address(self) -> str:
         self._hit("range.address")
         first = f"${get_column_letter(self.left)}${self.top}"
@@ -239,6 +243,31 @@ class FakeRange:
                     self._data.formats.pop((r, c), None)
                 else:
                     self._data.formats[(r, c)] = value
+
+
+class _ListObjects:
+    """Worksheet.ListObjects: Add(xlSrcRange, range, , xlYes) makes a table of the range."""
+
+    def __init__(self, sheet: FakeSheet) -> None:
+        self._sheet = sheet
+
+    def Add(self, kind: int, source: FakeRange, link: object, headers: int) -> _NewListObject:  # noqa: N802
+        assert (kind, headers) == (1, 1), "a table of a range, with its header row"
+        self._sheet.calls.hit("sheet.api.ListObjects.Add")
+        return _NewListObject(self._sheet, source)
+
+
+class _NewListObject:
+    """A table just added: it takes its name when Excel's Name is set."""
+
+    def __init__(self, sheet: FakeSheet, source: FakeRange) -> None:
+        object.__setattr__(self, "_sheet", sheet)
+        object.__setattr__(self, "_source", source)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        assert name == "Name"
+        src = self._source
+        self._sheet.data.tables[str(value)] = [src.top, src.left, src.bottom, src.right]
 
 
 class FakeTable:
@@ -320,6 +349,10 @@ class _Pivots:
 class _SheetApi:
     def __init__(self, sheet: FakeSheet) -> None:
         object.__setattr__(self, "_sheet", sheet)
+
+    @property
+    def ListObjects(self) -> _ListObjects:  # noqa: N802  # COM's name
+        return _ListObjects(self._sheet)
 
     def PivotTables(self) -> _Pivots:  # noqa: N802  # COM's name
         self._sheet.calls.hit("sheet.api.PivotTables")
@@ -499,6 +532,8 @@ class FakeApp:
         self.opened: list[ExportedBook] = []  # workbooks opened to print them
         self.exported: list[tuple[str, str]] = []  # (workbook, PDF) printed by to_pdf
         self.fail_export: Exception | None = None  # raised by books.open when set
+        # The reading kept with a cell's text (what PHONETIC shows): (sheet, "C2") -> reading.
+        self.readings: dict[tuple[str, str], str] = {}
         self.reopened: list[FakeBook] = []  # workbooks opened again (books.open, not read-only)
         self.fail_reopen: Exception | None = None  # raised by books.open(workbook) when set
 
@@ -586,6 +621,10 @@ class _AppApi:
         self._app.calls.hit("app.StatusBar=")
         self._app.status_bars.append(value)
 
+    @property
+    def WorksheetFunction(self) -> _WorksheetFunction:  # noqa: N802
+        return _WorksheetFunction(self._app)
+
     def GetOpenFilename(self, **kwargs: object) -> object:  # noqa: N802
         return self._app.answer("GetOpenFilename", **kwargs)
 
@@ -598,6 +637,20 @@ class _AppApi:
     def FileDialog(self, kind: int) -> _FolderPicker:  # noqa: N802
         assert kind == 4, "only the folder picker (msoFileDialogFolderPicker)"
         return _FolderPicker(self._app)
+
+
+class _WorksheetFunction:
+    """Application.WorksheetFunction: PHONETIC shows the reading kept with a cell's text
+    (FakeApp.readings, by sheet and A1 address), or the text itself when there is none."""
+
+    def __init__(self, app: FakeApp) -> None:
+        self._app = app
+
+    def Phonetic(self, cell: FakeRange) -> object:  # noqa: N802
+        self._app.calls.hit("app.WorksheetFunction.Phonetic")
+        sheet = cell._sheet.data
+        address = cell.address.replace("$", "")
+        return self._app.readings.get((sheet.name, address), sheet.get(cell.top, cell.left))
 
 
 class _Property:

@@ -247,10 +247,12 @@ def test_every_blank_form_is_written_with_its_pdf_beside_the_workbook(
     name = find_kind(dict(button.params)["kind"]).name
     prompt = _press(book, button.id)
     xlsx = _out(book, f"{name}_空欄")
-    assert _sheets(xlsx) == [f"{name}_空欄"]
+    # the flyer is both sides of 資料2: its front, then the 参加申込書 on the back
+    sheets = [f"{name}_空欄"] + (["参加申込書_空欄"] if name == "研修チラシ" else [])
+    assert _sheets(xlsx) == sheets
     assert _outputs(book) == sorted([xlsx.name, xlsx.with_suffix(".pdf").name])
-    assert prompt.startswith(f"{name}を1枚作成しました：{xlsx}")
-    assert _log(book)[-1][3] == f"{name}1枚（空欄）"
+    assert prompt.startswith(f"{name}を{len(sheets)}枚作成しました：{xlsx}")
+    assert _log(book)[-1][3] == f"{name}{len(sheets)}枚（空欄）"
 
 
 # -------------------------------------------------------------------- what it costs Excel
@@ -305,6 +307,7 @@ def test_every_source_sheet_and_column_is_where_the_form_finds_its_ids() -> None
         "card": ("登録名簿", "登録番号"),
         "renewal": ("登録名簿", "登録番号"),
         "report": ("活動報告", "報告ID"),
+        "flyer": ("研修", "研修ID"),
     }
     for kind, source in SOURCES.items():
         form = find_kind(kind)
@@ -320,7 +323,7 @@ def test_every_form_button_names_a_form_and_lists_its_sheet_in_its_tooltip() -> 
         if source is not None:
             assert f"「{source.spec.sheet}」シートで" in b.supertip, b.id
     assert {dict(b.params)["kind"] for b in FILLED} == {
-        "certificate", "card", "roster", "report", "renewal", "invitation"
+        "certificate", "card", "roster", "report", "renewal", "flyer", "invitation"
     }  # fmt: skip
 
 

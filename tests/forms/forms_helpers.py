@@ -23,6 +23,7 @@ SETTINGS = Settings(
     department="福祉保健部 障害福祉課",
     staff="見本　花子",
     phone="055-237-1161",
+    extension="1234",
     fax="055-237-0000",
     warn_days=60,
 )
@@ -32,6 +33,25 @@ WS = re.compile(r"\s+")
 # seed's spacing removed ('氏  名' is 氏名). 〇〇-placeholders the forms fill from 設定 are left
 # out here and checked as filled values.
 LABELS: dict[str, tuple[str, ...]] = {
+    # 資料2 表面 (the flyer's front; its back is the application form below)
+    "flyer": (
+        "年度",
+        "ひきこもりについての理解を深め、ひきこもり状態にあるご本人やご家族に寄り添い、"
+        "ひきこもり支援の取組みに協力していただけるひきこもりサポーターの養成研修を開催します。",
+        "関心のある方は、ぜひご参加ください。",
+        "日時",
+        "会場",
+        "対象者",
+        "内容",
+        "時間",
+        "内容",
+        "（※研修修了者には修了証を発行いたします。）",
+        "＊参加希望の方は、",
+        "までに FAX または郵送（裏面申込書）でお申し込みください。",
+        "◇ 申込・問い合わせ ◇",
+        "電話",
+        "FAX",
+    ),
     "application": (
         "ひきこもりサポーター養成研修",
         "参加申込書",
@@ -190,6 +210,15 @@ LABELS: dict[str, tuple[str, ...]] = {
 # What the seed's blank forms print in their fields (年 月 日 blanks now with 令和, 〒 －, the
 # choices), checked on the blank forms.
 BLANKS: dict[str, tuple[str, ...]] = {
+    "flyer": (
+        "令和　　年度",
+        "令和　　年　　月　　日（　）",
+        "　　時　　分～　　時　　分（受付：　　時～）",
+        "＊参加希望の方は、　　月　　日（　）までに",
+        # the seed's two examples of 対象者 (例１・例２) stand when 対象者 is blank
+        "・ひきこもり本人や家族等に対する支援に関心のある方",
+        "・民生・児童委員",
+    ),
     "application": ("申込〆切日：月日（）", "1", "2", "3", "4", "5", "6"),
     "certificate": ("令和年度", "令和年月日", "甲府市長山田一郎"),
     "registration": ("令和年月日", "（男・女）", "年月日", "〒－", "（－－）", "＠"),
@@ -229,6 +258,9 @@ def world_dicts() -> World:
             "kind": "養成研修",
             "title": "第5回ひきこもりサポーター養成研修",
             "date": D(2027, 7, 10),
+            "start": dt.time(13, 30),
+            "end": dt.time(16, 30),
+            "reception": dt.time(13, 0),
             "venue": "甲府市福祉センター",
             "deadline": D(2027, 6, 25),
         },
@@ -243,6 +275,22 @@ def world_dicts() -> World:
             "content": "事例検討",
             "deadline": D(2026, 12, 1),
         },
+    ]
+    # T9's timetable, typed out of order: the flyer prints it by time
+    w["program"] = [
+        {
+            "training_id": "T9",
+            "start": dt.time(14, 40),
+            "end": dt.time(16, 30),
+            "content": "演習「サポーターとしての関わり方」（グループワーク）",
+        },
+        {
+            "training_id": "T9",
+            "start": dt.time(13, 30),
+            "end": dt.time(14, 30),
+            "content": "講義「ひきこもりの理解と支援」",
+        },
+        {"training_id": "T1", "content": "別の研修の内容"},
     ]
     w["trainees"] += [
         {

@@ -14,6 +14,7 @@ from hikisup_xl.forms import (
     case_consent,
     certificate,
     consent,
+    flyer,
     invitation,
     registration,
     renewal,
@@ -22,7 +23,14 @@ from hikisup_xl.forms import (
 )
 from hikisup_xl.forms.kinds import KINDS, find_kind
 from hikisup_xl.forms.layout import Block, Grid, LayoutError, Sheet, lines_needed, text_units
-from hikisup_xl.forms.records import Context, Graduate, Report, Supporter, Training
+from hikisup_xl.forms.records import (
+    Context,
+    Graduate,
+    ProgramItem,
+    Report,
+    Supporter,
+    Training,
+)
 
 D = dt.date
 CTX = Context(SETTINGS, TODAY)
@@ -63,6 +71,9 @@ def both(kind: str) -> list[Sheet]:
     """The blank form and a filled one, straight from the form modules."""
     if kind == "application":
         return [application.sheet(None, CTX), application.sheet(EVENT, CTX)]
+    if kind == "flyer":
+        items = [ProgramItem(dt.time(13, 30), dt.time(14, 30), "講義")]
+        return [flyer.sheet(None, (), CTX), flyer.sheet(EVENT, items, CTX)]
     if kind == "certificate":
         grad = Graduate("001", "山田　太郎", D(2025, 7, 10), None)
         return [certificate.sheet(None, CTX), certificate.sheet(grad, CTX)]

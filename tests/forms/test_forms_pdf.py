@@ -34,6 +34,7 @@ from hikisup_xl.forms.pdf import LibreOfficeConverter
 from hikisup_xl.forms.select import Selection
 
 FILLED_IDS: dict[str, tuple[str, ...]] = {
+    "flyer": ("T9",),
     "application": ("T9",),
     "certificate": ("001", "002"),
     "registration": ("001",),
@@ -47,6 +48,32 @@ FILLED_IDS: dict[str, tuple[str, ...]] = {
 }
 # Values from the workbook and 設定 that each filled form must show (page by page).
 FILLED: dict[str, list[tuple[str, ...]]] = {
+    "flyer": [
+        (
+            "令和9年度",
+            "第5回ひきこもりサポーター養成研修",
+            "令和9年7月10日（土）",
+            "13時30分～16時30分（受付：13時～）",
+            "甲府市福祉センター",
+            "・ひきこもり本人や家族等に対する支援に関心のある方",
+            "・民生・児童委員",
+            "13時30分～14時30分",
+            "講義「ひきこもりの理解と支援」",
+            "14時40分～16時30分",
+            "演習「サポーターとしての関わり方」（グループワーク）",
+            "6月25日（金）までに",
+            "甲府市福祉保健部障害福祉課",
+            "電話055-237-1161（内線1234）",
+            "FAX055-237-0000",
+        ),
+        # the back: the 参加申込書 of the same training
+        (
+            "参加申込書",
+            "第5回ひきこもりサポーター養成研修",
+            "令和9年7月10日（土）",
+            "申込〆切日：令和9年6月25日（金）",
+        ),
+    ],
     "application": [
         (
             "第5回ひきこもりサポーター養成研修",
@@ -209,15 +236,20 @@ def test_one_a4_page_per_sheet(
     assert page_count(p.pdf) == len(sheets) == len(p.raw)
 
 
+# Forms printed on both sides: each page's kind (the flyer's back is the 参加申込書).
+SIDES = {"flyer": ("flyer", "application")}
+
+
 @pytest.mark.parametrize(("kind", "variant"), CASES)
 def test_every_seed_label_is_printed(
     printed: dict[tuple[str, str], Printed], kind: str, variant: str
 ) -> None:
     p = printed[kind, variant]
     for page in range(len(p.raw)):
-        assert p.missing(page, LABELS[kind]) == [], f"{kind} {variant} page {page + 1}"
+        side = SIDES.get(kind, (kind,) * len(p.raw))[page]
+        assert p.missing(page, LABELS[side]) == [], f"{kind} {variant} page {page + 1}"
         if variant == "blank":
-            assert p.missing(page, BLANKS[kind]) == [], f"{kind} blank page {page + 1}"
+            assert p.missing(page, BLANKS[side]) == [], f"{kind} blank page {page + 1}"
 
 
 @pytest.mark.parametrize("kind", [k.key for k in KINDS])

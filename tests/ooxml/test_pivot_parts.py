@@ -72,7 +72,7 @@ def reported(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_report_pivots_are_excel_pivots(reported: Path) -> None:
-    assert_excel_pivots(reported, expected_pivots=2)
+    assert_excel_pivots(reported, expected_pivots=3)  # 集計 2, サポーター別 1
 
 
 def test_pivots_read_back_and_saved_by_openpyxl_stay_excel_pivots(
@@ -82,7 +82,7 @@ def test_pivots_read_back_and_saved_by_openpyxl_stay_excel_pivots(
     shutil.copyfile(reported, book)
     monkeypatch.setenv("HIKISUP_ENGINE", "openpyxl")
     assert invoke("check", book, "--today", TODAY).exit_code in (0, 1)
-    assert_excel_pivots(book, expected_pivots=2)
+    assert_excel_pivots(book, expected_pivots=3)
 
 
 def test_consolidated_pivot_is_an_excel_pivot(tmp_path: Path) -> None:

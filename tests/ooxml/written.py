@@ -7,6 +7,7 @@ of the files to check.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import importlib
 import shutil
@@ -94,6 +95,7 @@ JOBS: dict[str, tuple[tuple[object, ...], ...]] = {
         ("report", "{book}", "--fy", FY, "--today", TODAY),
         ("check", "{book}", "--today", TODAY),
     ),
+    "tidy": (("tidy", "{book}", "--today", TODAY),),
     "all-jobs": (
         ("number", "{book}", "--today", TODAY),
         ("expiries", "{book}", "--today", TODAY),
@@ -198,6 +200,28 @@ for _engine in ENGINES:
     writes(f"demo-import-roster-{_engine}", _engine)(_import_writer)
 
 
+# -- 移行: the 移行確認 sheet added to the workbook, then people added (#13) -----------------
+
+
+def _migrate_writer(folder: Path, demo: Path) -> list[Path]:
+    listing = folder / "旧名簿.csv"
+    listing.write_bytes(
+        "サポーター名簿,,,\r\n,,,\r\n氏名,ふりがな,生年月日,住所,修了日\r\n"
+        "移行　一郎,いこう　いちろう,S50.2.3,甲府市,R1.6.1\r\n"
+        "移行　花子,いこう　はなこ,平成31年5月1日,甲府市,\r\n".encode("cp932")
+    )
+    book = demo_copy(folder, demo)
+    run("migrate", book, listing, "--today", TODAY)
+    first = folder / "移行1回目.xlsx"
+    shutil.copyfile(book, first)
+    run("migrate", book, listing, "--apply", "--today", TODAY)
+    return [first, book]
+
+
+for _engine in ENGINES:
+    writes(f"demo-migrate-{_engine}", _engine)(_migrate_writer)
+
+
 # -- statistics: upward file and consolidation -----------------------------------------------
 
 
@@ -240,7 +264,7 @@ def _consolidated(folder: Path, demo: Path) -> list[Path]:
     inbox.mkdir()
     for n, body in enumerate(("甲市", "乙町", "丙村")):
         book = folder / f"{body}.xlsx"
-        settings = DEMO_SETTINGS.model_copy(update={"body_name": body})
+        settings = dataclasses.replace(DEMO_SETTINGS, body_name=body)
         save_atomic(build_workbook(settings, generate(TODAY, seed=n)), book, keep_backup=False)
         out = inbox / f"{body}_提出.xlsx"
         run("report", book, "--fy", FY, "--today", TODAY, "--out", out, "--suppress", n)

@@ -88,9 +88,10 @@ def test_report_rewrites_only_the_tables_and_keeps_the_templates_charts_and_pivo
         after = {n: zf.read(n) for n in zf.namelist()}
     kept = [n for n in before if n.startswith(("xl/charts/", "xl/drawings/", "xl/pivot"))]
     caches = [n for n in kept if n.startswith("xl/pivotCache/pivotCacheDefinition")]
-    assert len([n for n in kept if n.startswith("xl/pivotTables/pivotTable")]) == 2
+    # 集計's two and サポーター別's one (#13)
+    assert len([n for n in kept if n.startswith("xl/pivotTables/pivotTable")]) == 3
     assert len([n for n in kept if n.startswith("xl/charts/chart")]) == 2
-    assert len(caches) == 2
+    assert len(caches) == 3
     assert all(after[n] == before[n] for n in kept if n not in caches)
 
     def without_count(data: bytes) -> tuple[bytes, str | None]:
@@ -98,7 +99,11 @@ def test_report_rewrites_only_the_tables_and_keeps_the_templates_charts_and_pivo
         count = root.attrib.pop("recordCount", None)
         return etree.tostring(root, method="c14n"), count
 
-    sources = {"tActivity": 12, "tRegister": len(table_rows(book, schema.REGISTER))}
+    sources = {
+        "tActivity": 12,
+        "tRegister": len(table_rows(book, schema.REGISTER)),
+        "tSupporterYears": len(table_rows(book, schema.SUPPORTER_YEARS)),
+    }
     for name in caches:
         (old, _), (new, count) = without_count(before[name]), without_count(after[name])
         assert new == old  # nothing but recordCount changed

@@ -132,7 +132,9 @@ def test_upgrade_keeps_every_staff_part_byte_for_byte(
             continue
         if any(f"「{sheet}」の表" in line for line in lines):  # a later schema's columns added
             continue
-        if any(f"「{sheet}」シートを追加しました" in line for line in lines):  # a later sheet
+        if any(f"「{sheet}」シートを追加" in line for line in lines):  # a later schema's sheet
+            continue
+        if any(f"「{sheet}」に「" in line for line in lines):  # a later schema's 設定 rows
             continue
         part = sheet_part(parts, sheet)
         assert after[part] == before[part], sheet
@@ -144,7 +146,7 @@ def test_upgrade_keeps_every_value(upgraded: tuple[Path, Path, list[str]]) -> No
     for sheet, values in before.items():
         if sheet == schema.STATS_SHEET:  # drawn by the old 年度集計: replaced by the template's
             continue
-        if sheet == schema.LOG.sheet:
+        if sheet in (schema.LOG.sheet, schema.SETTINGS.sheet):  # rows added below the old ones
             assert after[sheet][: len(values)] == values
             continue
         # a table that gained columns (a later schema's) keeps every value left of them
@@ -372,3 +374,68 @@ def test_missing_data_sheets_come_back_as_the_template_has_them(tmp_path: Path) 
     assert [r[0] for r in after[schema.LOG.sheet].iter_rows(min_row=2, values_only=True)] != []
     assert _log_actions(path) == [ACTION]
     actions.check(PatchEngine(path), TODAY)  # and the jobs take it
+
+
+# -- schema 3 (#13): the flyer's 研修内容 and 研修 columns, 内線, サポーター別 with its pivot ------
+def build_schema2(path: Path) -> Path:
+    """Today's template without what schema 3 added, marked schema 2 (with the demo's rows)."""
+    from hikisup_xl.demo import DEMO_SETTINGS, generate
+
+    data = generate(TODAY)
+    data["program"] = []
+    wb = build_workbook(DEMO_SETTINGS, data)
+    del wb[schema.PROGRAM.sheet]
+    del wb[schema.SUPPORTER_YEARS.sheet]
+    ws = wb[schema.TRAININGS.sheet]
+    width = len(schema.TRAININGS.columns) - 2
+    ws.delete_cols(width + 1, 2)
+    table = ws.tables[schema.TRAININGS.table]
+    c1, r1, _c2, r2 = range_boundaries(table.ref)
+    table.ref = f"{get_column_letter(c1)}{r1}:{get_column_letter(width)}{r2}"
+    table.tableColumns = []  # type: ignore[assignment]  # openpyxl names them from the headers
+    ws.data_validations.dataValidation = [
+        dv
+        for dv in ws.data_validations.dataValidation
+        if range_boundaries(str(dv.sqref).split()[0])[0] <= width
+    ]
+    settings = wb[schema.SETTINGS.sheet]
+    row = next(r[0].row for r in settings.iter_rows(min_row=2) if r[0].value == "内線")
+    settings.delete_rows(row)
+    t = settings.tables[schema.SETTINGS.table]
+    c1, r1, c2, r2 = range_boundaries(t.ref)
+    t.ref = f"{get_column_letter(c1)}{r1}:{get_column_letter(c2)}{r2 - 1}"
+    for prop in wb.custom_doc_props.props:  # type: ignore[attr-defined]
+        if prop.name == schema.MARKER_PROPERTY:
+            prop.value = "2"
+    save_atomic(wb, path, keep_backup=False)
+    return path
+
+
+@pytest.mark.parametrize("older", ["schema1-patch", "schema2-patch", "schema2-openpyxl"])
+def test_upgrade_to_3_adds_the_flyer_and_history_parts(older: str, tmp_path: Path) -> None:
+    path = _copy(tmp_path) if older.startswith("schema1") else build_schema2(tmp_path / "2.xlsx")
+    opened = PatchUpgrade(path) if older.endswith("patch") else FileUpgrade(path)
+    text = "\n".join(upgrade(opened, TODAY).lines)
+    for words in (
+        f"「{schema.PROGRAM.sheet}」シートを追加",
+        f"「{schema.SUPPORTER_YEARS.sheet}」シートを追加",
+        "列「受付開始時刻」「対象者」を追加",
+        "「内線」の行を追加",
+    ):
+        assert words in text, (words, text)
+    wb = _load(path)
+    assert workbook_marker(wb) == "3" == str(schema.SCHEMA_VERSION)
+    assert list(wb[schema.PROGRAM.sheet].tables) == [schema.PROGRAM.table]
+    history = wb[schema.SUPPORTER_YEARS.sheet]
+    assert list(history.tables) == [schema.SUPPORTER_YEARS.table]
+    (pivot,) = history._pivots  # type: ignore[attr-defined]
+    assert pivot.cache.cacheSource.worksheetSource.name == schema.SUPPORTER_YEARS.table
+    assert len(wb[schema.STATS_SHEET]._pivots) == 2  # type: ignore[attr-defined]
+    headers = [c.value for c in wb[schema.TRAININGS.sheet][1]]
+    assert headers[-2:] == ["受付開始時刻", "対象者"]
+    assert wb.sheetnames[: len(schema.SHEETS)] == list(schema.SHEETS)
+    # the upgraded workbook's report fills サポーター別
+    report(PatchEngine(path), TODAY, 2025)
+    rows = calamine_values(path)[schema.SUPPORTER_YEARS.sheet]
+    assert list(rows[0]) == list(schema.SUPPORTER_YEARS.headers) and len(rows) > 2
+    assert "令和7年度" in {r[0] for r in rows[1:]}

@@ -21,6 +21,7 @@ UNIQUE: tuple[tuple[str, str], ...] = (
 # (table, column) -> (table, column) it must match.
 REFERENCES: tuple[tuple[str, str, str, str, str], ...] = (
     ("trainees", "training_id", "trainings", "training_id", "研修シートにない研修IDです"),
+    ("program", "training_id", "trainings", "training_id", "研修シートにない研修IDです"),
     ("register", "cert_no", "trainees", "cert_no", "受講者シートにない修了番号です"),
     ("dispatches", "case_id", "cases", "case_id", "当事者シートにないケースIDです"),
     ("dispatches", "reg_no", "register", "reg_no", "登録名簿にない登録番号です"),
@@ -80,6 +81,7 @@ def known_references(book: Book) -> Iterator[Issue]:
         foreign = trained_elsewhere(book) if (src, key) == ("register", "cert_no") else set()
         # The history of a supporter whose row was deleted (and the deletion record) stays.
         gone = deleted_numbers(book) if src in ("changes", "periods") else set()
+        allowed = known | gone if gone else known  # once per reference, not once per row
         for i, value in enumerate(table.texts(key)):
-            if value is not None and value not in known | gone and i not in foreign:
+            if value is not None and value not in allowed and i not in foreign:
                 yield table.issue(i, key, "unknown.reference", message, severity)

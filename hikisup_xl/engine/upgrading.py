@@ -271,8 +271,7 @@ class FileUpgrade(FileEngine):
 
     def add_template_sheet(self, sheet: str) -> None:
         from ..core.schema import BY_SHEET
-        from ..stats.sheet import add_summary_sheet
-        from ..template import add_table_sheet
+        from ..template import add_summary_sheet, add_table_sheet
 
         before = _before(sheet, self.wb.sheetnames)
         index = self.wb.sheetnames.index(before) if before else len(self.wb.sheetnames)

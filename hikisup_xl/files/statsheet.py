@@ -5,6 +5,7 @@ fills through the Engine, charts and pivot tables over them), with the サポー
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -12,6 +13,7 @@ from openpyxl.styles import Font
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
+from ..core.grid import BELOW_HEADER
 from ..core.schema import (
     ACTIVITY,
     REG_STATES,
@@ -23,7 +25,10 @@ from ..core.schema import (
     SUMMARY_KINDS,
     SUMMARY_TABLES,
     SUPPORTER_YEARS,
+    TableSpec,
 )
+from . import xlsxout
+from .fileformat import KIND_STATS
 from .pivots import PivotSpec, add_pivot
 from .reportsheet import (
     Row,
@@ -75,6 +80,26 @@ def draw_stats_sheet(wb: Workbook, d: StatsDrawing, *, index: int | None = None)
         anchor_row=top + 18,
     )
     return ws
+
+
+def build_stats_file(
+    title: str,
+    created: dt.date,
+    d: StatsDrawing,
+    data: TableSpec,
+    rows: Sequence[Sequence[object]],
+    manifest: Sequence[tuple[str, object]],
+) -> Workbook:
+    """The 年度 file sent upward: its 集計 sheet, the data table the prefecture sums, and the
+    manifest."""
+    wb = xlsxout.new_workbook(KIND_STATS, title, created)
+    draw_stats_sheet(wb, d, index=0)
+    ws = wb.create_sheet(data.sheet)
+    xlsxout.add_table(ws, data.table, data.columns, rows)
+    ws.freeze_panes = BELOW_HEADER
+    xlsxout.add_manifest(wb, manifest)
+    wb.active = 0
+    return wb
 
 
 # -- the workbook's own 集計 sheet, built once into the template ---------------------------

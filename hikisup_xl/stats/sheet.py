@@ -8,12 +8,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from ..core.schema import STATS_SHEET
 from ..core.wareki import to_wareki
 from ..files.reportsheet import Row, Section, num_col, table_spec, text_col
-from ..files.statsheet import StatsDrawing, SummaryDrawing, draw_stats_sheet
+from ..files.statsheet import StatsDrawing, SummaryDrawing
 from .compute import (
     KIND_ITEMS,
     KINDS,
@@ -34,9 +33,6 @@ from .summary import (
     summary_layout,
 )
 from .suppress import SUPPRESSED_TEXT
-
-if TYPE_CHECKING:  # the workbook a files-layer writer draws into; no openpyxl at run time
-    from openpyxl.workbook.workbook import Workbook
 
 
 @dataclass(slots=True)
@@ -175,13 +171,6 @@ def stats_drawing(view: View, prefix: str = "tSum") -> StatsDrawing:
         kinds_chart=f"{view.label} 活動種別の活動回数",
         months_chart=f"{view.label} 月別の活動回数（活動種別ごと）",
     )
-
-
-def write_stats_sheet(
-    wb: Workbook, view: View, *, index: int | None = None, prefix: str = "tSum"
-) -> None:
-    """Draw the 集計 sheet of `view` into `wb` (replacing an old one)."""
-    draw_stats_sheet(wb, stats_drawing(view, prefix), index=index)
 
 
 def summary_drawing() -> SummaryDrawing:

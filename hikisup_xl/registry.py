@@ -126,7 +126,7 @@ JOBS: tuple[Job, ...] = (
         "hikisup_xl.jobs.new:new",
         (
             Option(
-                "file",
+                "book",
                 SAVE_FILE,
                 "FILE",
                 "作る管理ブック（.xlsx、新しい名前）",

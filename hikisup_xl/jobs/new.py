@@ -14,7 +14,7 @@ from .result import Result
 def new(
     engine: None,
     today: dt.date,
-    file: Path,
+    book: Path,
     body_name: str | None = None,
     mayor_name: str | None = None,
     department: str | None = None,
@@ -22,14 +22,14 @@ def new(
     fax: str | None = None,
     body_kind: str | None = None,
 ) -> Result:
-    """Write a new workbook to `file`, which must not exist (it is never replaced). Blank
+    """Write a new workbook to `book`, which must not exist (it is never replaced). Blank
     options keep the template's values; its 操作履歴 starts with this line."""
     from ..core.settings import Settings
     from ..engine.files import save_atomic
     from ..progress import report
     from ..template import build_workbook
 
-    safety.refuse_existing_output(file)
+    safety.refuse_existing_output(book)
     given = {
         "body_name": body_name,
         "mayor_name": mayor_name,
@@ -46,10 +46,10 @@ def new(
         action="新しい管理ブック",
         count="",
         result="成功",
-        file=file.name,
+        file=book.name,
     )
     wb = build_workbook(settings, {schema.LOG.key: [first]})
     report(1, 2, "保存しています")
-    save_atomic(wb, file, keep_backup=False, replace=False)
+    save_atomic(wb, book, keep_backup=False, replace=False)
     report(2, 2, "完了")
-    return Result("new", [f"新しい管理ブックを作りました：{file}"], created=file)
+    return Result("new", [f"新しい管理ブックを作りました：{book}"], created=book)

@@ -107,6 +107,8 @@ def _parameter(option: Option) -> click.Parameter:
     if option.type == registry.FLAG:
         return click.Option([option.cli, option.name], is_flag=True, help=option.help)
     metavar = "パスワード" if option.type == registry.PASSWORD else option.label
+    if option.choices:  # what may be typed, as click shows a choice
+        metavar = "[" + "|".join(option.choices) + "]"
     return click.Option(
         [option.cli, option.name],
         type=_click_type(option),

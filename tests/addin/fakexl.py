@@ -870,7 +870,13 @@ def hikisup_tables(book: FakeBook, marker: str) -> tuple[tuple[object, ...], ...
     row per worksheet and one per table (5 columns, unused cells Empty)."""
     prop = book.properties.get(marker)
     out: list[tuple[object, ...]] = [
-        ("hikisup-tables", 1, book._name, book.path or book._name, None if prop is None else str(prop))
+        (
+            "hikisup-tables",
+            1,
+            book._name,
+            book.path or book._name,
+            None if prop is None else str(prop),
+        )
     ]
     for data in book.data.values():
         out.append(("sheet", data.name, data.state == "visible", None, None))

@@ -39,7 +39,11 @@ def committed_vba() -> str:
 
 def test_python_runs_the_functions_the_addin_holds(committed_vba: str) -> None:
     assert livebatch.ADDIN == ADDIN_NAME  # the file name Application.Run qualifies them with
-    assert livebatch.qualified(livebatch.READ) == f"'{ADDIN_NAME}'!HikisupRead" == ADDIN + "HikisupRead"
+    assert (
+        livebatch.qualified(livebatch.READ)
+        == f"'{ADDIN_NAME}'!HikisupRead"
+        == ADDIN + "HikisupRead"
+    )
     assert set(BATCH_FUNCTIONS) == set(NAMES)  # the fake implements exactly these
     for name in NAMES:
         assert f"Public Function {name}(bookName As String, " in committed_vba, name
@@ -64,7 +68,6 @@ def test_the_listing_layout_matches(committed_vba: str) -> None:
 
 def test_the_fake_listing_is_what_the_engine_parses() -> None:
     from addin.fakexl import FakeBook
-
     from hikisup_xl.core.schema import MARKER_PROPERTY
     from hikisup_xl.core.settings import Settings
     from hikisup_xl.template import build_workbook
@@ -92,7 +95,6 @@ def test_the_read_layout_matches() -> None:
 
 def test_the_fake_read_is_what_the_engine_parses() -> None:
     from addin.fakexl import FakeBook
-
     from hikisup_xl.core.settings import Settings
     from hikisup_xl.template import build_workbook
 

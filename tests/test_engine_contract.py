@@ -110,8 +110,11 @@ class PatchHarness(FileHarness):
 
 
 class LiveHarness:
+    batch = True  # through the add-in's batch functions (False: an older add-in)
+
     def __init__(self, wb: Workbook, tmp: Path) -> None:
         self.book = FakeBook.from_openpyxl(wb, NAME)
+        self.book._app.addin = self.batch
 
     def engine(self) -> Engine:
         return LiveEngine(self.book)
@@ -135,12 +138,21 @@ class LiveHarness:
         return data.get(*at), location
 
 
+class PerObjectHarness(LiveHarness):
+    batch = False
+
+
 Make = Callable[..., Harness]
 
 
-@pytest.fixture(params=["file", "patch", "live"])
+@pytest.fixture(params=["file", "patch", "live", "live-per-object"])
 def make(request: pytest.FixtureRequest, tmp_path: Path) -> Make:
-    cls = {"file": FileHarness, "patch": PatchHarness, "live": LiveHarness}[request.param]
+    cls = {
+        "file": FileHarness,
+        "patch": PatchHarness,
+        "live": LiveHarness,
+        "live-per-object": PerObjectHarness,
+    }[request.param]
 
     def make(
         rows: Rows | None = None,
@@ -345,11 +357,16 @@ WORLDS = {
 }
 
 
+@pytest.mark.parametrize(
+    "live_harness", [LiveHarness, PerObjectHarness], ids=["batch", "per-object"]
+)
 @pytest.mark.parametrize("verb", sorted(actions.ACTIONS))
-def test_an_action_leaves_the_same_cells_through_either_engine(verb: str, tmp_path: Path) -> None:
+def test_an_action_leaves_the_same_cells_through_either_engine(
+    verb: str, live_harness: type[LiveHarness], tmp_path: Path
+) -> None:
     rows = WORLDS[verb]()
     wb = build_workbook(Settings(), rows)
-    file, live = FileHarness(wb, tmp_path), LiveHarness(wb, tmp_path)
+    file, live = FileHarness(wb, tmp_path), live_harness(wb, tmp_path)
     for _ in range(2):  # the second run sees the snapshot the first one left
         on_file = actions.ACTIONS[verb](file.engine(), TODAY)
         on_live = actions.ACTIONS[verb](live.engine(), TODAY)

@@ -300,16 +300,18 @@ class LiveEngine:
     a workbook driven without it) each table, range and write is its own call, as before.
     """
 
-    def __init__(self, book: XlBook, *, upgrading: bool = False) -> None:
+    def __init__(self, book: XlBook, *, upgrading: bool = False, batch: bool = True) -> None:
         """Refuses a workbook that is not ours, and one an older template made (unless
-        `upgrading`: the ribbon's ブックの更新 looks at such a workbook before upgrading it)."""
+        `upgrading`: the ribbon's ブックの更新 looks at such a workbook before upgrading it).
+        `batch=False` takes the per-object path even where the add-in could batch (the smoke
+        test compares both)."""
         self.book = book
         self.app = book.app  # the Excel instance (the forms action prints PDFs through it)
         self._name = book.name
         self._book_sheets: XlSheets | None = None  # book.sheets, fetched when first needed
         self._sheets: dict[str, XlSheet] = {}
         self._tables: dict[str, XlTable] = {}
-        self._listing = self._list()
+        self._listing = self._list() if batch else None
         self._batch = self._listing is not None  # reads and writes through the add-in's VBA
         self._fetched: dict[str, _Fetched] = {}
         self._fetched_snapshot: list[list[object]] | None = None

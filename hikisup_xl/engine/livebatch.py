@@ -18,8 +18,9 @@ How the values cross (what this layout relies on):
   2-D SAFEARRAY into a tuple of row tuples (first index outer), which is why every argument
   and result here is one flat 2-D array of scalars: nested arrays of arrays marshal less
   reliably. Python None may arrive as VT_NULL: the VBA treats Null as an empty cell. COM has
-  no date-only type: dates go as datetimes; a returned date may carry a tzinfo (pywin32's
-  TimeType), which `_plain` drops, as xlwings does for Range.value.
+  no date-only type: dates go as datetimes marked UTC, as xlwings sends them (`to_com`); a
+  returned date carries a tzinfo (pywin32's TimeType), which `_plain` drops, as xlwings does
+  for Range.value.
 - Error values (#N/A...) are read as empty cells by the VBA, as xlwings reads them.
 
 None of this has run in real Excel on the machine it was written on (Linux, no Excel): the
@@ -30,6 +31,7 @@ test (python -m hikisup_xl.smoke, Windows) calls them on a real workbook.
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -139,10 +141,24 @@ def parse_blocks(result: Any, count: int) -> list[list[list[object]]]:
     return out
 
 
+def _utc() -> dt.tzinfo:
+    """The UTC xlwings gives pywin32 (win32timezone's on Windows)."""
+    try:
+        module = importlib.import_module("win32timezone")
+    except ImportError:  # not Windows: the standard library's UTC
+        return dt.UTC
+    utc: dt.tzinfo = module.TimeZoneInfo.utc()
+    return utc
+
+
 def to_com(value: object) -> object:
-    """A cell value as it crosses COM: a date as the datetime of its midnight."""
+    """A cell value as it crosses COM. A date or datetime goes as xlwings sends one (its
+    `_datetime_to_com_time`): pywin32 wants a time zone and would shift a naive datetime,
+    so the wall-clock time is marked UTC, which Excel's VT_DATE takes unshifted."""
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-        return dt.datetime(value.year, value.month, value.day)
+        value = dt.datetime(value.year, value.month, value.day)
+    if isinstance(value, dt.datetime):
+        return value.replace(tzinfo=_utc())
     return value
 
 

@@ -945,6 +945,8 @@ def hikisup_write(book: FakeBook, ops: list[list[object]]) -> int:
                 app.states_seen.append({k: getattr(app, k) for k in state})
                 for r, line in enumerate(values):
                     for c, v in enumerate(line):
+                        if isinstance(v, dt.datetime):  # a VT_DATE holds no time zone
+                            v = v.replace(tzinfo=None)
                         data.write(top + r, left + c, v)
                 i += 1 + rows * (2 if masked == 1 else 1)
             elif code == "A":

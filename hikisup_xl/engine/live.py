@@ -851,9 +851,14 @@ class _Direct:
 
     def __init__(self, engine: LiveEngine) -> None:
         self._engine = engine
+        self._last: tuple[tuple[str, int, int, int, int], XlRange] | None = None
 
     def _range(self, sheet: str, top: int, left: int, bottom: int, right: int) -> XlRange:
-        return self._engine._sheet(sheet).range((top, left), (bottom, right))
+        """The range, made once for a number format and the write that follows it."""
+        key = (sheet, top, left, bottom, right)
+        if self._last is None or self._last[0] != key:
+            self._last = (key, self._engine._sheet(sheet).range((top, left), (bottom, right)))
+        return self._last[1]
 
     def number_format(
         self, sheet: str, top: int, left: int, bottom: int, right: int, fmt: str
@@ -883,12 +888,14 @@ class _Direct:
         target.value = out
 
     def add_rows(self, sheet: str, table: str, n: int) -> None:
+        self._last = None  # inserted rows move a COM Range with its cells
         if n > 0:
             rows = self._engine._table_named(table).api.ListRows
             for _ in range(n):
                 rows.Add()
 
     def resize(self, sheet: str, table: str, top: int, left: int, bottom: int, right: int) -> None:
+        self._last = None
         self._engine._table_named(table).resize(self._range(sheet, top, left, bottom, right))
 
     def refresh_pivots(self, sheet: str) -> None:

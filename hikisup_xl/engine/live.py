@@ -332,6 +332,8 @@ class LiveEngine:
         self.touched = False  # True once save() has started writing into the workbook
         self._refresh: list[str] = []  # sheets whose pivot tables follow this action's writes
         self._outputs: list[TableSpec] = []  # output sheets this action adds (ensure_table)
+        # Tables that save() grows or shrinks: (spec, top, left, bottom, right), for the listing.
+        self._moves: list[tuple[TableSpec, int, int, int, int]] = []
 
     @property
     def name(self) -> str:
@@ -670,6 +672,7 @@ class LiveEngine:
     def discard(self) -> None:
         """Forget every buffered write (after an action failed)."""
         self._pending.clear()
+        self._moves.clear()
         self._snapshot = None
         self._refresh = []
         self._outputs = []
@@ -684,7 +687,6 @@ class LiveEngine:
         (an output sheet, the snapshot sheet of an old workbook) takes calls of its own."""
         if not self._pending and self._snapshot is None:
             return
-        self.touched = True
         written = [
             s
             for s in (*ALL_TABLES, *self._outputs)
@@ -696,6 +698,9 @@ class LiveEngine:
         )
         program = livebatch.Program() if self._batch else None
         writer: _Writer = program if program is not None else _Direct(self)
+        # Batched, nothing reaches the workbook until the one write (or a sheet is added):
+        # a job that fails before it has changed nothing, and can say so.
+        self.touched = self.touched or program is None or adds_sheet
         suspended = self.app.properties(**SUSPENDED) if program is None or adds_sheet else None
         with suspended if suspended is not None else nullcontext():
             for spec in self._outputs:
@@ -709,7 +714,10 @@ class LiveEngine:
             for sheet in self._refresh:
                 writer.refresh_pivots(sheet)
             if program is not None and program.count:
+                self.touched = True
                 self._run(program)
+        for move in self._moves:
+            self._moved(*move)
         self.discard()
 
     def _run(self, program: livebatch.Program) -> None:
@@ -746,7 +754,7 @@ class LiveEngine:
                 bottom = max(bottom, start + len(pending.append) - 1)
         if bottom != t.bottom and not t.totals:
             writer.resize(t.sheet, spec.table, t.top, t.left, bottom, t.right)
-        self._moved(spec, t.top, t.left, bottom, t.right)
+        self._moves.append((spec, t.top, t.left, bottom, t.right))  # once the writes are in
         self._read.pop(spec.key, None)  # read again if anything looks at it again
 
     @staticmethod

@@ -142,7 +142,7 @@ End Function
 
 ' Every worksheet and every table of the workbook, in one 2-D array (0-based, 5 columns):
 ' row 0: "hikisup-tables", layout version, workbook name, full name, the marker property;
-' then per worksheet: "sheet", sheet name, visible (True/False), "", "";
+' then per worksheet: "sheet", sheet name, visible (True/False), two empty cells;
 ' and per table:      "table", sheet name, table name, range address, Total Row shown.
 Public Function HikisupTables(bookName As String, markerName As String) As Variant
     Dim wb As Workbook, ws As Worksheet, lo As ListObject

@@ -47,7 +47,7 @@ def clicks(book: FakeBook, button: str) -> list[dict[str, int]]:
 
 def main() -> None:
     excel._clock = lambda: 0.0  # type: ignore[assignment]  # one status bar message
-    print("| workbook | job | add-in | 1st click | 2nd click | of which pivot refreshes |")
+    print("| workbook | job | add-in | 1st click | 2nd click | of which RefreshTable calls |")
     print("|---|---|---|---:|---:|---:|")
     for label, scale in (("demo", DEMO), ("3,000 reports", MUNICIPAL)):
         base = FakeBook.from_openpyxl(

@@ -5,12 +5,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from conftest import TODAY, base_world, world_rows
 
 from addin.fakexl import FakeBook
 from hikisup_xl import excel
 from hikisup_xl.core.settings import Settings
 from hikisup_xl.template import build_workbook
+
+
+@pytest.fixture(autouse=True)
+def every_step_is_shown(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The status bar is written at most once a second: a clock moving 2 s a step shows all."""
+    ticks = iter(range(10_000))
+    monkeypatch.setattr(excel, "_clock", lambda: next(ticks) * 2.0)
 
 
 def _book(tmp_path: Path) -> FakeBook:

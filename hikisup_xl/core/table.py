@@ -295,20 +295,14 @@ def _parse_column(parsed: ParsedTable, col: Column, issues: list[Issue]) -> list
                     parsed.issue(i, col.key, "required", f"「{col.header}」を入力してください")
                 )
             continue
-        kind = type(cell)
-        try:
-            answer = seen.get((kind, cell))
-        except TypeError:  # an unhashable value (no engine gives one): parse it each time
-            answer, seen = None, {}
+        key = (type(cell), cell)  # engines hand over scalars: hashable
+        answer = seen.get(key)
         if answer is None:
             try:
                 answer = parser(col, cell)
             except Exception:  # a parser bug must not stop the other rows being checked
                 answer = _UNREADABLE
-            try:
-                seen[(kind, cell)] = answer
-            except TypeError:
-                pass
+            seen[key] = answer
         value, error, warning = answer
         out[i] = value
         if error:

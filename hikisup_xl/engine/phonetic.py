@@ -94,12 +94,23 @@ def column_readings(
         return {}
     if strings is None:
         strings = shared_readings(pkg.read(wb.strings_part) if wb.strings_part else None)
-    data = pkg.read(info.part)
+    return column_readings_of(pkg.read(info.part), column, rows, strings)
+
+
+def column_readings_of(
+    data: bytes, column: int, rows: set[int], strings: dict[int, str]
+) -> dict[int, str]:
+    """column_readings on a worksheet part's bytes."""
     if not strings and b"rPh" not in data:
         return {}  # no shared string has a run, nor any inline string here
     found = _scan_column(data, column, rows, strings)
-    if found is not None:
-        return found
+    return found if found is not None else _parse_column(data, column, rows, strings)
+
+
+def _parse_column(
+    data: bytes, column: int, rows: set[int], strings: dict[int, str]
+) -> dict[int, str]:
+    """column_readings by parsing every cell of the part (any layout XML allows)."""
     out: dict[int, str] = {}
     for _, c in _stream(data, _C):
         ref = c.get("r")

@@ -122,9 +122,7 @@ def cell_xml(row: int, col: int, value: CellValue, style: int | None) -> bytes:
         head += f' s="{style}"'
     if kind == "s":
         space = ' xml:space="preserve"' if needs_preserve(text) else ""
-        return (
-            f'{head} t="inlineStr"><is><t{space}>'.encode() + _escape(text) + b"</t></is></c>"
-        )
+        return f'{head} t="inlineStr"><is><t{space}>'.encode() + _escape(text) + b"</t></is></c>"
     if kind == "b":
         return f'{head} t="b"><v>{text}</v></c>'.encode()
     if kind == "n":

@@ -774,7 +774,13 @@ def save_package(
             zipcopy.write_zip(fh, pkg.zip, pkg.data, replaced, added, removed)
 
     try:
-        safety.save_beside(path, write, keep_backup=keep_backup, expected=expected)
+        safety.save_beside(
+            path,
+            write,
+            keep_backup=keep_backup,
+            expected=expected,
+            check=lambda tmp: zipcopy.problem(tmp, pkg.zip, pkg.data, pkg.verified),
+        )
     except zipcopy.ZipLimitError as exc:
         raise HikisupError(
             f"「{path.name}」は大きすぎるか特殊な形式のため保存できません（{exc}）。"

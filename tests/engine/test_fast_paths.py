@@ -5,12 +5,14 @@ reference are the readings a full parse of the sheet finds."""
 from __future__ import annotations
 
 import datetime as dt
+import struct
 import zipfile
 from pathlib import Path
 
 import pytest
 
 from hikisup_xl.core import schema
+from hikisup_xl.core.errors import HikisupError
 from hikisup_xl.engine import phonetic
 from hikisup_xl.engine.ooxml import parse_xml
 from hikisup_xl.engine.patch import PatchEngine
@@ -165,3 +167,50 @@ def test_no_run_anywhere_reads_nothing() -> None:
     plain = READING_SHEET.replace(b"<rPh", b"<x").replace(b"</rPh>", b"</x>")
     assert phonetic.column_readings_of(plain, 2, {1, 2, 3}, {}) == {}
     assert phonetic.shared_readings(b"<sst><si><t>a</t></si></sst>") == {}
+
+
+def _with_bad_crc(path: Path, member: str) -> None:
+    """Give `member` a CRC its bytes do not have, in its local header and central record."""
+    data = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as zf:
+        info = zf.getinfo(member)
+    wrong = struct.pack("<L", info.CRC ^ 0xFFFF)
+    data[info.header_offset + 14 : info.header_offset + 18] = wrong
+    record = data.rfind(b"PK\x01\x02", 0, data.rfind(member.encode()))
+    assert data[record + 46 : record + 46 + len(member)] == member.encode()
+    data[record + 16 : record + 20] = wrong
+    path.write_bytes(bytes(data))
+
+
+def test_the_save_still_finds_a_broken_member_the_action_never_read(tmp_path: Path) -> None:
+    book = build(tmp_path / "book.xlsx")
+    _with_bad_crc(book, "xl/theme/theme1.xml")
+    before = book.read_bytes()
+    engine = PatchEngine(book)
+    engine.write_snapshot([("R-0001", "山田")])
+    with pytest.raises(HikisupError, match="検証に失敗しました"):
+        engine.save()
+    assert book.read_bytes() == before
+
+
+def test_members_read_whole_are_compared_not_inflated(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    book = build(tmp_path / "book.xlsx")
+    engine = PatchEngine(book)
+    engine.write_snapshot([("R-0001", "山田")])
+    inflated: list[str] = []
+    testzip = zipfile.ZipFile.testzip
+
+    def spy(self: zipfile.ZipFile) -> str | None:
+        inflated.extend(i.filename for i in self.filelist)
+        return testzip(self)
+
+    monkeypatch.setattr(zipfile.ZipFile, "testzip", spy)
+    engine.save()
+    snapshot = engine._wb.sheets["_前回値"].part
+    assert snapshot in inflated  # written anew: inflated and checked
+    read = [n for n in engine._pkg.verified if n != snapshot]
+    assert read and not set(read) & set(inflated)  # read whole before: compared byte for byte
+    with zipfile.ZipFile(book) as zf:
+        assert zf.testzip() is None

@@ -214,13 +214,14 @@ def save_beside(
     *,
     keep_backup: bool,
     expected: Stamp | None = None,
+    check: Callable[[Path], str | None] | None = None,
     replace: bool = True,
-    problem: Callable[[Path], str | None] | None = None,
 ) -> None:
     """Have `write` fill a temporary file beside `path`, check it, then swap it in.
 
     `path` is a workbook (or add-in), checked as a zip, or a PDF (a form's), checked by its
-    header; `problem` checks another kind of file (an encrypted exchange file).
+    header. `check`: the writer's own check of a workbook (what is broken, or None) in place of
+    inflating every member, or of another kind of file (an encrypted exchange file).
 
     Under the workbook's lock (engine/lock.py; re-entrant, so the engine that read the file
     may already hold it): the "changed since read" check, the backup and the replace cannot
@@ -236,7 +237,7 @@ def save_beside(
     replace there is no lock, backup or "changed" check to make.
     """
     if not replace:
-        _save_new(path, write, problem)
+        _save_new(path, write, check)
         return
     refuse_if_open(path)
     try:
@@ -245,7 +246,7 @@ def save_beside(
             tmp = leftovers.temp_path(path.parent, suffix=_temp_suffix(path))
             try:
                 tmp.touch(mode=0o600, exist_ok=False)  # private until it replaces the workbook
-                _write_checked(tmp, write, problem)
+                _write_checked(tmp, write, check)
                 refuse_if_open(path)  # Excel may have opened it meanwhile
                 _refuse_changed(path, expected)
                 if path.exists():
@@ -271,16 +272,15 @@ def _temp_suffix(path: Path) -> str:
 
 
 def _write_checked(
-    tmp: Path, write: Callable[[Path], None], problem: Callable[[Path], str | None] | None
+    tmp: Path, write: Callable[[Path], None], check: Callable[[Path], str | None] | None
 ) -> None:
-    """`write` into `tmp`, made durable, then checked: a broken result goes nowhere."""
+    """`write` into `tmp`, made durable, then checked (a PDF by its header, anything else by
+    `check`, else as a zip): a broken result goes nowhere."""
     write(tmp)
     pause("write")
     with tmp.open("rb+") as fh:
         os.fsync(fh.fileno())
-    if problem is None:
-        problem = _pdf_problem if tmp.suffix == ".pdf" else _zip_problem
-    bad = problem(tmp)
+    bad = _pdf_problem(tmp) if tmp.suffix == ".pdf" else (check or _zip_problem)(tmp)
     if bad is not None:
         raise HikisupError(
             f"保存したファイルの検証に失敗しました（{bad}）。元のファイルは変更していません。"
@@ -288,7 +288,7 @@ def _write_checked(
 
 
 def _save_new(
-    path: Path, write: Callable[[Path], None], problem: Callable[[Path], str | None] | None
+    path: Path, write: Callable[[Path], None], check: Callable[[Path], str | None] | None
 ) -> None:
     """save_beside for a file that must not exist: written, checked, then linked into place."""
     _refuse_existing(path)
@@ -297,7 +297,7 @@ def _save_new(
         # A new file gets the mode any new file gets here (umask), not the private one a
         # workbook's temporary copy has until it takes the workbook's own mode.
         os.close(os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666))
-        _write_checked(tmp, write, problem)
+        _write_checked(tmp, write, check)
         refuse_if_open(path)
         _link_new(tmp, path)
     except PermissionError:

@@ -202,5 +202,5 @@ def save_exchange(
         write,
         keep_backup=False,
         replace=False,
-        problem=_encrypted_problem if password else None,
+        check=_encrypted_problem if password else None,
     )

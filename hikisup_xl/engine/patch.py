@@ -55,7 +55,7 @@ from .ooxml import (
 from .outputs import OUTPUT_BEFORE, refuse_sheet_without_table
 from .phonetic import column_readings
 from .protocol import Engine, Link
-from .sheetxml import CellValue, SheetEditor, cell_tail
+from .sheetxml import CellValue, SheetEditor, cell_tail, cell_xml
 from .styles import DATETIME, FORMATS, TIME, WAREKI_DATE
 from .xlstyles import StyleBook, classify
 
@@ -661,13 +661,23 @@ class PatchEngine:
         grid = self._grid(SNAPSHOT_SHEET)
         editor = self._editor(SNAPSHOT_SHEET)
         date1904 = self._wb.date1904
+        raw_rows = editor.takes_raw_rows()
         for r, line in enumerate(lines, start=2):
             encoded = [encode(value, date1904) for value in line]
             wanted = {c: back for c, (_, back) in enumerate(encoded, start=1) if back is not None}
             if grid.get(r, {}) == wanted:
                 continue
-            editor.delete_cells(r, 1, MAX_COL)
             grid[r] = wanted
+            if raw_rows and not editor.has_row(r):  # a new row (the first job writes them all)
+                cells = [
+                    cell_xml(f"{col_letter(c)}{r}", cell, None)
+                    for c, (cell, _) in enumerate(encoded, start=1)
+                    if cell[0]
+                ]
+                if cells:
+                    editor.add_raw_row(r, cells)
+                continue
+            editor.delete_cells(r, 1, MAX_COL)
             for c, (cell, _) in enumerate(encoded, start=1):
                 if cell[0]:
                     editor.set_value(r, c, cell, None)

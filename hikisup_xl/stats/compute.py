@@ -267,6 +267,7 @@ def compute(book: Book, fy: int, today: dt.date) -> FyStats:
     per_month: Counter[tuple[str, str]] = Counter()
     month_minutes: Counter[str] = Counter()
     records: list[tuple[dt.date, str, str, tuple[object, ...]]] = []
+    months_of: dict[dt.date, str] = {}
     for i, day in enumerate(days):
         if day is None:
             if rep.raw.rows[i] and any(v is not None for v in rep.raw.rows[i]):
@@ -281,7 +282,9 @@ def compute(book: Book, fy: int, today: dt.date) -> FyStats:
         case = case_ids[i] or (case_of_dispatch.get(did) if did else None) or None
         no = reg_nos[i] or None
         minutes = _minutes(starts[i], ends[i])
-        month = month_key(day)
+        month = months_of.get(day)
+        if month is None:
+            month = months_of[day] = month_key(day)
         everything.add(minutes, did, case, no)
         tally = tallies.get(kind)
         if tally is None:

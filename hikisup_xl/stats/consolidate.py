@@ -158,9 +158,13 @@ class Consolidation:
     def data_rows(self) -> Iterator[tuple[object, ...]]:
         """The 集約データ rows, one municipality after another, read back from the spool."""
         assert self.spool is not None
+        # By column key: slot 0 is the name, slot i + 1 the i-th 集計データ column.
+        slots = {"body": 0, **{c.key: i + 1 for i, c in enumerate(STATS.columns)}}
+        order = [slots[c.key] for c in DATA.columns]
         for name, r in zip(self.names, self.used, strict=True):
             for row in figure_rows(self.label, self.spool.get(r)[0]):
-                yield (name, *row)
+                full = (name, *row)
+                yield tuple(full[i] for i in order)
 
     def close(self) -> None:
         if self.spool is not None:

@@ -3,6 +3,7 @@ then the 参加申込書; and the refusals a clerk meets."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from pathlib import Path
 
@@ -185,7 +186,7 @@ def test_audience_typed_on_two_lines_replaces_the_seeds_examples() -> None:
 
 
 def test_the_extension_is_left_out_when_the_setting_is_blank() -> None:
-    bare = Context(SETTINGS.model_copy(update={"extension": ""}), TODAY)
+    bare = Context(dataclasses.replace(SETTINGS, extension=""), TODAY)
     t = Training("T1", "養成研修", None, D(2026, 1, 1), None, None, None, None, None)
     text = squeeze("".join(flyer.sheet(t, (), bare).texts()))
     assert "電話055-237-1161FAX" in text and "内線" not in text

@@ -55,7 +55,7 @@ from .ooxml import (
 from .outputs import OUTPUT_BEFORE, refuse_sheet_without_table
 from .phonetic import column_readings
 from .protocol import Engine, Link
-from .sheetxml import CellValue, SheetEditor, cell_tail, cell_xml
+from .sheetxml import CellValue, SheetEditor, inline_cell_tail, inline_cell_xml
 from .styles import DATETIME, FORMATS, TIME, WAREKI_DATE
 from .xlstyles import StyleBook, classify
 
@@ -513,10 +513,10 @@ class PatchEngine:
                 found = tails.get(key)
             except TypeError:  # an unhashable value: made each time
                 cell, readback = encode(value, date1904)
-                return cell_tail(cell, style(k, value)), readback
+                return inline_cell_tail(cell, style(k, value)), readback
             if found is None:
                 cell, readback = encode(value, date1904)
-                found = tails[key] = (cell_tail(cell, style(k, value)), readback)
+                found = tails[key] = (inline_cell_tail(cell, style(k, value)), readback)
             return found
 
         def write(number: int, row: Sequence[object]) -> None:
@@ -670,7 +670,7 @@ class PatchEngine:
             grid[r] = wanted
             if raw_rows and not editor.has_row(r):  # a new row (the first job writes them all)
                 cells = [
-                    cell_xml(f"{col_letter(c)}{r}", cell, None)
+                    inline_cell_xml(f"{col_letter(c)}{r}", cell, None)
                     for c, (cell, _) in enumerate(encoded, start=1)
                     if cell[0]
                 ]

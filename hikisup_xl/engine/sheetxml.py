@@ -190,13 +190,13 @@ def _plain_within(raw: bytes, min_col: int, max_col: int) -> bool:
     return True
 
 
-def cell_xml(ref: str, value: CellValue, style: int | None) -> str:
+def inline_cell_xml(ref: str, value: CellValue, style: int | None) -> str:
     """A new cell as SheetEditor.set_value makes it and lxml writes it (inline strings)."""
-    return f'<c r="{ref}"' + cell_tail(value, style)
+    return f'<c r="{ref}"' + inline_cell_tail(value, style)
 
 
-def cell_tail(value: CellValue, style: int | None) -> str:
-    """cell_xml after the reference: the same for every row of a column and value."""
+def inline_cell_tail(value: CellValue, style: int | None) -> str:
+    """inline_cell_xml after the reference: the same for every row of a column and value."""
     kind, text = value
     s = f' s="{style}"' if style else ""
     if kind == "s":
@@ -302,7 +302,7 @@ class SheetEditor:
         return row in self._rows or row in self._raw
 
     def add_raw_row(self, row: int, cells: list[str]) -> None:
-        """A new row (that has no element yet) from its cells' XML (cell_xml, in column order):
+        """A new row (that has no element yet) from its cells' XML (inline_cell_xml, in column order):
         many fresh rows cost no lxml element each, and finish() writes them as given."""
         assert self.takes_raw_rows() and not self.has_row(row)
         self._raw[row] = f'<row r="{row}">{"".join(cells)}</row>'.encode()

@@ -21,7 +21,7 @@ from hikisup_xl.engine import sheetxml
 from hikisup_xl.engine.choose import open_workbook
 from hikisup_xl.engine.files import save_atomic
 from hikisup_xl.engine.ooxml import DOC_REL_NS, parse_xml
-from hikisup_xl.engine.sheetxml import SheetEditor, cell_xml
+from hikisup_xl.engine.sheetxml import SheetEditor, inline_cell_xml
 from hikisup_xl.jobs import stats
 from hikisup_xl.stats.compute import compute
 from hikisup_xl.template import build_workbook
@@ -57,7 +57,7 @@ def test_a_raw_row_is_what_set_value_writes(rows: str) -> None:
     for row in (5, 9, 2):  # between, after and before the rows read
         cells = []
         for col, (value, style) in enumerate(VALUES, start=1):
-            cells.append(cell_xml(f"{col_letter(col)}{row}", value, style))
+            cells.append(inline_cell_xml(f"{col_letter(col)}{row}", value, style))
             eager.set_value(row, col, value, style)
         lazy.add_raw_row(row, cells)
     a, b = lazy.finish(), eager.finish()

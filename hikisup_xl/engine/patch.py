@@ -453,13 +453,14 @@ class PatchEngine:
             if table.bounds[0] + pos not in positions
         }
         editor = self._editor(table.sheet)
-        fresh = self._fresh_rows(spec, table, positions) if editor.takes_raw_rows() else None
-        if fresh is not None and not calculated:
+        # Rows the sheet does not have yet go out as bytes (not where formulas fill down).
+        fresh = None
+        if editor.takes_raw_rows() and not calculated:
+            fresh = self._fresh_rows(spec, table, positions)
             editor.remove_links_at(range(start, start + len(rows)), set(positions))
         for r, row in enumerate(rows):
             if (
                 fresh is not None
-                and not calculated
                 and not editor.has_row(start + r)
                 and not any(isinstance(v, Link) for v in row)
             ):

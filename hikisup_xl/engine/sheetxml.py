@@ -302,8 +302,8 @@ class SheetEditor:
         return row in self._rows or row in self._raw
 
     def add_raw_row(self, row: int, cells: list[str]) -> None:
-        """A new row (that has no element yet) from its cells' XML (inline_cell_xml, in column order):
-        many fresh rows cost no lxml element each, and finish() writes them as given."""
+        """A new row (that has no element yet) from its cells' XML (inline_cell_xml, in column
+        order): many fresh rows cost no lxml element each, and finish() writes them as given."""
         assert self.takes_raw_rows() and not self.has_row(row)
         self._raw[row] = f'<row r="{row}">{"".join(cells)}</row>'.encode()
         if self._order and row > self._order[-1]:

@@ -22,7 +22,7 @@ from hikisup_xl.engine.choose import open_workbook
 from hikisup_xl.engine.files import save_atomic
 from hikisup_xl.engine.ooxml import DOC_REL_NS, parse_xml
 from hikisup_xl.engine.sheetxml import SheetEditor, inline_cell_xml
-from hikisup_xl.jobs import stats
+from hikisup_xl.jobs import ledger, stats
 from hikisup_xl.stats.compute import compute
 from hikisup_xl.template import build_workbook
 
@@ -149,3 +149,29 @@ def test_the_book_reads_back_what_report_computed(tmp_path: Path) -> None:
     expected = compute(book, 2025, TODAY).activities
     read = [tuple(v.date() if isinstance(v, dt.datetime) else v for v in r) for r in activity.rows]
     assert read == [tuple(v for v in r) for r in expected]
+
+
+def test_rows_with_links_and_the_first_job_write_the_same_file_either_way(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # check: チェック結果 rows carry links (the old path), 登録期間履歴 and the snapshot are new
+    # rows on the first job (bytes); number then writes cells into existing rows.
+    source = _workbook(tmp_path / "source.xlsx", demo.DEMO)
+
+    def run(folder: str) -> dict[str, bytes]:
+        (tmp_path / folder).mkdir()
+        path = shutil.copy(source, tmp_path / folder / "管理.xlsx")
+        ledger.check(open_workbook(path), TODAY)
+        ledger.number(open_workbook(path), TODAY)
+        with zipfile.ZipFile(path) as z:
+            return {n: z.read(n) for n in z.namelist()}
+
+    fast = run("fast")
+    monkeypatch.setattr(SheetEditor, "takes_raw_rows", lambda self: False)
+    monkeypatch.setattr(sheetxml, "_plain_within", lambda raw, lo, hi: False)
+    slow = run("slow")
+    assert fast.keys() == slow.keys()
+    issues = _part_of(fast, schema.ISSUES.sheet)
+    assert b"<hyperlink " in fast[issues]
+    differ = sorted(n for n in fast if fast[n] != slow[n])
+    assert differ in ([], [_part_of(fast, schema.LOG.sheet)])

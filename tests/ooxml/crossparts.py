@@ -46,14 +46,28 @@ def shared_strings(pkg: Package) -> list[str]:
     parts = pkg.related(book, "/sharedStrings") if book else []
     if not parts or parts[0].target not in pkg.parts:
         return []
-    return ["".join(si.itertext()) for si in pkg.xml(parts[0].target).iter(f"{S}si")]
+    return [string_text(si) for si in pkg.xml(parts[0].target).iter(f"{S}si")]
+
+
+def string_text(string: etree._Element) -> str:
+    """The value of an <si> or <is> as Excel reads it: its <t>, or the <t> of each rich-text
+    run. The phonetic runs (<rPh><t>ヤマダ</t></rPh>, which Japanese Excel keeps with every
+    string typed through the IME) are the reading, not part of the value; neither is the
+    <phoneticPr> beside them."""
+    out = []
+    for child in string:
+        if child.tag == f"{S}t":
+            out.append(child.text or "")
+        elif child.tag == f"{S}r":
+            out += [t.text or "" for t in child.findall(f"{S}t")]
+    return "".join(out)
 
 
 def cell_text(cell: etree._Element, strings: list[str]) -> str | None:
     kind = cell.get("t", "n")
     if kind == "inlineStr":
         inline = cell.find(f"{S}is")
-        return "".join(inline.itertext()) if inline is not None else ""
+        return string_text(inline) if inline is not None else ""
     value = cell.find(f"{S}v")
     if value is None or value.text is None:
         return None

@@ -330,8 +330,14 @@ def caches_match_sources(pkg: Package) -> Iterator[str]:
             table = by_name.get(table_name.lower())
             if table is None:
                 yield f"{name}: source table {table_name!r} is not in the workbook"
-            elif table_columns(table.xml) != fields:
-                yield f"{name}: fields {fields} are not table {table_name}'s columns {table_columns(table.xml)}"
+            else:
+                # A cache is a snapshot: a column staff added to the table since the last
+                # refresh is not in it yet (Excel saves it so, and adds it on refresh). A
+                # field the table does not have is what breaks the pivot.
+                columns = set(table_columns(table.xml))
+                unknown = [f for f in fields if f not in columns]
+                if unknown:
+                    yield f"{name}: fields {unknown} are not columns of table {table_name}"
             continue
         sheet = sheet_parts.get(source.get("sheet", ""))
         if sheet is None:

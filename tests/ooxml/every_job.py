@@ -47,13 +47,34 @@ def _plain(verb: str) -> Job:
     return job
 
 
-def _candidates(r: Run) -> list[Path]:
-    dispatches = PatchEngine(r.book).read_table(schema.DISPATCHES)
+def _waiting_dispatch(book: Path, today: dt.date) -> object:
+    """A dispatch in 調整中 (waiting for a supporter); without one, the clerk types a request
+    first, as before any 派遣候補."""
+    engine = PatchEngine(book)
+    dispatches = engine.read_table(schema.DISPATCHES)
     ids, states = dispatches.position("dispatch_id"), dispatches.position("state")
     assert ids is not None and states is not None
     waiting = [x[ids] for x in dispatches.rows if x[states] == "調整中"]
-    assert waiting, "the workbook needs a dispatch in 調整中 for 派遣候補"
-    run("candidates", r.book, waiting[0], "--today", r.today)
+    if waiting:
+        return waiting[0]
+    cases = engine.read_table(schema.CASES)
+    case = cases.position("case_id")
+    assert case is not None and cases.rows
+    request = row(
+        schema.DISPATCHES,
+        dispatch_id="D09999",
+        requested=today,
+        case_id=cases.rows[0][case],
+        requester="本人",
+        state="調整中",
+    )
+    engine.append_rows(schema.DISPATCHES, [request])
+    engine.save()
+    return "D09999"
+
+
+def _candidates(r: Run) -> list[Path]:
+    run("candidates", r.book, _waiting_dispatch(r.book, r.today), "--today", r.today)
     return []
 
 

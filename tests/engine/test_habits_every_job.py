@@ -6,7 +6,9 @@ the sheets, the name cells showing their furigana: util.ime_typed), each with on
 - total-row: Table Design → Total Row on 登録名簿, 研修受講者, 操作履歴, チェック結果, 期限一覧;
 - calculated: a calculated column in 登録名簿 and 操作履歴;
 - habits: a filtered and sorted register with a hidden row, shared formulas and a calcChain,
-  a note, a custom table style, frozen panes and a sheet of the clerk's own.
+  a note, a custom table style, frozen panes and a sheet of the clerk's own;
+- added-column: a column the clerk inserted in the middle of the register table (right of
+  氏名), its validations and conditional formats moved right as Excel moves them.
 
 Each goes through every job that reads or writes the workbook (every_job.JOBS); after it, the
 workbook and every other file the job wrote pass the OOXML validator with no finding, the
@@ -16,6 +18,7 @@ habit is still there and still right, and the patch engine keeps the readings.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -27,6 +30,11 @@ from ooxml.every_job import ADDS_PEOPLE, JOBS, Run, prefecture_roster
 from ooxml.schemas import require_schemas
 from ooxml.validator import validate
 from openpyxl import load_workbook
+from openpyxl.formatting.formatting import ConditionalFormattingList
+from openpyxl.utils.cell import column_index_from_string, get_column_letter, range_boundaries
+from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet.cell_range import MultiCellRange
+from openpyxl.worksheet.table import TableColumn
 
 from hikisup_xl import registry
 from hikisup_xl.core import schema
@@ -42,7 +50,50 @@ from .util import build, ime_typed, members, sheet_part
 
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 ENGINES = ("patch", "openpyxl")
-HABITS = ("total-row", "calculated", "habits")
+HABITS = ("total-row", "calculated", "habits", "added-column")
+CLERK_COLUMN = "呼び名"
+CLERK_VALUE = "たろちゃん"
+CLERK_AT = schema.REGISTER.column_number("name") + 1  # inserted right of 氏名
+
+
+def _shift_range(ref: str) -> str:
+    c1, r1, c2, r2 = range_boundaries(ref)
+    c1 += c1 >= CLERK_AT
+    c2 += c2 >= CLERK_AT
+    return f"{get_column_letter(c1)}{r1}:{get_column_letter(c2)}{r2}"
+
+
+def _shift_formula(formula: str) -> str:
+    def shift(m: re.Match[str]) -> str:
+        col = column_index_from_string(m.group(1))
+        return f"${get_column_letter(col + (col >= CLERK_AT))}"
+
+    return re.sub(r"\$([A-Z]{1,3})(?=\d)", shift, formula)
+
+
+def add_clerk_column(wb: Workbook) -> None:
+    """Insert a column in the register table as Excel does (Home → Insert → Table Columns to
+    the Left): the cells, the table's columns, its validations and conditional formats move."""
+    ws = wb[schema.REGISTER.sheet]
+    ws.insert_cols(CLERK_AT)
+    table = ws.tables[schema.REGISTER.table]
+    c1, r1, _, _ = range_boundaries(table.ref)
+    table.ref = _shift_range(table.ref)
+    if table.autoFilter is not None:
+        table.autoFilter.ref = table.ref
+    if table.tableColumns:  # else openpyxl names them from the header cells when saving
+        next_id = max(c.id for c in table.tableColumns) + 1
+        table.tableColumns.insert(CLERK_AT - c1, TableColumn(id=next_id, name=CLERK_COLUMN))
+    ws.cell(r1, CLERK_AT, CLERK_COLUMN)
+    ws.cell(r1 + 1, CLERK_AT, CLERK_VALUE)
+    for dv in ws.data_validations.dataValidation:
+        dv.sqref = MultiCellRange(" ".join(_shift_range(r) for r in str(dv.sqref).split()))
+    moved = ConditionalFormattingList()
+    for cf in ws.conditional_formatting:
+        for rule in cf.rules:
+            rule.formula = [_shift_formula(f) for f in rule.formula]
+            moved.add(" ".join(_shift_range(r) for r in str(cf.sqref).split()), rule)
+    ws.conditional_formatting = moved
 
 
 def _habit_world() -> dict[str, list[tuple[object, ...]]]:
@@ -82,8 +133,9 @@ def books(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     world = _habit_world()
     names = _names(world)
     out = {}
-    for habit in HABITS:
-        path = build(tmp_path_factory.mktemp(habit) / "名簿.xlsx", world)
+    for habit in (*HABITS, "plain"):
+        edit = add_clerk_column if habit == "added-column" else None
+        path = build(tmp_path_factory.mktemp(habit) / "名簿.xlsx", world, edit=edit)
         if habit == "total-row":
             for spec, counted in TOTALLED:
                 add_total_row(path, spec, counted)
@@ -207,6 +259,25 @@ def _habits_kept(path: Path, job: str, source: Path, engine: str) -> None:
     assert f'name="{MEMO_SHEET}"'.encode() in after["xl/workbook.xml"], job
 
 
+def _by_key(path: Path, spec: TableSpec) -> dict[str, list[object]]:
+    raw = PatchEngine(path).read_table(spec)
+    return {c.key: raw.column(c.key) for c in spec.columns}
+
+
+def _clerk_column_kept(path: Path, job: str, plain: Path) -> None:
+    table = _table_root(path, schema.REGISTER)
+    c1, r1, c2, _ = parse_span(table.get("ref"))
+    names = [c.get("name") for c in table.iter(f"{MAIN}tableColumn")]
+    assert names[CLERK_AT - c1] == CLERK_COLUMN and len(names) == c2 - c1 + 1, job
+    wb = load_workbook(path)
+    ws = wb[schema.REGISTER.sheet]
+    assert [ws.cell(r1 + i, CLERK_AT).value for i in (0, 1, 2)] == [CLERK_COLUMN, CLERK_VALUE, None]
+    wb.close()
+    # The job wrote every column by its header, as on the workbook without the clerk's column.
+    for spec in (schema.REGISTER, schema.TRAINEES):
+        assert _by_key(path, spec) == _by_key(plain, spec), (job, spec.table)
+
+
 CHECKS: dict[str, Callable[[Path, str, Path, str], None]] = {
     "total-row": lambda path, job, source, engine: _total_rows_kept(path, job),
     "calculated": lambda path, job, source, engine: _calculated_kept(path, job),
@@ -238,7 +309,14 @@ def test_every_job_keeps_what_staff_did_and_writes_valid_files(
 
     for out in (path, *outputs):
         assert validate(out) == [], (habit, job, engine, out.name)
-    CHECKS[habit](path, job, source, engine)
+    if habit == "added-column":  # the same job on the workbook without the clerk's column
+        plain = tmp_path / "plain" / "名簿.xlsx"
+        plain.parent.mkdir()
+        shutil.copyfile(books["plain"], plain)
+        JOBS[job](Run(plain, plain.parent, TODAY, 2026, roster))
+        _clerk_column_kept(path, job, plain)
+    else:
+        CHECKS[habit](path, job, source, engine)
     after = PatchEngine(path).read_table(schema.REGISTER)
     assert len(after.rows) == people + (2 if job in ADDS_PEOPLE else 0)
     if engine == "patch":  # the openpyxl fallback drops every reading (openpyxl cannot keep them)

@@ -1,8 +1,9 @@
 """What staff do in Excel survives every job, on both file engines (#12 items 1 and 3).
 
-Three workbooks, each stored the way Japanese Excel stores text typed through the IME (every
+Four workbooks, each stored the way Japanese Excel stores text typed through the IME (every
 string in the shared strings with the reading the IME kept, <phoneticPr> on the strings and
-the sheets, the name cells showing their furigana: util.ime_typed), each with one more habit:
+the sheets, the name cells showing their furigana: util.ime_typed), each with one more habit
+(and the IME-typed workbook with none, run beside the fourth to compare):
 - total-row: Table Design → Total Row on 登録名簿, 研修受講者, 操作履歴, チェック結果, 期限一覧;
 - calculated: a calculated column in 登録名簿 and 操作履歴;
 - habits: a filtered and sorted register with a hidden row, shared formulas and a calcChain,
@@ -313,7 +314,11 @@ def test_every_job_keeps_what_staff_did_and_writes_valid_files(
         plain = tmp_path / "plain" / "名簿.xlsx"
         plain.parent.mkdir()
         shutil.copyfile(books["plain"], plain)
-        JOBS[job](Run(plain, plain.parent, TODAY, 2026, roster))
+        plain_outputs = JOBS[job](Run(plain, plain.parent, TODAY, 2026, roster))
+        for out in (plain, *plain_outputs):  # the workbook with IME-typed text alone
+            assert validate(out) == [], ("plain", job, engine, out.name)
+        if engine == "patch":
+            assert _readings(plain) == readings, ("plain", job)
         _clerk_column_kept(path, job, plain)
     else:
         CHECKS[habit](path, job, source, engine)

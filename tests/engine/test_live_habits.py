@@ -1,12 +1,18 @@
 """The same answer in live Excel and in a file, on the workbooks staff make (#12 item 4).
 
-Each workbook of test_habits_every_job (text typed through the IME, plus one habit: a Total
-Row, a calculated column, a filtered and sorted register with shared formulas, a calcChain, a
-note and frozen panes, a column inserted in the middle of the register) goes through each job
-twice, once in the file (the patch engine) and once in the fake of live Excel
-(addin/fakexl.py), through the add-in's batch functions and through one call per object.
-Afterwards every table holds the same cells by column key, and in Excel the filter and its
-hidden row are still there.
+The workbooks of test_habits_every_job, each stored as Japanese Excel stores text typed
+through the IME ("phonetic" has nothing more), with one habit more: a Total Row; a calculated
+column; a filtered and sorted register (rows hidden by the filter, shared formulas and a
+calcChain beside it, a note, frozen panes); a column inserted in the middle of the register;
+and tables with a Total Row filtered so that one of their old rows is hidden, which the jobs
+write over or add rows to (ListRows.Add in Excel). The people the filter hides have work for
+each job (a number to give, a period running out).
+
+Each job runs twice on each, once in the file (the patch engine) and once in the fake of live
+Excel (addin/fakexl.py), through the add-in's batch functions and through one call per
+object. Afterwards both give the same issues and counts, every table holds the same cells by
+column key, the tables stand at the same place, and the same rows are hidden under the same
+filters (Excel re-filters nothing when cells change: see the notes in fakexl.py).
 """
 
 from __future__ import annotations
@@ -39,8 +45,8 @@ COMPARED = (schema.REGISTER, schema.TRAINEES, schema.ISSUES, schema.EXPIRING, sc
 REG = schema.REGISTER
 # add_habits filters the register on 氏名 = 山田　太郎 (row 2): the people below it are hidden.
 HIDDEN = {3: "鈴木　一郎", 4: "佐藤　花子"}
-# filtered-total-row: tables the jobs write, with a Total Row, filtered on their first column
-# so that the first of their old rows is hidden. チェック結果 is written over (its old rows
+# filtered-total-row: tables the jobs write, with a Total Row and a filter that hid the first
+# of their old rows (its criteria do not matter: nothing applies the filter again). チェック結果 is written over (its old rows
 # with it), 操作履歴 gets ListRows.Add below its filtered rows, 期限一覧 is written over.
 OLD_ROWS = {
     schema.ISSUES: [

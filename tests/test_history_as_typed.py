@@ -21,7 +21,7 @@ from openpyxl import load_workbook
 
 from hikisup_xl.core import schema, text
 from hikisup_xl.core.history import AS_TYPED, cell_text, typed_text
-from hikisup_xl.core.table import RawTable, parse_table
+from hikisup_xl.core.table import ParsedTable, RawTable, parse_table
 from hikisup_xl.engine.files import save_atomic
 from hikisup_xl.engine.patch import PatchEngine
 from hikisup_xl.session import Session
@@ -56,13 +56,27 @@ CELLS: list[object] = [
 ]
 
 
-def _typed_by_column(cells: list[object]) -> list[object]:
-    """What the register's own typing (ParsedTable) gives each cell of the 電話 column."""
+def _register(cells: list[object]) -> ParsedTable:
+    """A register whose 電話 column holds `cells`."""
     headers = [c.header for c in schema.REGISTER.columns]
     at = headers.index(schema.REGISTER.col("phone").header)
     rows = [tuple(c if k == at else None for k in range(len(headers))) for c in cells]
     raw = RawTable(schema.REGISTER, headers, rows, list(range(2, len(rows) + 2)), [""] * len(rows))
-    return parse_table(raw)["phone"]
+    return parse_table(raw)
+
+
+def _typed_by_column(cells: list[object]) -> list[object]:
+    """What the register's own typing (ParsedTable) gives each cell of the 電話 column."""
+    return _register(cells)["phone"]
+
+
+def test_one_cell_typed_alone_is_typed_as_its_column_types_it() -> None:
+    # expiries types only the phone numbers it lists in 期限一覧 (ParsedTable.value_at)
+    alone = _register(CELLS)
+    one_by_one = [alone.value_at("phone", i) for i in range(len(CELLS))]
+    assert "phone" not in alone.values  # the column itself was never typed
+    assert one_by_one == _typed_by_column(CELLS)
+    assert one_by_one[CELLS.index("0120-12-3456")] == "0120-123-456"
 
 
 def test_only_the_phone_columns_are_kept_as_typed() -> None:

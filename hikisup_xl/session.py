@@ -14,6 +14,7 @@ from .core import schema
 from .core.book import DATA_TABLES, Book, load_book
 from .core.errors import HikisupError
 from .core.history import (
+    AS_TYPED,
     current_values,
     deleted_rows,
     hand_changes,
@@ -226,6 +227,9 @@ def record(engine: Engine, action: str, counts: str, result: str, user: str = ""
 def _as_read(overrides: dict[tuple[int, str], object]) -> dict[tuple[int, str], object]:
     out: dict[tuple[int, str], object] = {}
     for (i, key), value in overrides.items():
+        if key in AS_TYPED:  # the snapshot keeps the text written, as the next read sees it
+            out[(i, key)] = value
+            continue
         col = schema.REGISTER.col(key)
         try:
             parsed = PARSERS[col.kind](col, value)[0] if value is not None else None

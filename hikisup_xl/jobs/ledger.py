@@ -192,8 +192,9 @@ def expiries(engine: Engine, today: dt.date) -> Result:
                     state=new,
                     period_end=end,
                     days_left=(end - today).days if end else None,
-                    phone=reg.texts("phone")[i],
-                    mobile=reg.texts("mobile")[i],
+                    # only the listed rows' numbers are typed (phonenumbers)
+                    phone=reg.value_at("phone", i),
+                    mobile=reg.value_at("mobile", i),
                     email=reg.texts("email")[i],
                     note=note,
                 )

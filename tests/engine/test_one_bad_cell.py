@@ -51,6 +51,11 @@ def _set(
     return edit
 
 
+def _longest_text(wb: Workbook) -> None:
+    for key in ("staff", "memo"):
+        wb[schema.CASES.sheet][address(2, schema.CASES.column_number(key))] = "あ" * 32_767
+
+
 HUGE = "7" * 4301  # Python refuses int() of more than 4,300 digits by default
 
 CASES: dict[str, Callable[[Workbook], None]] = {
@@ -69,6 +74,9 @@ CASES: dict[str, Callable[[Workbook], None]] = {
         address(2, REPORTS.column_number("date")), -1e12, sheet=REPORTS.sheet
     ),
     "far-corner-report": _set("XFD1048576", "x", sheet=REPORTS.sheet),
+    # the longest text Excel lets a cell hold, all one character, in two cells of a small
+    # sheet: its part compresses far past the zip-bomb ratio (>200), yet it is a clerk's notes
+    "longest-text": _longest_text,
 }
 
 

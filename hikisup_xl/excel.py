@@ -23,6 +23,13 @@ if TYPE_CHECKING:
     from .engine.live import LiveEngine, XlApp
 
 MAX_ISSUE_LINES = 10
+STATUS_EVERY = 1.0  # seconds between two status bar messages after the first
+
+
+def _clock() -> float:
+    import time
+
+    return time.monotonic()
 
 
 def dispatch(button_id: str, book: XlCaller | None = None, today: dt.date | None = None) -> None:
@@ -130,7 +137,15 @@ def _status_bar(app: XlApp | None, label: str) -> Iterator[None]:
         yield
         return
 
+    shown: list[float] = []  # when the status bar was last written
+
     def show(done: int, total: int, text: str) -> None:
+        # Each write is a round trip to Excel: the first message at once, then at most one
+        # a second (a click that takes less than a second writes it once, restores it once).
+        now = _clock()
+        if shown and now - shown[-1] < STATUS_EVERY:
+            return
+        shown.append(now)
         with contextlib.suppress(Exception):  # a status bar is never worth failing a job for
             api.StatusBar = f"{label}：{text}（{done}/{total}）"
 

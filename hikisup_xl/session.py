@@ -72,6 +72,11 @@ class Session:
         collecting = gc.isenabled()
         gc.disable()
         try:
+            # Live Excel reads every table the job needs, and the snapshot finish() compares
+            # against, in one round trip (other engines have nothing to prefetch).
+            prefetch = getattr(self.engine, "prefetch", None)
+            if prefetch is not None:
+                prefetch((schema.SETTINGS, *specs), snapshot=True)
             self.settings, self._settings_raw = read_settings(self.engine)
             self.book: Book = load_book(self.engine.read_table, self.settings, self.today, specs)
         finally:

@@ -11,7 +11,10 @@ Not run in CI and never run on the machine this was written on (no Excel there).
    with the file engine, and compares every table the two left behind, cell by cell. A 帳票
    button that prints the selected rows is pressed twice: from the 設定 sheet (its default
    rows) and with two data rows of its sheet selected; each 帳票 press must leave the form
-   workbook (the same sheets as the file engine's) and a PDF made by Excel beside the workbook;
+   workbook (the same sheets as the file engine's) and a PDF made by Excel beside the workbook.
+   The engine must find the add-in's batch functions (HikisupTables) before the first press,
+   so every press writes through HikisupWrite; after each press the tables are read both
+   through HikisupRead and one Excel object at a time, and must agree;
 4. checks that a workbook that is not a hikisup workbook is refused and left untouched;
 5. asks you to confirm what only a person can see (the ribbon tab, labels, tooltips).
 
@@ -232,6 +235,11 @@ def run(workdir: Path, prompt: bool) -> int:
         addin = app.books.open(str(addin_path))
         book = app.books.open(str(live_path))
         run_action = addin.macro("RunAction")
+        if not LiveEngine(book).batched:
+            failures.append(
+                "the add-in's batch functions (HikisupTables, HikisupRead) did not answer: "
+                "every click would take one call per Excel object"
+            )
         for press in plan(arranging_row(rows)):
             button = BY_ID[press.button_id]
             where = f", {press.sheet}!{press.cells} selected" if press.sheet else ""
@@ -244,6 +252,11 @@ def run(workdir: Path, prompt: bool) -> int:
             run_action(button.id)
             form = on_file(button, press, file_path, today)
             diff = _differences(LiveEngine(book), FileEngine(file_path))
+            # the batch read (HikisupRead) gives what xlwings' per-object reads give
+            diff += [
+                f"batch read: {d}"
+                for d in _differences(LiveEngine(book), LiveEngine(book, batch=False))
+            ]
             if button.arguments:
                 diff += _form_files(live_path, form)
             failures += [f"{button.id}{where}: {d}" for d in diff]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from operator import itemgetter
 
 from . import text
 from .issues import ERROR, WARNING, Issue
@@ -36,7 +37,10 @@ class RawTable:
         pos = self.position(key)
         if pos is None:
             return [None] * len(self.rows)
-        return [r[pos] if pos < len(r) else None for r in self.rows]
+        rows = self.rows
+        if not rows or min(map(len, rows)) > pos:  # every row is this wide (engines' rows are)
+            return list(map(itemgetter(pos), rows))
+        return [r[pos] if pos < len(r) else None for r in rows]
 
     def cell_address(self, key: str, index: int) -> str:
         pos = self.position(key)
@@ -265,32 +269,41 @@ PARSERS: dict[Kind, Parser] = {
 }
 
 
-def _is_blank(value: object) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
 def parse_table(raw: RawTable) -> ParsedTable:
     """The table with its columns typed on first use (ParsedTable.parse_issues for the bad
     cells)."""
     return ParsedTable(raw)
 
 
+_UNREADABLE = (None, "この値は読み取れません。入力し直してください", None)
+
+
 def _parse_column(parsed: ParsedTable, col: Column, issues: list[Issue]) -> list[object]:
-    """Type every cell of one declared column; append an issue for each bad one."""
+    """Type every cell of one declared column; append an issue for each bad one.
+
+    A parser's answer depends on the cell's value alone, and a column repeats its values (dates,
+    choices, the IDs of reports): each distinct value is parsed once and its answer reused (the
+    typed values are then shared objects, too)."""
     cells = parsed.raw.column(col.key)
     parser = PARSERS[col.kind]
     out: list[object] = [None] * len(cells)
+    seen: dict[tuple[type, object], tuple[object, str | None, str | None]] = {}
     for i, cell in enumerate(cells):
-        if _is_blank(cell):
+        if cell is None or (isinstance(cell, str) and not cell.strip()):
             if col.required:
                 issues.append(
                     parsed.issue(i, col.key, "required", f"「{col.header}」を入力してください")
                 )
             continue
-        try:
-            value, error, warning = parser(col, cell)
-        except Exception:  # a parser bug must not stop the other rows being checked
-            value, error, warning = None, "この値は読み取れません。入力し直してください", None
+        key = (type(cell), cell)  # engines hand over scalars: hashable
+        answer = seen.get(key)
+        if answer is None:
+            try:
+                answer = parser(col, cell)
+            except Exception:  # a parser bug must not stop the other rows being checked
+                answer = _UNREADABLE
+            seen[key] = answer
+        value, error, warning = answer
         out[i] = value
         if error:
             issues.append(parsed.issue(i, col.key, f"format.{col.kind}", error))

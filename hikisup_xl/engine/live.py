@@ -5,6 +5,9 @@ the number of rows:
 
 - a table is read with one range read (its header, its rows and a window below it, where a
   clerk may have typed rows that Excel did not take into the table);
+- with the add-in loaded, every table is located by one call, the tables a job needs are read
+  by one more, and every write of the job is one (livebatch.py: VBA functions of the add-in);
+  the rest of this list is the path without them (an older add-in), one call per object;
 - writes are buffered and applied by `save()` under suspended screen updating, calculation and
   events: per changed column one read of the segment's formulas (so formulas in rows the action
   does not change survive), one write of the segment and, for a text column, one number-format
@@ -21,8 +24,8 @@ also remove that way back, and AutoSave (OneDrive/SharePoint) saves anyway where
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Iterator, Mapping, Sequence
-from contextlib import AbstractContextManager
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -39,7 +42,7 @@ from ..core.schema import (
     TableSpec,
 )
 from ..core.table import RawTable
-from . import safety
+from . import livebatch, safety
 from .outputs import refuse_sheet_without_table
 from .protocol import Link
 from .styles import number_format
@@ -117,6 +120,7 @@ class XlApp(Protocol):
     @property
     def api(self) -> Any: ...  # the Application (COM on Windows)
     def properties(self, **kwargs: Any) -> AbstractContextManager[Any]: ...
+    def macro(self, name: str) -> Callable[..., Any]: ...  # Application.Run of a VBA function
     def alert(
         self,
         prompt: str,
@@ -224,8 +228,6 @@ class _Table:
     """One table as read: where it is and every row from its header to the end of the read."""
 
     spec: TableSpec
-    sheet: XlSheet
-    table: XlTable
     top: int
     left: int
     bottom: int  # the table's last row in Excel
@@ -234,6 +236,10 @@ class _Table:
     last: int  # last sheet row with something in it (>= top)
     totals: int = 0  # rows of the Total Row at the bottom (never data)
     calculated: dict[int, str] = field(default_factory=dict)  # a clerk's: position -> formula
+
+    @property
+    def sheet(self) -> str:
+        return self.spec.sheet
 
     def typed(self, values: Sequence[object]) -> list[object]:
         """What a clerk typed in a row: what calculated columns show does not count."""
@@ -255,27 +261,70 @@ class _Pending:
     append: list[Sequence[object]] = field(default_factory=list)
 
 
-class LiveEngine:
-    """The workbook open in Excel. Reads go to Excel at once; writes wait for `save()`."""
+@dataclass
+class _Fetched:
+    """A table's first read, taken in a batch before the table is loaded."""
 
-    def __init__(self, book: XlBook, *, upgrading: bool = False) -> None:
+    values: list[list[object]]
+    first_formulas: list[object] | None  # the first data row's formulas (None: no data row)
+
+
+class _Writer(Protocol):
+    """Where save() sends its writes: one batched HikisupWrite (livebatch.Program) or one
+    xlwings call per write (_Direct)."""
+
+    def number_format(
+        self, sheet: str, top: int, left: int, bottom: int, right: int, fmt: str
+    ) -> None: ...
+    def write(
+        self,
+        sheet: str,
+        top: int,
+        left: int,
+        block: Sequence[Sequence[object]],
+        keep: Sequence[Sequence[bool]] | None = None,
+    ) -> None: ...
+    def add_rows(self, sheet: str, table: str, n: int) -> None: ...
+    def resize(
+        self, sheet: str, table: str, top: int, left: int, bottom: int, right: int
+    ) -> None: ...
+    def refresh_pivots(self, sheet: str) -> None: ...
+
+
+class LiveEngine:
+    """The workbook open in Excel. Reads go to Excel at once; writes wait for `save()`.
+
+    With the add-in's batch functions (livebatch.py) a job costs a fixed handful of calls: one
+    listing of every table, one read of the tables it needs (Session.prefetch), one read of the
+    tables it writes and has not read, one write of everything. Without them (an older add-in,
+    a workbook driven without it) each table, range and write is its own call, as before.
+    """
+
+    def __init__(self, book: XlBook, *, upgrading: bool = False, batch: bool = True) -> None:
         """Refuses a workbook that is not ours, and one an older template made (unless
-        `upgrading`: the ribbon's ブックの更新 looks at such a workbook before upgrading it)."""
+        `upgrading`: the ribbon's ブックの更新 looks at such a workbook before upgrading it).
+        `batch=False` takes the per-object path even where the add-in could batch (the smoke
+        test compares both)."""
         self.book = book
         self.app = book.app  # the Excel instance (the forms action prints PDFs through it)
         self._name = book.name
-        self._all_sheets = book.sheets
+        self._book_sheets: XlSheets | None = None  # book.sheets, fetched when first needed
         self._sheets: dict[str, XlSheet] = {}
         self._tables: dict[str, XlTable] = {}
-        for spec in (*ALL_TABLES, *OUTPUT_TABLES):  # output sheets a job added earlier too
-            try:
-                sheet = self._sheets.get(spec.sheet) or self._all_sheets[spec.sheet]
-                self._sheets[spec.sheet] = sheet
-                self._tables[spec.table] = sheet.tables[spec.table]
-            except Exception:  # xlwings raises the COM error (Windows) or KeyError (Mac)
-                continue
-        self.marker = _marker(book)  # the template version it says it follows (None: unknown)
-        require_hikisup(self.marker, self._name, set(self._tables), upgrading=upgrading)
+        self._listing = self._list() if batch else None
+        self._batch = self._listing is not None  # reads and writes through the add-in's VBA
+        self._fetched: dict[str, _Fetched] = {}
+        self._fetched_snapshot: list[list[object]] | None = None
+        if self._listing is not None:
+            self.marker = self._listing.marker
+        else:  # one call per sheet and table: the path before the batch functions
+            for spec in (*ALL_TABLES, *OUTPUT_TABLES):  # output sheets a job added earlier too
+                try:
+                    self._table(spec)
+                except Exception:  # xlwings raises the COM error (Windows) or KeyError (Mac)
+                    continue
+            self.marker = _marker(book)  # the template version it says it follows
+        require_hikisup(self.marker, self._name, self.table_names, upgrading=upgrading)
         self._read: dict[str, _Table] = {}
         self._pending: dict[str, _Pending] = {}
         self._snapshot_rows: int | None = None  # rows the snapshot sheet had when read
@@ -283,27 +332,157 @@ class LiveEngine:
         self.touched = False  # True once save() has started writing into the workbook
         self._refresh: list[str] = []  # sheets whose pivot tables follow this action's writes
         self._outputs: list[TableSpec] = []  # output sheets this action adds (ensure_table)
+        # Tables that save() grows or shrinks: (spec, top, left, bottom, right), for the listing.
+        self._moves: list[tuple[TableSpec, int, int, int, int]] = []
 
     @property
     def name(self) -> str:
         return self._name
 
     @property
+    def batched(self) -> bool:
+        """Whether reads and writes go through the add-in's batch functions."""
+        return self._batch
+
+    @property
     def table_names(self) -> set[str]:
         """The declared tables the workbook holds."""
-        return set(self._tables)
+        if self._listing is None:
+            return set(self._tables)
+        found = self._listing.tables
+        return {
+            s.table
+            for s in (*ALL_TABLES, *OUTPUT_TABLES)
+            if s.table in found and found[s.table].sheet == s.sheet
+        }
+
+    # -- Excel's objects (the per-object path, and what has no batch form) -----------------
+    def _list(self) -> livebatch.Listing | None:
+        """Every table in one HikisupTables call; None when the add-in cannot answer (not
+        loaded, an older add-in without the function, an answer of another layout)."""
+        try:
+            run = self.app.macro(livebatch.qualified(livebatch.TABLES))
+            listing = livebatch.parse_listing(run(self._name, MARKER_PROPERTY))
+        except Exception:  # xlwings raises the COM error "cannot run the macro" (or a Mac's)
+            return None
+        return listing if listing.name == self._name else None
+
+    @property
+    def _all_sheets(self) -> XlSheets:
+        if self._book_sheets is None:
+            self._book_sheets = self.book.sheets
+        return self._book_sheets
+
+    def _sheet(self, name: str) -> XlSheet:
+        if name not in self._sheets:
+            self._sheets[name] = self._all_sheets[name]
+        return self._sheets[name]
+
+    def _table(self, spec: TableSpec) -> XlTable:
+        if spec.table not in self._tables:
+            self._tables[spec.table] = self._sheet(spec.sheet).tables[spec.table]
+        return self._tables[spec.table]
+
+    def _table_named(self, name: str) -> XlTable:
+        return self._table(next(s for s in (*ALL_TABLES, *OUTPUT_TABLES) if s.table == name))
+
+    def _has_sheet(self, name: str) -> bool:
+        if self._listing is not None:
+            return name in self._listing.sheets
+        try:
+            self._sheet(name)
+        except Exception:  # xlwings raises the COM error (Windows) or KeyError (Mac)
+            return False
+        return True
+
+    def _where(self, spec: TableSpec) -> tuple[int, int, int, int, int]:
+        """(top, left, bottom, right, rows of the Total Row) of a table in Excel now."""
+        if self._listing is not None:
+            located = self._listing.tables[spec.table]
+            top, left, bottom, right = parse_address(located.address)
+            return top, left, bottom, right, int(bottom > top + 1 and located.totals)
+        table = self._table(spec)
+        top, left, bottom, right = parse_address(table.range.address)
+        return top, left, bottom, right, int(bottom > top + 1 and _shows_totals(table))
+
+    def _moved(self, spec: TableSpec, top: int, left: int, bottom: int, right: int) -> None:
+        """Keep the listing right after a write grew or shrank a table."""
+        if self._listing is not None and spec.table in self._listing.tables:
+            old = self._listing.tables[spec.table]
+            address = f"${col_letter(left)}${top}:${col_letter(right)}${bottom}"
+            self._listing.tables[spec.table] = livebatch.Located(
+                old.sheet, old.name, address, old.totals
+            )
+
+    def _range_values(self, sheet: str, top: int, left: int, bottom: int, right: int) -> Any:
+        return self._sheet(sheet).range((top, left), (bottom, right)).options(ndim=2).value
 
     # -- reading ---------------------------------------------------------------------------
+    def prefetch(self, specs: Sequence[TableSpec], *, snapshot: bool = False) -> None:
+        """Read these tables (and the snapshot sheet) in one HikisupRead call, for the reads
+        that follow; nothing without the batch functions (each table is then read when
+        asked for)."""
+        if not self._batch or self._listing is None:
+            return
+        listed = self.table_names
+        todo = [
+            s
+            for s in dict.fromkeys(specs)
+            if s.key not in self._read
+            and s.key not in self._fetched
+            and s.table in listed
+            and s not in self._outputs
+        ]
+        requests: list[livebatch.Request] = []
+        plan: list[tuple[TableSpec, bool]] = []
+        for spec in todo:
+            top, left, bottom, right, totals = self._where(spec)
+            end = bottom - totals if totals else bottom + WINDOW
+            requests.append(livebatch.Request(spec.sheet, top, left, end, right))
+            has_data = bottom - totals > top
+            if has_data:  # calculated columns: the first data row's formulas
+                requests.append(livebatch.Request(spec.sheet, top + 1, left, top + 1, right, "F"))
+            plan.append((spec, has_data))
+        snap = (
+            snapshot
+            and self._snapshot_rows is None
+            and self._fetched_snapshot is None
+            and SNAPSHOT_SHEET in self._listing.sheets
+        )
+        if snap:
+            requests.append(livebatch.Request(SNAPSHOT_SHEET, kind="U"))
+        if not requests:
+            return
+        try:
+            run = self.app.macro(livebatch.qualified(livebatch.READ))
+            result = run(self._name, [r.row() for r in requests])
+            blocks = livebatch.parse_blocks(result, len(requests))
+        except Exception:  # cannot pass arrays (a Mac's Excel?): one call per object, then
+            self._batch = False
+            return
+        at = 0
+        for spec, has_data in plan:
+            values = blocks[at]
+            formulas = blocks[at + 1][0] if has_data else None
+            at += 2 if has_data else 1
+            self._fetched[spec.key] = _Fetched(values, formulas)
+        if snap:
+            self._fetched_snapshot = blocks[at]
+
     def _load(self, spec: TableSpec) -> _Table:
         if spec.key in self._read:
             return self._read[spec.key]
-        sheet = self._sheets[spec.sheet]
-        table = self._tables[spec.table]
-        top, left, bottom, right = parse_address(table.range.address)
-        totals = 1 if bottom > top + 1 and _shows_totals(table) else 0
+        if self._batch and spec.key not in self._fetched:
+            self.prefetch([spec])
+        fetched = self._fetched.pop(spec.key, None)
+        top, left, bottom, right, totals = self._where(spec)
         grid: list[list[object]] = []
         if totals:  # below a Total Row nothing belongs to the table: read the data only
-            block = sheet.range((top, left), (bottom - totals, right)).options(ndim=2).value
+            block = (
+                fetched.values
+                if fetched
+                else self._range_values(spec.sheet, top, left, bottom - totals, right)
+            )
             grid = [[from_excel(v) for v in row] for row in _rows2d(block)]
             last = max(
                 (r for r, row in enumerate(grid[1:], start=top + 1) if not _blank(row)),
@@ -312,13 +491,17 @@ class LiveEngine:
         end = bottom + WINDOW
         start = top
         while not totals:
-            block = sheet.range((start, left), (end, right)).options(ndim=2).value
+            if fetched is not None and start == top:
+                block = fetched.values
+            else:
+                block = self._range_values(spec.sheet, start, left, end, right)
             grid += [[from_excel(v) for v in row] for row in _rows2d(block)]
             last, ended = _last_row(grid, top, bottom)
             if ended:
                 break
             start, end = end + 1, end + WINDOW  # a long run of rows typed below the table
-        calculated = self._calculated(spec, sheet, top, left, right, bottom - totals, grid[0])
+        first = fetched.first_formulas if fetched is not None else None
+        calculated = self._calculated(spec, top, left, right, bottom - totals, grid[0], first)
         if calculated:
             masked = [
                 grid[0],
@@ -330,34 +513,33 @@ class LiveEngine:
             )
             if not totals:
                 last = max(last, _last_row(masked, top, bottom)[0])
-        loaded = _Table(
-            spec, sheet, table, top, left, bottom, right, grid, last, totals, calculated
-        )
+        loaded = _Table(spec, top, left, bottom, right, grid, last, totals, calculated)
         self._read[spec.key] = loaded
         return loaded
 
-    @staticmethod
     def _calculated(
+        self,
         spec: TableSpec,
-        sheet: XlSheet,
         top: int,
         left: int,
         right: int,
         data_end: int,
         header: Sequence[object],
+        first: Sequence[object] | None,
     ) -> dict[int, str]:
         """A clerk's own columns that hold a formula in the first data row: calculated columns,
-        which Excel fills down every row (one read, only when such columns exist)."""
+        which Excel fills down every row (read in the batch, else one read, only when such
+        columns exist)."""
         own = {c.header for c in spec.columns}
         foreign = [i for i, h in enumerate(header) if (str(h).strip() if h else "") not in own]
         if not foreign or data_end <= top:
             return {}
-        first = _rows2d(sheet.range((top + 1, left), (top + 1, right)).formula)[0]
-        return {
-            i: first[i]
-            for i in foreign
-            if i < len(first) and isinstance(first[i], str) and first[i].startswith("=")
-        }
+        if first is None:
+            first = _rows2d(
+                self._sheet(spec.sheet).range((top + 1, left), (top + 1, right)).formula
+            )[0]
+        formulas = {i: first[i] for i in foreign if i < len(first)}
+        return {i: f for i, f in formulas.items() if isinstance(f, str) and f.startswith("=")}
 
     def read_table(self, spec: TableSpec) -> RawTable:
         if spec in self._outputs:  # added at save(): nothing in it yet
@@ -389,7 +571,7 @@ class LiveEngine:
         pos = raw.position(key)
         if pos is None or rows is None:
             return {}
-        sheet = self._sheets[raw.spec.sheet]
+        sheet = self._sheet(raw.spec.sheet)
         out: dict[int, str] = {}
         function = self.app.api.WorksheetFunction
         for i, row in enumerate(raw.row_numbers):
@@ -407,11 +589,9 @@ class LiveEngine:
 
     def ensure_table(self, spec: TableSpec) -> None:
         """Added at save(), with the other writes; until then the table reads as empty."""
-        if spec.table in self._tables or spec in self._outputs:
+        if spec.table in self.table_names or spec in self._outputs:
             return
-        try:
-            self._all_sheets[spec.sheet]
-        except Exception:  # xlwings raises the COM error (Windows) or KeyError (Mac)
+        if not self._has_sheet(spec.sheet):
             self._outputs.append(spec)
             return
         refuse_sheet_without_table(spec, True)
@@ -439,23 +619,25 @@ class LiveEngine:
         listobject.Name = spec.table
         self._sheets[spec.sheet] = sheet
         self._tables[spec.table] = sheet.tables[spec.table]
+        if self._listing is not None:
+            self._listing.sheets.append(spec.sheet)
+            self._listing.tables[spec.table] = livebatch.Located(
+                spec.sheet, spec.table, f"$A$1:${right}$2", False
+            )
 
     def read_snapshot(self) -> list[tuple[object, ...]]:
-        sheet = self._snapshot_sheet()
-        if sheet is None:
+        if self._fetched_snapshot is None and self._batch:
+            self.prefetch([], snapshot=True)
+        if self._fetched_snapshot is not None:
+            values = _rows2d(self._fetched_snapshot)
+            self._fetched_snapshot = None
+        elif not self._has_sheet(SNAPSHOT_SHEET):
             self._snapshot_rows = 0
             return []
-        values = _rows2d(sheet.used_range.options(ndim=2).value)
+        else:
+            values = _rows2d(self._sheet(SNAPSHOT_SHEET).used_range.options(ndim=2).value)
         self._snapshot_rows = len(values)
         return [tuple(from_excel(v) for v in r) for r in values[1:] if r and r[0]]
-
-    def _snapshot_sheet(self) -> XlSheet | None:
-        if SNAPSHOT_SHEET not in self._sheets:
-            try:
-                self._sheets[SNAPSHOT_SHEET] = self._all_sheets[SNAPSHOT_SHEET]
-            except Exception:
-                return None
-        return self._sheets[SNAPSHOT_SHEET]
 
     # -- buffered writes -----------------------------------------------------------------
     def _pending_for(self, spec: TableSpec) -> _Pending:
@@ -490,6 +672,7 @@ class LiveEngine:
     def discard(self) -> None:
         """Forget every buffered write (after an action failed)."""
         self._pending.clear()
+        self._moves.clear()
         self._snapshot = None
         self._refresh = []
         self._outputs = []
@@ -497,67 +680,89 @@ class LiveEngine:
     # -- applying ------------------------------------------------------------------------
     def save(self) -> None:
         """Apply the buffered writes in Excel, with screen updating, calculation and events
-        suspended. The workbook is left for the clerk to save (see the module docstring)."""
+        suspended. The workbook is left for the clerk to save (see the module docstring).
+
+        Batched: the tables written but not read are read in one call, every write is one
+        HikisupWrite (which suspends and restores Excel's state itself); only adding a sheet
+        (an output sheet, the snapshot sheet of an old workbook) takes calls of its own."""
         if not self._pending and self._snapshot is None:
             return
-        self.touched = True
-        with self.app.properties(**SUSPENDED):
+        written = [
+            s
+            for s in (*ALL_TABLES, *self._outputs)
+            if s.key in self._pending and s not in self._outputs
+        ]
+        self.prefetch(written, snapshot=self._snapshot is not None)
+        adds_sheet = bool(self._outputs) or (
+            self._snapshot is not None and not self._has_sheet(SNAPSHOT_SHEET)
+        )
+        program = livebatch.Program() if self._batch else None
+        writer: _Writer = program if program is not None else _Direct(self)
+        # Batched, nothing reaches the workbook until the one write (or a sheet is added):
+        # a job that fails before it has changed nothing, and can say so.
+        self.touched = self.touched or program is None or adds_sheet
+        suspended = self.app.properties(**SUSPENDED) if program is None or adds_sheet else None
+        with suspended if suspended is not None else nullcontext():
             for spec in self._outputs:
                 self._add_output(spec)
             for spec in (*ALL_TABLES, *self._outputs):
                 pending = self._pending.get(spec.key)
                 if pending is not None:
-                    self._apply(spec, pending)
+                    self._apply(spec, pending, writer)
             if self._snapshot is not None:
-                self._apply_snapshot(self._snapshot)
+                self._apply_snapshot(self._snapshot, writer)
             for sheet in self._refresh:
-                self._refresh_pivots(sheet)
+                writer.refresh_pivots(sheet)
+            if program is not None and program.count:
+                self.touched = True
+                self._run(program)
+        for move in self._moves:
+            self._moved(*move)
         self.discard()
 
-    def _refresh_pivots(self, sheet: str) -> None:
-        """PivotTable.RefreshTable for each pivot table on the sheet: one call per pivot table,
-        whatever the number of rows."""
-        pivots = self._all_sheets[sheet].api.PivotTables()
-        for i in range(1, int(pivots.Count) + 1):
-            pivots.Item(i).RefreshTable()
+    def _run(self, program: livebatch.Program) -> None:
+        """Every write in one HikisupWrite call."""
+        run = self.app.macro(livebatch.qualified(livebatch.WRITE))
+        done = run(self._name, program.array())
+        if int(done) != program.count:
+            raise RuntimeError(f"HikisupWrite applied {done} of {program.count} writes")
 
-    def _apply(self, spec: TableSpec, pending: _Pending) -> None:
+    def _apply(self, spec: TableSpec, pending: _Pending, writer: _Writer) -> None:
         t = self._load(spec)
         bottom = t.bottom
         for column, cells in sorted(pending.cells.items()):
             if cells:
-                self._write_column(t, spec, column, cells)
+                self._write_column(t, spec, column, cells, writer)
                 bottom = max(bottom, max(cells))
         if pending.replace is not None:
             rows = [*pending.replace, *pending.append]
             # One write that also blanks every old row; an empty table keeps one blank row.
             if t.totals:  # the Total Row stays below: the block must fit above it
                 height = max(len(rows), t.data_end - t.top, 1)
-                bottom = t.bottom + self._add_rows(t, t.top + height - t.data_end)
+                bottom = t.bottom + self._add_rows(t, t.top + height - t.data_end, writer)
             else:
                 height = max(len(rows), t.last - t.top, t.bottom - t.top, 1)
                 bottom = t.top + max(1, len(rows))
-            self._write_rows(t, spec, t.top + 1, rows, height)
+            self._write_rows(t, spec, t.top + 1, rows, height, writer)
         elif pending.append:
             start = t.last + 1  # after the last row with something in it
             if t.totals:
                 end = start + len(pending.append) - 1
-                bottom = t.bottom + self._add_rows(t, end - t.data_end)
-            self._write_rows(t, spec, start, pending.append, len(pending.append))
+                bottom = t.bottom + self._add_rows(t, end - t.data_end, writer)
+            self._write_rows(t, spec, start, pending.append, len(pending.append), writer)
             if not t.totals:
                 bottom = max(bottom, start + len(pending.append) - 1)
         if bottom != t.bottom and not t.totals:
-            t.table.resize(t.sheet.range((t.top, t.left), (bottom, t.right)))
+            writer.resize(t.sheet, spec.table, t.top, t.left, bottom, t.right)
+        self._moves.append((spec, t.top, t.left, bottom, t.right))  # once the writes are in
         self._read.pop(spec.key, None)  # read again if anything looks at it again
 
     @staticmethod
-    def _add_rows(t: _Table, n: int) -> int:
+    def _add_rows(t: _Table, n: int, writer: _Writer) -> int:
         """Add n rows at the end of a table with a Total Row, as Excel's ListRows.Add does:
         above the Total Row, which moves down with its formulas, calculated columns filled.
         Returns how many were added."""
-        rows = t.table.api.ListRows
-        for _ in range(max(0, n)):
-            rows.Add()
+        writer.add_rows(t.sheet, t.spec.table, max(0, n))
         return max(0, n)
 
     def _write_rows(
@@ -567,10 +772,12 @@ class LiveEngine:
         start: int,
         rows: Sequence[Sequence[object]],
         height: int,
+        writer: _Writer,
     ) -> None:
         """Rows in spec column order into the table's columns (wherever they stand now), as
-        one block of `height` rows; the schema's number formats first, one call per run of
-        columns, so that Excel keeps "001" as text and shows dates as dates."""
+        one block of `height` rows; the schema's number formats first, one per run of
+        columns, so that Excel keeps "001" as text and shows dates as dates. A clerk's own
+        columns keep their formulas (calculated columns; a new row gets the column's)."""
         positions = self._positions(t)
         width = t.right - t.left + 1
         block: list[list[object]] = [[None] * width for _ in range(height)]
@@ -579,58 +786,59 @@ class LiveEngine:
                 if pos is not None:
                     block[r][pos] = to_excel(value)
         foreign = [p for p in range(width) if p not in positions]
-        if foreign and height:  # a clerk's own column: its formulas stay (calculated columns)
-            kept = _rows2d(t.sheet.range((start, t.left), (start + height - 1, t.right)).formula)
-            for r, line in enumerate(kept[:height]):
+        keep: list[list[bool]] | None = None
+        if foreign and height:
+            keep = [[p in foreign for p in range(width)] for _ in range(height)]
+            for r in range(min(len(rows), height)):
                 for p in foreign:
-                    formula = line[p] if p < len(line) else None
-                    if isinstance(formula, str) and formula.startswith("="):
-                        block[r][p] = formula
-                    elif p in t.calculated and r < len(rows):
-                        block[r][p] = t.calculated[p]  # a new row: filled down, as Excel does
+                    if p in t.calculated:
+                        block[r][p] = t.calculated[p]  # where the cell holds no formula yet
         formats: list[str | None] = [None] * width
         for col, pos in zip(spec.columns, positions, strict=True):
             if pos is not None:
                 formats[pos] = GENERAL if _has_links(rows, spec, col.key) else number_format(col)
         end = start + height - 1
         for first, last, fmt in _runs(formats):
-            t.sheet.range((start, t.left + first), (end, t.left + last)).number_format = fmt
-        t.sheet.range((start, t.left), (end, t.right)).value = block
+            writer.number_format(t.sheet, start, t.left + first, end, t.left + last, fmt)
+        writer.write(t.sheet, start, t.left, block, keep)
 
     def _positions(self, t: _Table) -> list[int | None]:
         """Where each schema column stands in the table now (clerks may reorder columns)."""
         headers = [str(v).strip() if v is not None else "" for v in t.grid[0]]
         return [headers.index(c.header) if c.header in headers else None for c in t.spec.columns]
 
-    def _write_column(self, t: _Table, spec: TableSpec, pos: int, cells: dict[int, object]) -> None:
+    def _write_column(
+        self, t: _Table, spec: TableSpec, pos: int, cells: dict[int, object], writer: _Writer
+    ) -> None:
+        """One block from the first to the last changed row; the rows between keep a clerk's
+        formula, else their value as read."""
         first, last = min(cells), max(cells)
-        segment = t.sheet.range((first, t.left + pos), (last, t.left + pos))
-        formulas = _rows2d(segment.formula)
-        out: list[list[object]] = []
-        for row, (formula,) in zip(range(first, last + 1), formulas, strict=True):
-            if row in cells:
-                out.append([to_excel(cells[row])])
-            elif isinstance(formula, str) and formula.startswith("="):
-                out.append([formula])  # keep a clerk's formula in a row the action leaves alone
-            else:
-                out.append([t.value(row, pos)])
+        block: list[list[object]] = []
+        keep: list[list[bool]] = []
+        for row in range(first, last + 1):
+            changed = row in cells
+            block.append([to_excel(cells[row]) if changed else t.value(row, pos)])
+            keep.append([not changed])
         col = next(
             (c for c, p in zip(spec.columns, self._positions(t), strict=True) if p == pos), None
         )
-        if col is not None and col.kind in TEXT_KINDS:
-            segment.number_format = TEXT_FORMAT  # so Excel keeps "001" as text, not 1
-        segment.value = out
+        at = t.left + pos
+        if col is not None and col.kind in TEXT_KINDS:  # so Excel keeps "001" as text, not 1
+            writer.number_format(t.sheet, first, at, last, at, TEXT_FORMAT)
+        writer.write(t.sheet, first, at, block, keep)
 
-    def _apply_snapshot(self, rows: Sequence[Sequence[object]]) -> None:
-        sheet = self._snapshot_sheet()
-        if self._snapshot_rows is None and sheet is not None:
+    def _apply_snapshot(self, rows: Sequence[Sequence[object]], writer: _Writer) -> None:
+        exists = self._has_sheet(SNAPSHOT_SHEET)
+        if self._snapshot_rows is None and exists:
             self.read_snapshot()
         old = self._snapshot_rows or 0
-        if sheet is None:  # a workbook made before the template carried the sheet
+        if not exists:  # a workbook made before the template carried the sheet
             sheets = self._all_sheets
             active = sheets.active
             sheet = sheets.add(SNAPSHOT_SHEET, after=sheets[len(sheets) - 1])
             self._sheets[SNAPSHOT_SHEET] = sheet
+            if self._listing is not None:
+                self._listing.sheets.append(SNAPSHOT_SHEET)
             try:
                 sheet.api.Visible = XL_SHEET_VERY_HIDDEN  # Windows: not even in Unhide...
             except Exception:
@@ -641,10 +849,69 @@ class LiveEngine:
             *([to_excel(v) for v in r] for r in rows),
         ]
         block += [[None, None] for _ in range(old - len(block))]
-        target = sheet.range((1, 1), (len(block), 2))
-        target.number_format = TEXT_FORMAT
-        target.value = block
+        writer.number_format(SNAPSHOT_SHEET, 1, 1, len(block), 2, TEXT_FORMAT)
+        writer.write(SNAPSHOT_SHEET, 1, 1, block)
         self._snapshot_rows = len(block)
+
+
+class _Direct:
+    """The per-object path: each write is its own xlwings call, as it is made."""
+
+    def __init__(self, engine: LiveEngine) -> None:
+        self._engine = engine
+        self._last: tuple[tuple[str, int, int, int, int], XlRange] | None = None
+
+    def _range(self, sheet: str, top: int, left: int, bottom: int, right: int) -> XlRange:
+        """The range, made once for a number format and the write that follows it."""
+        key = (sheet, top, left, bottom, right)
+        if self._last is None or self._last[0] != key:
+            self._last = (key, self._engine._sheet(sheet).range((top, left), (bottom, right)))
+        return self._last[1]
+
+    def number_format(
+        self, sheet: str, top: int, left: int, bottom: int, right: int, fmt: str
+    ) -> None:
+        self._range(sheet, top, left, bottom, right).number_format = fmt
+
+    def write(
+        self,
+        sheet: str,
+        top: int,
+        left: int,
+        block: Sequence[Sequence[object]],
+        keep: Sequence[Sequence[bool]] | None = None,
+    ) -> None:
+        width = max((len(r) for r in block), default=0)
+        if not block or not width:
+            return
+        target = self._range(sheet, top, left, top + len(block) - 1, left + width - 1)
+        out = [list(r) for r in block]
+        if keep is not None:  # a cell that holds a formula keeps it where `keep` says so
+            formulas = _rows2d(target.formula)
+            for r, line in enumerate(formulas[: len(out)]):
+                for c, formula in enumerate(line[:width]):
+                    kept = keep[r][c] and isinstance(formula, str) and formula.startswith("=")
+                    if kept:
+                        out[r][c] = formula
+        target.value = out
+
+    def add_rows(self, sheet: str, table: str, n: int) -> None:
+        self._last = None  # inserted rows move a COM Range with its cells
+        if n > 0:
+            rows = self._engine._table_named(table).api.ListRows
+            for _ in range(n):
+                rows.Add()
+
+    def resize(self, sheet: str, table: str, top: int, left: int, bottom: int, right: int) -> None:
+        self._last = None
+        self._engine._table_named(table).resize(self._range(sheet, top, left, bottom, right))
+
+    def refresh_pivots(self, sheet: str) -> None:
+        """PivotTable.RefreshTable for each pivot table on the sheet: one call per pivot
+        table, whatever the number of rows."""
+        pivots = self._engine._sheet(sheet).api.PivotTables()
+        for i in range(1, int(pivots.Count) + 1):
+            pivots.Item(i).RefreshTable()
 
 
 def _shows_totals(table: XlTable) -> bool:

@@ -141,6 +141,8 @@ class Package:
         self.infos = self.zip.infolist()
         # Part names are case-insensitive in OPC; a relationship may spell one differently.
         self._names = {i.filename.lower(): i.filename for i in self.infos}
+        # Members read whole: zipfile checked their CRC at the end of the read.
+        self.verified: set[str] = set()
 
     def find(self, part: str) -> str | None:
         return self._names.get(part.lower())
@@ -149,7 +151,9 @@ class Package:
         name = self.find(part)
         if name is None:
             raise PackageError(f"{part}: missing")
-        return self.zip.read(name)
+        data = self.zip.read(name)
+        self.verified.add(name)
+        return data
 
     def xml(self, part: str) -> Element:
         return parse_xml(self.read(part), part)

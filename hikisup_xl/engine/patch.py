@@ -53,9 +53,9 @@ from .ooxml import (
     to_bytes,
 )
 from .outputs import OUTPUT_BEFORE, refuse_sheet_without_table
-from .phonetic import column_readings
+from .phonetic import column_readings, shared_readings
 from .protocol import Engine, Link
-from .sheetxml import CellValue, SheetEditor
+from .sheetxml import CellValue, SheetEditor, cell_xml, formula_xml
 from .styles import DATETIME, FORMATS, TIME, WAREKI_DATE
 from .xlstyles import StyleBook, classify
 
@@ -203,6 +203,7 @@ class PatchEngine:
         self._new_parts: set[str] = set()
         self._templates: dict[tuple[str, int], int | None] = {}
         self._styles_for: dict[tuple[int | None, str | None, str | None, bool], int | None] = {}
+        self._readings: dict[int, str] | None = None  # shared strings' readings, once read
 
     @property
     def name(self) -> str:
@@ -221,14 +222,16 @@ class PatchEngine:
         grid = self._grids.get(sheet)
         if grid is None:
             lo, hi = self._columns(sheet)
+            part = self._wb.sheets[sheet].part
             try:
-                data = self._pkg.read(self._wb.sheets[sheet].part)
-                if dense_enough(data):
+                # The part's bytes are let go before calamine allocates (the report sheet's are
+                # ~130 MB at prefecture scale); the XML reader reads them again if it must.
+                if dense_enough(self._pkg.read(part)):
                     grid = self._calamine.rows(sheet, lo, hi)
                     if grid is not None and self._hidden_dates:
                         self._convert_hidden_dates(sheet, grid)
                 if grid is None:  # a far cell, or a value calamine cannot take
-                    grid = self._reader.read(data, lo, hi)
+                    grid = self._reader.read(self._pkg.read(part), lo, hi)
             except HikisupError:
                 raise
             except Exception as exc:  # lxml and zipfile raise many types for damage
@@ -278,7 +281,7 @@ class PatchEngine:
         line = grid.get(row)
         if not line:
             return [None] * (max_col - min_col + 1)
-        return [line.get(col) for col in range(min_col, max_col + 1)]
+        return list(map(line.get, range(min_col, max_col + 1)))
 
     def _headers(self, spec: TableSpec, table: TableInfo) -> list[str]:
         min_col, min_row, max_col, _ = table.bounds
@@ -307,12 +310,21 @@ class PatchEngine:
         # 「様」 for =[@氏名]&"様"): only what a clerk typed counts.
         own = {c.header for c in spec.columns}
         calculated = {i for i in table.calculated() if headers[i] not in own}
-        typed = [i for i in range(max_col - min_col + 1) if i not in calculated]
+        width = max_col - min_col + 1
+        typed = [i for i in range(width) if i not in calculated]
+        columns = range(min_col, max_col + 1)
         for row in sorted(r for r in grid if min_row < r <= last):
-            values = tuple(self._cells(grid, row, min_col, max_col))
-            if any(not _blank(values[i]) for i in typed):
-                rows.append(values)
-                numbers.append(row)
+            line = grid[row]
+            if not line:
+                continue
+            values = tuple(map(line.get, columns))
+            if len(typed) == width:  # the usual table: a row is data unless every cell is blank
+                if values.count(None) + values.count("") == width:
+                    continue
+            elif not any(not _blank(values[i]) for i in typed):
+                continue
+            rows.append(values)
+            numbers.append(row)
         letters = [col_letter(c) for c in range(min_col, max_col + 1)]
         return RawTable(spec, headers, rows, numbers, letters, min_row)
 
@@ -337,8 +349,16 @@ class PatchEngine:
             return {}
         index = {row: i for i, row in enumerate(raw.row_numbers) if rows is None or i in rows}
         try:
+            if self._readings is None:  # check reads two tables' readings: parse them once
+                part = self._wb.strings_part
+                self._readings = shared_readings(self._pkg.read(part) if part else None)
             found = column_readings(
-                self._pkg, self._wb, raw.spec.sheet, col_index(raw.col_letters[pos]), set(index)
+                self._pkg,
+                self._wb,
+                raw.spec.sheet,
+                col_index(raw.col_letters[pos]),
+                set(index),
+                self._readings,
             )
         except Exception as exc:  # lxml and zipfile raise many types for damage
             raise _unreadable(self.path, exc) from None
@@ -454,7 +474,13 @@ class PatchEngine:
             if table.bounds[0] + pos not in positions
         }
         editor = self._editor(table.sheet)
-        for r, row in enumerate(rows):
+        # Rows below every existing one (a fresh table has only its pre-formatted first row)
+        # are built as bytes; the others are edited cell by cell.
+        end = start + len(rows) - 1
+        edited = 0
+        while edited < len(rows) and not editor.can_add_rows(start + edited, end):
+            edited += 1
+        for r, row in enumerate(rows[:edited]):
             for column, col, value in zip(spec.columns, positions, row, strict=False):
                 self._put(table, start + r, col, value, column, fresh=True)
             for col, formula in calculated.items():  # Excel fills them down each new row
@@ -467,6 +493,55 @@ class PatchEngine:
                     formula,
                     style if style is not None else self._template(table, col),
                 )
+        if edited < len(rows):  # after the edited rows: a new row's style may come from them
+            self._add_rows(spec, table, positions, calculated, start + edited, rows[edited:])
+
+    def _add_rows(
+        self,
+        spec: TableSpec,
+        table: TableInfo,
+        positions: list[int],
+        calculated: dict[int, str],
+        start: int,
+        rows: Sequence[Sequence[object]],
+    ) -> None:
+        """_write_rows for rows below every existing one: each cell as _put(fresh=True) and
+        set_formula would write it, built as bytes (SheetEditor.add_rows)."""
+        editor = self._editor(table.sheet)
+        grid = self._grid(table.sheet)
+        date1904 = self._wb.date1904
+        for col in positions:  # a stale link on a cell being written goes, as in _put
+            editor.remove_links(start, start + len(rows) - 1, col, col)
+        formulas = sorted(calculated.items())
+        built: dict[int, list[bytes]] = {}
+        links: list[tuple[int, int, str, str]] = []
+        for r, row in enumerate(rows):
+            number = start + r
+            line = grid.setdefault(number, {})
+            cells: list[tuple[int, bytes]] = []
+            for column, col, value in zip(spec.columns, positions, row, strict=False):
+                cell, readback = encode(value, date1904)
+                if readback is None:
+                    line.pop(col, None)
+                else:
+                    line[col] = readback
+                link = value if isinstance(value, Link) else None
+                style = self._style_for(
+                    self._template(table, col),
+                    FORMATS.get(column.kind),
+                    _date_format(value, column),
+                    link is not None,
+                )
+                cells.append((col, cell_xml(number, col, cell, style)))
+                if link is not None:
+                    links.append((number, col, link.location, cell[1]))
+            for col, formula in formulas:
+                cells.append((col, formula_xml(number, col, formula, self._template(table, col))))
+            cells.sort(key=lambda c: c[0])
+            built[number] = [xml for _, xml in cells]
+        editor.add_rows(built)
+        for number, col, location, display in links:
+            editor.set_link(number, col, location, display)
 
     def _grow(self, table: TableInfo, last_row: int) -> None:
         min_col, min_row, max_col, _ = table.bounds
@@ -593,16 +668,24 @@ class PatchEngine:
         grid = self._grid(SNAPSHOT_SHEET)
         editor = self._editor(SNAPSHOT_SHEET)
         date1904 = self._wb.date1904
+        new_rows: dict[int, list[bytes]] = {}  # rows the sheet does not have yet, as bytes
         for r, line in enumerate(lines, start=2):
             encoded = [encode(value, date1904) for value in line]
             wanted = {c: back for c, (_, back) in enumerate(encoded, start=1) if back is not None}
             if grid.get(r, {}) == wanted:
                 continue
-            editor.delete_cells(r, 1, MAX_COL)
             grid[r] = wanted
+            if editor.can_add_rows(r, r):
+                cells = [cell_xml(r, c, v, None) for c, (v, _) in enumerate(encoded, 1) if v[0]]
+                if cells:  # as set_value would: no row without a cell
+                    new_rows[r] = cells
+                continue
+            editor.delete_cells(r, 1, MAX_COL)
             for c, (cell, _) in enumerate(encoded, start=1):
                 if cell[0]:
                     editor.set_value(r, c, cell, None)
+        if new_rows:
+            editor.add_rows(new_rows)
         end = len(lines) + 2
         if any(r >= end for r in editor.rows()):
             editor.delete_rows_from(end)
@@ -691,7 +774,13 @@ def save_package(
             zipcopy.write_zip(fh, pkg.zip, pkg.data, replaced, added, removed)
 
     try:
-        safety.save_beside(path, write, keep_backup=keep_backup, expected=expected)
+        safety.save_beside(
+            path,
+            write,
+            keep_backup=keep_backup,
+            expected=expected,
+            check=lambda tmp: zipcopy.problem(tmp, pkg.zip, pkg.data, pkg.verified),
+        )
     except zipcopy.ZipLimitError as exc:
         raise HikisupError(
             f"「{path.name}」は大きすぎるか特殊な形式のため保存できません（{exc}）。"

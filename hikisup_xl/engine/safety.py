@@ -220,11 +220,13 @@ def save_beside(
     *,
     keep_backup: bool,
     expected: Stamp | None = None,
+    check: Callable[[Path], str | None] | None = None,
 ) -> None:
     """Have `write` fill a temporary file beside `path`, check it, then swap it in.
 
     `path` is a workbook (or add-in), checked as a zip, or a PDF (a form's), checked by its
-    header.
+    header. `check`: the writer's own check of a workbook (what is broken, or None) in place of
+    inflating every member.
 
     Under the workbook's lock (engine/lock.py; re-entrant, so the engine that read the file
     may already hold it): the "changed since read" check, the backup and the replace cannot
@@ -246,7 +248,7 @@ def save_beside(
                 pause("write")
                 with tmp.open("rb+") as fh:
                     os.fsync(fh.fileno())
-                bad = _pdf_problem(tmp) if pdf else _zip_problem(tmp)
+                bad = _pdf_problem(tmp) if pdf else (check or _zip_problem)(tmp)
                 if bad is not None:
                     raise HikisupError(
                         f"保存したファイルの検証に失敗しました（{bad}）。元のファイルは変更していません。"

@@ -108,6 +108,36 @@ def needs_preserve(text: str) -> bool:
     return text != text.strip() or "\n" in text or "\t" in text or "  " in text
 
 
+def _escape(text: str) -> bytes:
+    """Text as lxml writes it in an element (a carriage return as a reference)."""
+    escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return escaped.replace("\r", "&#13;").encode()
+
+
+def cell_xml(row: int, col: int, value: CellValue, style: int | None) -> bytes:
+    """A new cell as set_value writes it (lxml's serialisation, byte for byte)."""
+    kind, text = value
+    head = f'<c r="{col_letter(col)}{row}"'
+    if style is not None and style != 0:
+        head += f' s="{style}"'
+    if kind == "s":
+        space = ' xml:space="preserve"' if needs_preserve(text) else ""
+        return f'{head} t="inlineStr"><is><t{space}>'.encode() + _escape(text) + b"</t></is></c>"
+    if kind == "b":
+        return f'{head} t="b"><v>{text}</v></c>'.encode()
+    if kind == "n":
+        return f"{head}><v>{text}</v></c>".encode()
+    return f"{head}/>".encode()
+
+
+def formula_xml(row: int, col: int, formula: str, style: int | None) -> bytes:
+    """A new cell with a formula and no value, as set_formula writes it."""
+    head = f'<c r="{col_letter(col)}{row}"'
+    if style is not None and style != 0:
+        head += f' s="{style}"'
+    return f"{head}><f>".encode() + _escape(formula) + b"</f></c>"
+
+
 # Splitting a worksheet part's <sheetData> into rows without parsing them (see from_bytes).
 _SHEET_DATA_OPEN = re.compile(rb"<((?:\w+:)?)sheetData\b([^>]*?)(/?)>")
 _ROW_OPEN = re.compile(rb"<((?:\w+:)?)row\b([^>]*?)(/?)>")
@@ -375,6 +405,23 @@ class SheetEditor:
             v = c.makeelement(self._q("v"), {})
             v.text = text
             c.insert(0, v)
+
+    def can_add_rows(self, first: int, last: int) -> bool:
+        """Whether rows first..last can be added as bytes (add_rows): none of them exists, the
+        rows are kept as bytes (from_bytes) and the cells' namespace is the default one."""
+        if not self._lazy or self.root.prefix is not None:
+            return False
+        i = bisect.bisect_left(self._order, first)
+        return i == len(self._order) or self._order[i] > last
+
+    def add_rows(self, rows: dict[int, list[bytes]]) -> None:
+        """New rows (can_add_rows), each given as its cells' XML (cell_xml) in column order:
+        written as they are, never parsed (a fresh 登録期間履歴 or snapshot of 10,000 rows
+        would otherwise be that many lxml rows)."""
+        for row, cells in rows.items():
+            self._raw[row] = b'<row r="%d">%s</row>' % (row, b"".join(cells))
+            bisect.insort(self._order, row)
+        self.dirty = True
 
     def has_formula(self, row: int, col: int) -> bool:
         c = self.cell(row, col, create=False)

@@ -12,6 +12,11 @@ It behaves like Excel where the engine's correctness depends on it:
 
 Every property or method that is a round trip to Excel in real xlwings counts one call, so the
 tests can assert that an action's number of round trips does not grow with the rows.
+
+`app.macro(name)` runs the add-in's batch functions (macros/hikisup.bas: HikisupTables,
+HikisupRead, HikisupWrite), implemented here in Python on the same cells with the same
+argument and result layout as the VBA, each one call (Application.Run); `app.addin = False`
+is Excel without them (an older add-in), where Run fails as Excel's "cannot run the macro".
 """
 
 from __future__ import annotations
@@ -48,7 +53,13 @@ class Calls:
 
     def hit(self, kind: str) -> None:
         self.by_kind[kind] += 1
-        if kind in ("range.value=", "range.number_format=", "table.resize", "sheets.add"):
+        if kind in (
+            "range.value=",
+            "range.number_format=",
+            "table.resize",
+            "sheets.add",
+            "macro.HikisupWrite",
+        ):
             self.writes += 1
 
     @property
@@ -143,6 +154,13 @@ class SheetData:
             self.formulas[(row, c)] = formula
         self.tables[name] = [top, left, bottom + 1, right]
 
+    def formula(self, row: int, col: int) -> str:
+        """What Range.Formula gives for one cell: the formula, else the constant as text."""
+        if (row, col) in self.formulas:
+            return self.formulas[(row, col)]
+        v = self.raw(row, col)
+        return "" if v is None else str(v)
+
     def used(self) -> tuple[int, int]:
         rows = max(
             (i + 1 for i, r in enumerate(self.cells) if any(v is not None for v in r)), default=1
@@ -217,14 +235,8 @@ class FakeRange:
     def formula(self) -> Any:
         self._hit("range.formula")
 
-        def formula(r: int, c: int) -> str:
-            if (r, c) in self._data.formulas:
-                return self._data.formulas[(r, c)]
-            v = self._data.raw(r, c)
-            return "" if v is None else str(v)
-
         grid = [
-            tuple(formula(r, c) for c in range(self.left, self.right + 1))
+            tuple(self._data.formula(r, c) for c in range(self.left, self.right + 1))
             for r in range(self.top, self.bottom + 1)
         ]
         return grid[0][0] if len(grid) == 1 and len(grid[0]) == 1 else tuple(grid)
@@ -512,6 +524,7 @@ class FakeBooks:
                 wb = load_workbook(fullname)
             book = FakeBook.from_openpyxl(wb, Path(fullname).name)
             book.path, book._app = fullname, self._app
+            self._app.workbooks[book._name] = book
             self._app.reopened.append(book)
             return book
         if self._app.fail_export is not None:
@@ -543,6 +556,12 @@ class FakeApp:
         self.dialogs: list[tuple[str, dict[str, object]]] = []
         self.status_bars: list[object] = []  # every value given to Application.StatusBar
         self._api = _AppApi(self)
+        self.addin = True  # the add-in's batch functions can be run (False: an older add-in)
+        self.workbooks: dict[str, FakeBook] = {}  # open workbooks by name (Workbooks(name))
+
+    def macro(self, name: str) -> _Macro:
+        """xlwings' App.macro: calling it is one Application.Run."""
+        return _Macro(self, name)
 
     @property
     def books(self) -> FakeBooks:
@@ -580,6 +599,8 @@ class FakeApp:
         callback: str | None = None,
     ) -> str | None:
         self.alerts.append((prompt, title, mode))
+        if buttons == "ok":
+            self.calls.hit("app.alert")  # a message box is a round trip too
         if buttons != "ok":  # a question: the clerk's answer ("yes", "no", "cancel")
             return str(self.answer("alert", prompt=prompt, buttons=buttons))
         return "ok"
@@ -682,6 +703,7 @@ class FakeBook:
         self.properties = properties
         self.active = sheets[0].name if sheets else ""
         self._app = FakeApp(self.calls)
+        self._app.workbooks[name] = self
         # What FullName gives (a path, a OneDrive URL, or just the name of a book never saved);
         # None: the fake has no fullname at all, as the forms tests expect of it.
         self.path: str | None = None
@@ -809,6 +831,7 @@ class FakeBook:
             sheets.append(copy)
         copy_book = FakeBook(self._name, sheets, dict(self.properties))
         copy_book.active, copy_book.path, copy_book.selected = self.active, self.path, self.selected
+        copy_book._app.addin = self._app.addin
         copy_book._saved = {n: [row[:] for row in rows] for n, rows in self._saved.items()}
         return copy_book
 
@@ -819,3 +842,135 @@ class FakeBook:
         return [
             [data.get(r, c) for c in range(left, right + 1)] for r in range(top + 1, bottom + 1)
         ]
+
+
+# --------------------------------------------------- the add-in's batch functions (VBA)
+ADDIN = "'hikisup.xlam'!"  # Application.Run's name of a function in the add-in
+
+
+class _Macro:
+    def __init__(self, app: FakeApp, name: str) -> None:
+        self._app, self._name = app, name
+
+    def __call__(self, *args: Any) -> Any:
+        function = self._name.removeprefix(ADDIN)
+        self._app.calls.hit(f"macro.{function}")
+        run = BATCH_FUNCTIONS.get(function) if self._name.startswith(ADDIN) else None
+        if not self._app.addin or run is None:
+            raise RuntimeError(f"Cannot run the macro '{self._name}'.")  # COM error 0x800A03EC
+        return run(self._app.workbooks[args[0]], *args[1:])
+
+
+def _address(top: int, left: int, bottom: int, right: int) -> str:
+    return f"${get_column_letter(left)}${top}:${get_column_letter(right)}${bottom}"
+
+
+def hikisup_tables(book: FakeBook, marker: str) -> tuple[tuple[object, ...], ...]:
+    """HikisupTables: row 0 the layout tag, version, name, full name and marker property; a
+    row per worksheet and one per table (5 columns, unused cells Empty)."""
+    prop = book.properties.get(marker)
+    out: list[tuple[object, ...]] = [
+        (
+            "hikisup-tables",
+            1,
+            book._name,
+            book.path or book._name,
+            None if prop is None else str(prop),
+        )
+    ]
+    for data in book.data.values():
+        out.append(("sheet", data.name, data.state == "visible", None, None))
+        for name, bounds in data.tables.items():
+            out.append(("table", data.name, name, _address(*bounds), data.totals.get(name, 0) > 0))
+    return tuple(out)
+
+
+def hikisup_read(book: FakeBook, requests: list[list[object]]) -> tuple[tuple[object, ...], ...]:
+    """HikisupRead: per request a ("#", rows, columns) row, then the rows (values, or
+    formulas for "F", or the used range's values for "U"), padded to the widest range."""
+    blocks: list[list[list[object]]] = []
+    for sheet, top, left, bottom, right, kind in requests:
+        data = book.data[str(sheet)]
+        if kind == "U":
+            top, left = 1, 1
+            bottom, right = data.used()
+        cell = data.formula if kind == "F" else data.get
+        blocks.append(
+            [
+                [cell(r, c) for c in range(int(left), int(right) + 1)]  # type: ignore[call-overload]
+                for r in range(int(top), int(bottom) + 1)  # type: ignore[call-overload]
+            ]
+        )
+    width = max([3, *(len(b[0]) for b in blocks)])
+    out: list[tuple[object, ...]] = []
+    for block in blocks:
+        out.append(("#", len(block), len(block[0]), *([None] * (width - 3))))
+        out += [(*row, *([None] * (width - len(row)))) for row in block]
+    return tuple(out)
+
+
+def hikisup_write(book: FakeBook, ops: list[list[object]]) -> int:
+    """HikisupWrite: run the ops with screen updating, calculation and events off (restored
+    afterwards, also after an error); returns how many ops ran."""
+    app = book._app
+    state = ("screen_updating", "calculation", "enable_events")
+    before = {k: getattr(app, k) for k in state}
+    app.screen_updating, app.calculation, app.enable_events = False, "manual", False
+    done = 0
+    try:
+        i = 0
+        while i < len(ops):
+            code, sheet, *args = ops[i]
+            data = book.data[str(sheet)]
+            a = [int(v) if isinstance(v, int) else v for v in args]
+            if code == "F":
+                top, left, bottom, right, fmt = a[:5]
+                for r in range(top, bottom + 1):  # type: ignore[arg-type, operator]
+                    for c in range(left, right + 1):  # type: ignore[arg-type, operator]
+                        if fmt == "General":
+                            data.formats.pop((r, c), None)
+                        else:
+                            data.formats[(r, c)] = str(fmt)
+                i += 1
+            elif code == "W":
+                top, left, rows, cols, masked = (int(v) for v in a[:5])  # type: ignore[call-overload]
+                values = [list(ops[i + 1 + r][:cols]) for r in range(rows)]
+                if masked == 1:
+                    keep = [ops[i + 1 + rows + r][:cols] for r in range(rows)]
+                    for r in range(rows):
+                        for c in range(cols):
+                            formula = data.formula(top + r, left + c)
+                            if keep[r][c] == 1 and formula.startswith("="):
+                                values[r][c] = formula
+                app.states_seen.append({k: getattr(app, k) for k in state})
+                for r, line in enumerate(values):
+                    for c, v in enumerate(line):
+                        if isinstance(v, dt.datetime):  # a VT_DATE holds no time zone
+                            v = v.replace(tzinfo=None)
+                        data.write(top + r, left + c, v)
+                i += 1 + rows * (2 if masked == 1 else 1)
+            elif code == "A":
+                for _ in range(int(a[1])):  # type: ignore[call-overload]
+                    data.add_table_row(str(a[0]))
+                i += 1
+            elif code == "R":
+                data.tables[str(a[0])] = [int(v) for v in a[1:5]]  # type: ignore[call-overload]
+                i += 1
+            elif code == "P":
+                for name in data.pivots:
+                    data.refreshed.append((name, book.calls.writes))
+                i += 1
+            else:
+                raise RuntimeError(f"unknown op {code}")
+            done += 1
+    finally:
+        for k, v in before.items():
+            setattr(app, k, v)
+    return done
+
+
+BATCH_FUNCTIONS: dict[str, Any] = {
+    "HikisupTables": hikisup_tables,
+    "HikisupRead": hikisup_read,
+    "HikisupWrite": hikisup_write,
+}

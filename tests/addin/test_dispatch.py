@@ -109,8 +109,15 @@ def test_an_unexpected_error_is_short_japanese_logged_and_recorded(
     assert (row[2], row[4]) == ("チェック", "失敗（ZeroDivisionError）")
 
 
-def test_a_failure_while_writing_says_how_to_undo(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("batch", [True, False], ids=["batch", "per-object"])
+def test_a_failure_while_writing_says_how_to_undo(
+    batch: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Per object, the first table's cells are in the workbook when the second one fails;
+    batched, the writes of the failing save had not been sent: nothing was changed."""
     book = _book(world_rows(numbering_world()))
+    book._app.addin = batch
+    before = {name: [row[:] for row in data.cells] for name, data in book.data.items()}
     calls = 0
     real = LiveEngine._apply
 
@@ -124,7 +131,12 @@ def test_a_failure_while_writing_says_how_to_undo(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setattr(LiveEngine, "_apply", flaky)
     excel.dispatch("hikisupNumber", book=book, today=TODAY)
     prompt = book._app.alerts[0][0]
-    assert "途中まで書き込まれた可能性があります。保存せずに閉じれば" in prompt
+    if batch:
+        assert "ブックのデータは変更していません" in prompt
+        changed = [name for name, data in book.data.items() if data.cells != before[name]]
+        assert changed == ["操作履歴"]  # only the row recording the failure
+    else:
+        assert "途中まで書き込まれた可能性があります。保存せずに閉じれば" in prompt
     assert book._app.screen_updating is True  # restored even so
 
 
@@ -241,3 +253,25 @@ def test_a_corrected_period_replaces_the_recorded_one_in_excel() -> None:
     periods = book.table_rows("登録期間履歴", "tPeriods")
     end = schema.PERIODS.column_number("period_end") - 1
     assert [r[end] for r in periods] == [dt.datetime(2026, 6, 30)]
+
+
+@pytest.mark.parametrize("batch", [True, False], ids=["batch", "per-object"])
+def test_one_engine_saving_twice_writes_the_second_rows_below_the_first(batch: bool) -> None:
+    """As dispatch does when it records a failure after a save: the engine knows where its
+    first save left each table (batched, from the writes it sent, not from a new listing)."""
+    book = _book()
+    book._app.addin = batch
+    engine = LiveEngine(book)
+    rows = [
+        schema.LOG.row(at=dt.datetime(2026, 11, 26, 9, 0), user="職員", action=f"操作{i}")
+        for i in range(3)
+    ]
+    engine.append_rows(schema.LOG, rows[:2])  # the table grows from its one blank row
+    engine.save()
+    engine.append_rows(schema.LOG, rows[2:])
+    engine.save()
+    assert [r[2] for r in _log_rows(book)] == ["操作0", "操作1", "操作2"]
+    top, _, bottom, _ = book.data["操作履歴"].tables["tLog"]
+    assert (top, bottom) == (1, 4)
+    if batch:
+        assert book.calls.by_kind["macro.HikisupTables"] == 1  # listed once, kept up to date

@@ -222,12 +222,22 @@ def test_consolidate_picks_a_folder_and_a_file_and_records_in_the_prefecture_boo
 
 
 # --------------------------------------------------------------------------- the status bar
-def test_the_status_bar_shows_progress_and_is_given_back_to_excel() -> None:
+@pytest.mark.parametrize("step", [0.0, 0.6, 2.0])
+def test_the_status_bar_shows_progress_and_is_given_back_to_excel(
+    step: float, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first message at once, then at most one a second (each is a call into Excel):
+    a clock that does not move shows one, one moving 2 s a step shows every step."""
+    ticks = iter(range(1000))
+    monkeypatch.setattr(excel, "_clock", lambda: next(ticks) * step)
     book = FakeBook.from_openpyxl(build_workbook(Settings(), world_rows(base_world())), "a.xlsx")
     excel.dispatch("hikisupCheck", book=book, today=TODAY)
     shown = book._app.status_bars
-    assert len(shown) >= 3 and all(isinstance(s, str) and "チェック" in s for s in shown[:-1])
+    assert all(isinstance(s, str) and "チェック" in s for s in shown[:-1])
+    assert shown[0] == "チェック：ブックを読み込んでいます（0/3）"
     assert shown[-1] is False
+    # Session reports 0/3..3/3: four messages, shown when a second has passed since the last
+    assert len(shown) - 1 == {0.0: 1, 0.6: 2, 2.0: 4}[step]
 
 
 def test_the_status_bar_is_given_back_even_when_the_job_fails(

@@ -130,9 +130,10 @@ def test_a_row_showing_only_a_calculated_column_is_not_data(
     wb.close()
 
 
+@pytest.mark.parametrize("batch", [True, False], ids=["batch", "per-object"])
 @pytest.mark.parametrize("verb", ["check", "number", "expiries"])
 def test_live_excel_and_the_file_agree_on_a_calculated_column(
-    calculated: tuple[Path, dict[str, tuple[int, int]]], tmp_path: Path, verb: str
+    calculated: tuple[Path, dict[str, tuple[int, int]]], tmp_path: Path, verb: str, batch: bool
 ) -> None:
     source, _ = calculated
     path = tmp_path / "名簿.xlsx"
@@ -142,10 +143,10 @@ def test_live_excel_and_the_file_agree_on_a_calculated_column(
     wb.close()
     for _ in range(3):  # later runs add rows to the log (its blank row is used once)
         on_file = actions.ACTIONS[verb](PatchEngine(path), TODAY)
-        on_live = actions.ACTIONS[verb](LiveEngine(book), TODAY)
+        on_live = actions.ACTIONS[verb](LiveEngine(book, batch=batch), TODAY)
         assert on_live.issues == on_file.issues
         assert len(PatchEngine(path).read_table(schema.LOG).rows) == len(
-            LiveEngine(book).read_table(schema.LOG).rows
+            LiveEngine(book, batch=batch).read_table(schema.LOG).rows
         )
     for spec, key in CALCULATED:
         data = book.data[spec.sheet]

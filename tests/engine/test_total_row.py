@@ -208,9 +208,10 @@ def _trim(rows: list[list[object]]) -> list[list[object]]:
     return [r for r in rows if any(v is not None for v in r)]
 
 
+@pytest.mark.parametrize("batch", [True, False], ids=["batch", "per-object"])
 @pytest.mark.parametrize("verb", ["check", "number", "expiries"])
 def test_live_excel_and_the_file_agree_on_a_total_row(
-    totalled: Path, tmp_path: Path, verb: str
+    totalled: Path, tmp_path: Path, verb: str, batch: bool
 ) -> None:
     path = tmp_path / "名簿.xlsx"
     path.write_bytes(totalled.read_bytes())
@@ -219,7 +220,7 @@ def test_live_excel_and_the_file_agree_on_a_total_row(
     wb.close()
     for _ in range(2):  # the second run appends below the first one's 操作履歴 line
         on_file = actions.ACTIONS[verb](PatchEngine(path), TODAY)
-        on_live = actions.ACTIONS[verb](LiveEngine(book), TODAY)
+        on_live = actions.ACTIONS[verb](LiveEngine(book, batch=batch), TODAY)
         assert on_live.issues == on_file.issues
     for spec, counted in TOTALLED:
         live, live_bottom = _live_table(book, spec)

@@ -1,6 +1,7 @@
 """Where one CLI action spends its time, phase by phase, without a profiler's overhead.
 
-    python bench/phases.py WORKBOOK {check,number,expiries} [--today 2026-11-26]
+    python bench/phases.py WORKBOOK {check,number,expiries,report} [--today 2026-11-26]
+                                                                  [--fy 2025]
 
 Runs the action in this process on a scratch copy of WORKBOOK through the default engine (the
 patch engine: calamine read, only the changed XML parts rewritten), with a timer wrapped
@@ -67,8 +68,16 @@ PHASES: tuple[tuple[str, str, str], ...] = (
     ("PatchEngine.save (rest)", "hikisup_xl.engine.patch", "PatchEngine.save"),
     ("Session.finish (rest)", "hikisup_xl.session", "Session.finish"),
     ("Session start (rest)", "hikisup_xl.session", "Session.__post_init__"),
-    ("job body (rest)", "hikisup_xl.jobs.ledger", "{verb}"),
+    # 年度集計 (report): names as stats/report.py imported them.
+    ("report: compute (figures, 活動集計 rows)", "hikisup_xl.stats.report", "compute"),
+    ("report: supporter_years (サポーター別)", "hikisup_xl.stats.report", "supporter_years"),
+    ("report: summary_rows (集計 tables)", "hikisup_xl.stats.report", "summary_rows"),
+    ("report: tidy_rows (集計データ)", "hikisup_xl.stats.report", "tidy_rows"),
+    ("refresh_pivots", "hikisup_xl.engine.patch", "PatchEngine.refresh_pivots"),
+    ("job body (rest)", "{job_module}", "{verb}"),
 )
+# Where each verb's job function lives (check, number and expiries: jobs/ledger.py).
+JOB_MODULES = {"report": "hikisup_xl.jobs.stats"}
 
 exclusive: dict[str, float] = defaultdict(float)
 calls: dict[str, int] = defaultdict(int)
@@ -117,6 +126,7 @@ def install(verb: str) -> list[str]:
     missing = []
     for label, module_name, path in PHASES:
         path = path.format(verb=verb)
+        module_name = module_name.format(job_module=job_module(verb))
         try:
             owner: Any = importlib.import_module(module_name)
             *parents, attr = path.split(".")
@@ -128,16 +138,22 @@ def install(verb: str) -> list[str]:
     return missing
 
 
+def job_module(verb: str) -> str:
+    return JOB_MODULES.get(verb, "hikisup_xl.jobs.ledger")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("workbook", type=Path)
-    parser.add_argument("verb", choices=("check", "number", "expiries"))
+    parser.add_argument("verb", choices=("check", "number", "expiries", "report"))
     parser.add_argument("--today", default="2026-11-26")
+    parser.add_argument("--fy", type=int, default=2025, help="report's 年度 (default 2025)")
     args = parser.parse_args()
 
     t_imports = time.perf_counter()
-    from hikisup_xl.jobs import ledger
-
+    job = importlib.import_module(job_module(args.verb))
+    if args.verb == "report":
+        importlib.import_module("hikisup_xl.stats.report")  # what the job imports when called
     missing = install(args.verb)
     t_ready = time.perf_counter()
 
@@ -149,7 +165,11 @@ def main() -> int:
         from hikisup_xl.engine import choose
 
         engine = choose.locked(work, None, choose._engine)
-        result = getattr(ledger, args.verb)(engine, dt.date.fromisoformat(args.today))
+        today = dt.date.fromisoformat(args.today)
+        if args.verb == "report":
+            result = job.report(engine, today, args.fy)
+        else:
+            result = getattr(job, args.verb)(engine, today)
         total = time.perf_counter() - t0
         gc.callbacks.remove(gc_callback)
         del engine

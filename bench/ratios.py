@@ -2,10 +2,10 @@
 
     python bench/ratios.py [--scale municipal|prefecture] [--repeat 5]
 
-A quicker companion of run.py for work in progress: the floor and check/number/expiries only,
-interleaved `--repeat` times on fresh copies of run.py's cached workbook (generated if missing),
-each a whole process timed from spawn to reap; prints the medians and each job's ratios of
-time and peak memory to the floor of the same run. The machine is shared: only ratios taken in
+A quicker companion of run.py for work in progress: the floor and the actions only (check,
+number, expiries, report), interleaved `--repeat` times on fresh copies of run.py's cached
+workbook (generated if missing), each a whole process timed from spawn to reap; prints the
+medians and each job's ratios of time and peak memory to the floor of the same run. The machine is shared: only ratios taken in
 one run compare.
 """
 

@@ -1,11 +1,13 @@
 """Whole-process benchmark of the `hikisup` CLI against the openpyxl / calamine floor.
 
     python bench/run.py [--scale municipal|prefecture|all] [--out DIR] [--repeat N] [--regen]
+                        [--actions check,number,expiries,report]
 
 For each scale it builds (once, then caches in DIR) a synthetic workbook with the demo
 generator, then times as separate processes, each on a fresh copy of the workbook:
 
-* the CLI actions `check`, `number` and `expiries` (wall time and the child's peak RSS);
+* the CLI actions `check`, `number`, `expiries` and `report` (年度集計 of 令和7年度) (wall time
+  and the child's peak RSS);
 * the floor: `import hikisup_xl.cli` alone, openpyxl `load_workbook` + `save`, openpyxl
   `load_workbook` alone, and python-calamine reading every sheet.
 
@@ -47,16 +49,29 @@ MIB = 1024 * 1024
 
 # Targets (issue #14): each action against the floor, python-calamine reading every sheet in its
 # own process, measured in the same run. (time ratio, memory ratio or None) per scale and action.
+# report (年度集計): items 2 and 5, time only.
 TARGETS: dict[str, dict[str, tuple[float, float | None]]] = {
-    "municipal": {"check": (2.0, None), "number": (2.0, None), "expiries": (2.0, None)},
-    "prefecture": {"check": (1.5, 2.0), "number": (2.0, 2.0), "expiries": (2.0, 2.0)},
+    "municipal": {
+        "check": (2.0, None),
+        "number": (2.0, None),
+        "expiries": (2.0, None),
+        "report": (3.0, None),
+    },
+    "prefecture": {
+        "check": (1.5, 2.0),
+        "number": (2.0, 2.0),
+        "expiries": (2.0, 2.0),
+        "report": (2.0, None),
+    },
 }
 FLOOR_LABEL = "floor: python-calamine read all sheets"
 
 SCALES = ("municipal", "prefecture")
-ACTIONS = ("check", "number", "expiries")
+ACTIONS = ("check", "number", "expiries", "report")
 # `check` exits 1 when the workbook has errors, which the planted mistakes guarantee.
-OK_CODES = {"check": {0, 1}, "number": {0}, "expiries": {0}}
+OK_CODES = {"check": {0, 1}, "number": {0}, "expiries": {0}, "report": {0}}
+# Each action's own arguments: report sums the last whole 年度 before TODAY (令和7年度).
+ACTION_ARGS = {"report": ["--fy", "2025"]}
 
 FLOOR_STARTUP = "import hikisup_xl.cli"
 # `hikisup_xl.cli` imports the rest lazily; this is everything an action imports before work.
@@ -252,7 +267,9 @@ def run_child(argv: list[str], env: dict[str, str], scratch: Path) -> Sample:
     )
 
 
-def specs(*, with_openpyxl: bool = False) -> tuple[list[Spec], str]:
+def specs(
+    *, with_openpyxl: bool = False, actions: tuple[str, ...] = ACTIONS
+) -> tuple[list[Spec], str]:
     launcher, launcher_name = cli_launcher()
     py = sys.executable
     today = TODAY.isoformat()
@@ -266,8 +283,8 @@ def specs(*, with_openpyxl: bool = False) -> tuple[list[Spec], str]:
             Spec("openpyxl load+save", "floor", [py, "-c", FLOOR_LOAD_SAVE, "{in}", "{out}"]),
             Spec("openpyxl load only", "floor", [py, "-c", FLOOR_LOAD, "{in}"]),
         ]
-    for verb in ACTIONS:
-        argv = [*launcher, verb, "{in}", "--today", today]
+    for verb in actions:
+        argv = [*launcher, verb, "{in}", *ACTION_ARGS.get(verb, []), "--today", today]
         items.append(Spec(f"hikisup {verb}", "action", argv, OK_CODES[verb]))
     return items, launcher_name
 
@@ -280,8 +297,9 @@ def measure(
     env: dict[str, str],
     *,
     with_openpyxl: bool = False,
+    actions: tuple[str, ...] = ACTIONS,
 ) -> list[Result]:
-    items, _ = specs(with_openpyxl=with_openpyxl)
+    items, _ = specs(with_openpyxl=with_openpyxl, actions=actions)
     results = [Result(s) for s in items]
     work.mkdir(parents=True, exist_ok=True)
     # Round-robin over the repetitions, so drift in the machine spreads over every row.
@@ -412,6 +430,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--openpyxl", action="store_true", help="also time openpyxl load (+save), the old bar"
     )
+    parser.add_argument(
+        "--actions",
+        default=",".join(ACTIONS),
+        help=f"comma-separated actions to time (default {','.join(ACTIONS)})",
+    )
     parser.add_argument("--generate", choices=SCALES, help=argparse.SUPPRESS)  # internal
     args = parser.parse_args(argv)
 
@@ -443,7 +466,13 @@ def main(argv: list[str] | None = None) -> int:
             failures.append(f"{scale}: workbook generation failed")
             continue
         repeat = args.repeat or (3 if scale == "municipal" else 1)
-        results = measure(scale, source, out / "work", repeat, env, with_openpyxl=args.openpyxl)
+        actions = tuple(a for a in args.actions.split(",") if a)
+        unknown = set(actions) - set(ACTIONS)
+        if unknown:
+            parser.error(f"unknown actions: {', '.join(sorted(unknown))}")
+        results = measure(
+            scale, source, out / "work", repeat, env, with_openpyxl=args.openpyxl, actions=actions
+        )
         text, failed = table(scale, results, repeat)
         tables.append(text)
         failures += failed

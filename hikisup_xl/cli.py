@@ -16,7 +16,6 @@ from . import registry
 from .applog import os_user, write_log
 from .clihelp import JaCommand, JaGroup, ask_password, parse_day, parse_fiscal_year, progress_bar
 from .clihelp import fail as _fail
-from .core.errors import HikisupError
 from .core.wareki import WarekiError, parse_date
 from .registry import Job, Option
 
@@ -52,39 +51,6 @@ def today_option(f: F) -> F:
 @click.version_option(package_name="hikisup-xl", help="版を表示して終了します")
 def main() -> None:
     """ひきこもりサポーター養成・派遣事業の管理ブックを操作します。"""
-
-
-@main.command("new")
-@click.argument("file", type=FILE)
-@click.option("--body-name", default=None, help="実施主体名（例：甲府市）")
-@click.option("--mayor-name", default=None, help="市町村長名（例：甲府市長　山田太郎）")
-@click.option("--department", default=None, help="担当部署")
-@click.option("--phone", default=None, help="問い合わせ先の電話番号")
-@click.option("--fax", default=None, help="FAX番号")
-@click.option(
-    "--body-kind", type=click.Choice(["市町村", "都道府県"]), default=None, help="実施主体の種別"
-)
-def new_cmd(file: Path, **options: str | None) -> None:
-    """テンプレートから新しい管理ブックを作り、設定シートに値を入れます。"""
-    from .core.settings import Settings
-    from .engine.files import save_atomic
-    from .template import build_workbook
-
-    try:
-        if file.suffix.lower() != ".xlsx":
-            raise HikisupError("ファイル名は .xlsx で終わるようにしてください。")
-        if file.exists():
-            raise HikisupError(
-                f"「{file}」はすでにあります。上書きしないので、別の名前を指定してください。"
-            )
-        if not file.parent.exists():
-            raise HikisupError(f"フォルダー「{file.parent}」がありません。")
-        settings = Settings.validate({k: v for k, v in options.items() if v is not None})
-        save_atomic(build_workbook(settings), file, keep_backup=False)
-    except Exception as exc:
-        _fail("new", str(file), exc)
-    write_log(os_user(), "new", str(file), "成功")
-    click.echo(f"新しい管理ブックを作りました：{file}")
 
 
 @main.command("demo")
@@ -130,6 +96,8 @@ def _click_type(option: Option) -> Any:
         return FOLDER
     if option.type == registry.INT:
         return int
+    if option.choices:
+        return click.Choice(list(option.choices))
     return str  # dates, 年度 and passwords are read by the job runner (Japanese refusals)
 
 
@@ -139,6 +107,8 @@ def _parameter(option: Option) -> click.Parameter:
     if option.type == registry.FLAG:
         return click.Option([option.cli, option.name], is_flag=True, help=option.help)
     metavar = "パスワード" if option.type == registry.PASSWORD else option.label
+    if option.choices:  # what may be typed, as click shows a choice
+        metavar = "[" + "|".join(option.choices) + "]"
     return click.Option(
         [option.cli, option.name],
         type=_click_type(option),
@@ -197,7 +167,7 @@ def run_job(job: Job, values: dict[str, Any]) -> None:
     """Run a declared job from the command line: one refusal funnel, the log, the output."""
     from .excel import resolve
 
-    file: Path | None = values.get("file")
+    file: Path | None = values.get("file") if job.workbook else None
     target = str(file if file is not None else next(iter(values.values()), ""))
     as_json = bool(values.get("as_json"))
     try:

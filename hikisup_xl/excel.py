@@ -55,7 +55,9 @@ def dispatch(button_id: str, book: XlCaller | None = None, today: dt.date | None
                 f"ボタン「{button_id}」に対応する操作がありません。アドインを入れ直してください。"
             )
         local = _local_file(book)
-        if local is not None:  # a command-line job holds the file: refuse, change nothing
+        # `new` makes a workbook: the one that called is neither read nor changed.
+        makes_new = button.job.engine == "none"
+        if local is not None and not makes_new:  # a command-line job holds the file: refuse
             from .engine.lock import refuse_if_locked
 
             refuse_if_locked(local)
@@ -71,13 +73,15 @@ def dispatch(button_id: str, book: XlCaller | None = None, today: dt.date | None
             return
         from .engine.live import LiveEngine
 
-        engine = LiveEngine(book)  # refuses a workbook that is not ours, before touching it
+        if not makes_new:  # refuses a workbook that is not ours, before touching it
+            engine = LiveEngine(book)
         kwargs: dict[str, Any] = dict(button.params)
         notes: list[str] = []
         if button.arguments:  # what the job needs from the workbook: selection, output...
             from .addin.arguments import PROVIDERS
             from .addin.dialogs import DialogCancelledError
 
+            assert engine is not None, "a provider reads the workbook that called"
             try:
                 provided = PROVIDERS[button.arguments](book, engine, dict(button.params))
             except DialogCancelledError:
@@ -95,6 +99,9 @@ def dispatch(button_id: str, book: XlCaller | None = None, today: dt.date | None
         with _status_bar(app, button.label):
             result = action(engine, day, **kwargs)
         lines = [*result.lines, *notes]
+        created = getattr(result, "created", None)
+        if created is not None:  # a new workbook: the clerk goes on in it
+            lines += _open_created(app, created)
         tag = button.job.issue_tag
         for issue in result.issues[:MAX_ISSUE_LINES]:
             lines.append(f"  [{tag or issue.severity}] {issue.location()}")
@@ -155,6 +162,18 @@ def _status_bar(app: XlApp | None, label: str) -> Iterator[None]:
     finally:
         with contextlib.suppress(Exception):
             api.StatusBar = False
+
+
+def _open_created(app: Any, path: Path) -> list[str]:
+    """Open a workbook the job made in Excel; what to tell the clerk when Excel could not."""
+    try:
+        app.books.open(str(path))
+    except Exception as exc:
+        return [
+            f"「{path.name}」を Excel で開けませんでした（{type(exc).__name__}）。"
+            f"「ファイル」→「開く」から「{path}」を開いてください。"
+        ]
+    return []
 
 
 def _local_file(book: XlCaller) -> Path | None:

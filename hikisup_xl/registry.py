@@ -25,7 +25,7 @@ GROUPS: tuple[tuple[str, str], ...] = (
     ("hikisupGroupRegister", "登録"),
     ("hikisupGroupForms", "帳票"),
     ("hikisupGroupExchange", "県とのやりとり"),
-    ("hikisupGroupUpgrade", "ブックの更新"),
+    ("hikisupGroupBook", "管理ブック"),
 )
 TAB_ID = "hikisupTab"
 TAB_LABEL = "サポーター事業"
@@ -83,6 +83,7 @@ class Option:
     ask_if: str = ""  # the ribbon asks only when this FLAG option was answered yes
     default: int | str | None = None
     file_filter: str = ""  # OPEN_FILE/SAVE_FILE: the dialog's filter ("" = XLSX_FILTER)
+    choices: tuple[str, ...] = ()  # CHOICE: the values the CLI accepts
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,7 +104,9 @@ class Job:
     # (forms: a kind and IDs); "" = cli.py generates the command from the options.
     command: str = ""
     # "upgrade": the CLI opens the workbook even when an older template made it (the upgrade
-    # job itself); "" = the default engine, which refuses such a workbook and names 更新.
+    # job itself); "none": the job makes a new workbook and needs none (on the ribbon any open
+    # workbook will do to click, and the new one is opened in Excel afterwards); "" = the
+    # default engine, which refuses such a workbook and names 更新.
     engine: str = ""
 
 
@@ -115,6 +118,54 @@ def is_import_path(action: str) -> bool:
 _PASSWORD_HELP = "- を指定すると入力を求めます（シェルの履歴に残りません）"
 
 JOBS: tuple[Job, ...] = (
+    Job(
+        "new",
+        "新しい管理ブック",
+        "テンプレートから新しい管理ブックを作り、設定シートに値を入れます。\n\n"
+        "すでにあるファイルには上書きしません。",
+        "hikisup_xl.jobs.new:new",
+        (
+            Option(
+                "book",
+                SAVE_FILE,
+                "FILE",
+                "作る管理ブック（.xlsx、新しい名前）",
+                required=True,
+                title="新しい管理ブックの保存先",
+                default="サポーター管理.xlsx",
+            ),
+            Option(
+                "body_name",
+                TEXT,
+                "実施主体名",
+                "実施主体名（例：甲府市）",
+                cli="--body-name",
+                title="実施主体名（例：甲府市）。空欄でもよく、あとで「設定」シートで直せます",
+            ),
+            Option(
+                "mayor_name",
+                TEXT,
+                "市町村長名",
+                "市町村長名（例：甲府市長　山田太郎）",
+                cli="--mayor-name",
+                title="市町村長名（例：甲府市長　山田太郎）。空欄でもよく、あとで「設定」シートで直せます",
+            ),
+            Option("department", TEXT, "担当部署", "担当部署", cli="--department", ribbon=False),
+            Option("phone", TEXT, "電話", "問い合わせ先の電話番号", cli="--phone", ribbon=False),
+            Option("fax", TEXT, "FAX", "FAX番号", cli="--fax", ribbon=False),
+            Option(
+                "body_kind",
+                CHOICE,
+                "種別",
+                "実施主体の種別",
+                cli="--body-kind",
+                ribbon=False,
+                choices=("市町村", "都道府県"),
+            ),
+        ),
+        workbook=False,
+        engine="none",
+    ),
     Job(
         "check",
         "チェック",
@@ -570,16 +621,17 @@ BUTTONS: tuple[Button, ...] = (
         "card",
         "登録証",
         "登録証（資料6）を作る",
-        "「登録名簿」シートで行を選んでから押すと、選んだ行の人の登録証を作ります。"
-        "ほかのシートから押すと、登録番号のある全員（辞退・取消の人を除く）の分を作ります。",
+        "「登録名簿」シートで行を選んでから押すと、選んだ行の人の登録証を作ります（今日が登録期間の外の"
+        "人は、期間のあとに「（期間外）」と入ります）。ほかのシートから押すと、今日が登録期間内の人"
+        "（登録番号があり、辞退・取消でない人）全員の分を作ります。",
         "FilePrint",
     ),
     _filled_form(
         "roster",
         "登録名簿",
         "登録名簿（資料7）を作る",
-        "登録中の全員（登録番号があり、辞退・取消でない人）の名簿を、登録番号の順に作ります。"
-        "選んでいる行にかかわらず全員の分です。",
+        "今日が登録期間内の人（登録番号があり、辞退・取消でない人）全員の名簿を、登録番号の順に"
+        "作ります。選んでいる行にかかわらず全員の分です（登録期間の外の人は載りません）。",
         "TableInsert",
     ),
     _filled_form(
@@ -692,6 +744,20 @@ BUTTONS: tuple[Button, ...] = (
         image="ImportTextFile",
     ),
     Button(
+        id="hikisupNew",
+        label="新しい管理ブック",
+        screentip="新しい管理ブックを作る",
+        supertip=(
+            "テンプレートから新しい管理ブックを作って開きます。保存先を選び、実施主体名と"
+            "市町村長名を入れます（空欄でもよく、あとで「設定」シートで直せます）。"
+            "すでにあるファイルには上書きしません。どのブックを開いていても使えます。"
+        ),
+        group="管理ブック",
+        macro="OnNew",
+        verb="new",
+        image="FileNew",
+    ),
+    Button(
         id="hikisupUpgrade",
         label="ブックの更新",
         screentip="管理ブックを今の版に更新する",
@@ -701,7 +767,7 @@ BUTTONS: tuple[Button, ...] = (
             "（更新前のファイルは「ブック名.bak.xlsx」として残ります）。"
             "入力した値や職員が加えたものはそのまま残します。"
         ),
-        group="ブックの更新",
+        group="管理ブック",
         macro="OnUpgrade",
         verb="upgrade",
         image="Refresh",

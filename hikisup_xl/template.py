@@ -31,7 +31,8 @@ from .core.schema import Column, Kind, TableSpec
 from .core.settings import SETTING_ITEMS, Settings, settings_to_rows
 from .engine.files import save_atomic
 from .engine.styles import apply_cell_style
-from .stats.sheet import add_summary_sheet, add_supporter_pivot
+from .files import statsheet
+from .files.statsheet import add_supporter_pivot
 
 TEMPLATE_PATH = Path("workbook") / "hikisup_template.xlsx"
 NORMAL_FONT = "游ゴシック"
@@ -73,6 +74,13 @@ def build_workbook(
     wb.properties.modified = FIXED_TIME
     wb.active = 0
     return wb
+
+
+def add_summary_sheet(wb: Workbook, index: int) -> Worksheet:
+    """The 集計 sheet as the template has it: stats/ lays it out, files/ draws it."""
+    from .stats.sheet import summary_drawing
+
+    return statsheet.add_summary_sheet(wb, index, summary_drawing())
 
 
 def add_table_sheet(

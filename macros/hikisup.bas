@@ -111,6 +111,10 @@ Public Sub OnMigrate(control As IRibbonControl)
     If HasWorkbook() Then RunPython "import hikisup_xl.excel as e; e.dispatch('hikisupMigrate')"
 End Sub
 
+Public Sub OnNew(control As IRibbonControl)
+    If HasWorkbook() Then RunPython "import hikisup_xl.excel as e; e.dispatch('hikisupNew')"
+End Sub
+
 Public Sub OnUpgrade(control As IRibbonControl)
     If HasWorkbook() Then RunPython "import hikisup_xl.excel as e; e.dispatch('hikisupUpgrade')"
 End Sub

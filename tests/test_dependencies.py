@@ -1,7 +1,9 @@
-"""The declared dependencies are exactly what the package imports; pandas stays where it is used.
+"""The declared dependencies are exactly what the package imports; heavy ones stay off the path
+of the jobs that do not need them.
 
-pandas is for the 年度 statistics and the consolidation (group-bys, cross-tabs). A clerk's
-チェック/採番/期限確認 must not pay its import time, in a file or in live Excel.
+The package imports no pandas (the 年度 statistics count in plain passes since #14; pandas is
+a test dependency only). A clerk's チェック/採番/期限確認 and 年度集計 must not pay for numpy,
+scipy or openpyxl, in a file or in live Excel.
 """
 
 from __future__ import annotations
@@ -69,9 +71,13 @@ def test_check_number_and_expiries_on_a_file_never_load_pandas(tmp_path: Path) -
     assert "pandas" not in loaded and "numpy" not in loaded
 
 
-def test_the_statistics_really_use_pandas() -> None:
-    # The other side of the rule above: the dependency is there because these use it.
-    assert "pandas" in _modules_after("import hikisup_xl.stats.compute")
-    # The consolidation sums without pandas, and its reading workers (spawned on Windows,
-    # once per core) must not pay for importing it.
-    assert "pandas" not in _modules_after("import hikisup_xl.stats.receive")
+def test_the_statistics_load_no_pandas_and_the_report_no_openpyxl_or_scipy() -> None:
+    # The 年度 statistics count in plain passes (#14): pandas's import alone took longer than
+    # a municipality's whole 集計. The consolidation's reading workers (spawned on Windows, once
+    # per core) must not pay for it either.
+    for module in ("hikisup_xl.stats.compute", "hikisup_xl.stats.receive"):
+        loaded = _modules_after(f"import {module}")
+        assert "pandas" not in loaded and "numpy" not in loaded, module
+    # openpyxl and scipy (the suppression's linear programs) only for the upward file.
+    loaded = _modules_after("import hikisup_xl.jobs.stats, hikisup_xl.stats.report")
+    assert not loaded & {"pandas", "numpy", "scipy", "openpyxl"}

@@ -11,15 +11,6 @@ PACKAGE = Path(__file__).resolve().parent.parent / "hikisup_xl"
 BANNED = ("openpyxl", "python_calamine", "xlwings")
 FEATURES = ("jobs", "core", "exchange", "stats", "forms")
 FEATURE_FILES = ("session.py", "upgrade.py", "progress.py", "registry.py")
-ALLOWED = {
-    "exchange/safe_read.py",  # the hostile-file gate reads the foreign file it vets (#10)
-    # New workbooks drawn with openpyxl: the template's 集計 sheet and the upward file
-    # (sheet.py, pivots.py) and the consolidated workbook. They write no open workbook; moving
-    # them under files/ is the next step of #9's files layer.
-    "stats/sheet.py",
-    "stats/pivots.py",
-    "stats/consolidate_book.py",
-}
 
 
 def _runtime_imports(tree: ast.Module) -> list[tuple[int, str]]:
@@ -48,19 +39,10 @@ def test_no_feature_module_imports_a_spreadsheet_library() -> None:
     offenders = []
     for path in _feature_modules():
         rel = path.relative_to(PACKAGE).as_posix()
-        if rel in ALLOWED:
-            continue
         for line, module in _runtime_imports(ast.parse(path.read_text(encoding="utf-8"))):
             if module.split(".")[0] in BANNED:
                 offenders.append(f"{rel}:{line} imports {module}")
     assert offenders == []
-
-
-def test_the_allowlist_names_only_modules_that_exist_and_need_it() -> None:
-    for rel in ALLOWED:
-        tree = ast.parse((PACKAGE / rel).read_text(encoding="utf-8"))
-        modules = {m.split(".")[0] for _, m in _runtime_imports(tree)}
-        assert modules & set(BANNED), f"{rel} no longer needs its place on the allowlist"
 
 
 def test_the_check_sees_an_import_inside_a_function_and_skips_type_checking_blocks() -> None:
@@ -70,11 +52,6 @@ def test_the_check_sees_an_import_inside_a_function_and_skips_type_checking_bloc
         "def f():\n    import xlwings\n"
     )
     assert _runtime_imports(ast.parse(source)) == [(1, "typing"), (5, "xlwings")]
-
-
-# Between the feature packages: the hostile-file gate is owned by #10 and still lives in
-# exchange/; it moves to files/ with that work, and this exception goes.
-CROSSING_ALLOWED = {("stats/receive.py", "exchange.safe_read")}
 
 
 def _package_imports(path: Path) -> list[str]:
@@ -93,12 +70,25 @@ def _package_imports(path: Path) -> list[str]:
 
 def test_exchange_and_stats_depend_on_files_not_on_each_other() -> None:
     crossings = []
-    for own, other in (("exchange", "stats"), ("stats", "exchange"), ("files", "exchange"),
-                       ("files", "stats")):  # fmt: skip
+    below_features = ("exchange", "stats", "jobs", "forms")  # files/ serves them all
+    pairs = [("exchange", "stats"), ("stats", "exchange"), *(("files", f) for f in below_features)]
+    for own, other in pairs:
         for path in sorted((PACKAGE / own).rglob("*.py")):
             rel = path.relative_to(PACKAGE).as_posix()
             for module in _package_imports(path):
-                if module.split(".")[0] == other and (rel, module) not in CROSSING_ALLOWED:
+                if module.split(".")[0] == other:
                     crossings.append(f"{rel} imports {module}")
     assert crossings == []
-    assert "files.fileformat" in _package_imports(PACKAGE / "stats" / "upward.py")  # it sees
+    # The check sees both import forms, and both packages do reach the files layer.
+    assert "files.fileformat" in _package_imports(PACKAGE / "stats" / "upward.py")
+    assert "files.safe_read" in _package_imports(PACKAGE / "stats" / "receive.py")
+    assert "files.safe_read" in _package_imports(PACKAGE / "exchange" / "importer.py")
+
+
+def test_the_new_workbook_writers_live_in_the_files_layer() -> None:
+    """stats/ computes the rows of the 集計 sheet and the consolidation; files/ draws them."""
+    for rel in ("files/statsheet.py", "files/consolidation.py", "files/pivots.py"):
+        tree = ast.parse((PACKAGE / rel).read_text(encoding="utf-8"))
+        assert "openpyxl" in {m.split(".")[0] for _, m in _runtime_imports(tree)}, rel
+    for gone in ("stats/pivots.py", "exchange/safe_read.py"):
+        assert not (PACKAGE / gone).exists(), gone

@@ -138,7 +138,9 @@ class Source:
 # sheet (where the clerk usually is), the cursor's row must not shrink the roster to one.
 SOURCES: dict[str, Source] = {
     "certificate": Source(schema.TRAINEES, "cert_no", "修了番号のある全員"),
-    "card": Source(schema.REGISTER, "reg_no", "登録番号のある全員（辞退・取消を除く）"),
+    "card": Source(
+        schema.REGISTER, "reg_no", "今日が登録期間内の全員（登録番号があり、辞退・取消でない人）"
+    ),
     "renewal": Source(
         schema.REGISTER, "reg_no", "登録期間が期限警告日数以内に終わる人（期限一覧と同じ人）"
     ),

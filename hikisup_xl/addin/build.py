@@ -51,7 +51,8 @@ SHEETS: tuple[tuple[str, str, bool], ...] = (
 )
 PLACEHOLDER_TEXT = "ひきこもりサポーター事業のアドインです。このブックは表示されません。"
 NO_WORKBOOK = (
-    "管理ブックを開いてから、もう一度ボタンを押してください。"
+    "管理ブックを開いてから、もう一度ボタンを押してください"
+    "（「新しい管理ブック」は、空白のブックを開いてから押してください）。"
     "（保護ビューで開いている場合は、先に「編集を有効にする」を押してください。）"
 )
 # The hidden sheet, from A1 down: what xlwings reads, then messages the VBA shows itself.

@@ -71,7 +71,7 @@ def _ask(app: Any, button: Button, option: Option, workbook: Path | None, today:
         file_filter = option.file_filter or XLSX_FILTER
         return Path(_answer(app.api.GetOpenFilename(FileFilter=file_filter, Title=title)))
     if option.type == SAVE_FILE:
-        return _save_path(app, button, title, workbook, today)
+        return _save_path(app, button, option, workbook, today)
     if option.type == FOLDER:
         picker = app.api.FileDialog(FOLDER_PICKER)
         picker.Title = title
@@ -103,9 +103,21 @@ def _answer(value: Any) -> Any:
     return value
 
 
-def _save_path(app: Any, button: Button, title: str, workbook: Path | None, today: dt.date) -> Path:
-    name = f"{button.label}_{today:%Y%m%d}.xlsx"
-    initial = workbook.parent / f"{workbook.stem}_{name}" if workbook is not None else Path(name)
+def _save_path(
+    app: Any, button: Button, option: Option, workbook: Path | None, today: dt.date
+) -> Path:
+    """Where to write (Excel's Save As dialog, which writes nothing itself). It starts beside
+    the workbook: with the option's own file name, else "ブック名_ボタン名_日付.xlsx"."""
+    if isinstance(option.default, str):
+        initial = Path(option.default)
+        if workbook is not None:
+            initial = workbook.parent / initial
+    else:
+        name = f"{button.label}_{today:%Y%m%d}.xlsx"
+        initial = (
+            workbook.parent / f"{workbook.stem}_{name}" if workbook is not None else Path(name)
+        )
+    title = option.title or option.label
     chosen = _answer(
         app.api.GetSaveAsFilename(InitialFileName=str(initial), FileFilter=XLSX_FILTER, Title=title)
     )

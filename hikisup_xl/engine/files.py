@@ -355,8 +355,14 @@ def _set_value(cell: Any, value: object) -> None:
 
 
 def save_atomic(
-    wb: Workbook, path: Path, *, keep_backup: bool, expected: safety.Stamp | None = None
+    wb: Workbook,
+    path: Path,
+    *,
+    keep_backup: bool,
+    expected: safety.Stamp | None = None,
+    replace: bool = True,
 ) -> None:
-    """Save atomically beside `path` (see safety.save_beside), keeping NAME.bak.xlsx."""
+    """Save atomically beside `path` (see safety.save_beside), keeping NAME.bak.xlsx;
+    `replace=False`: a new file, never put over an existing one."""
     pivotparts.adopt(wb)
-    safety.save_beside(path, wb.save, keep_backup=keep_backup, expected=expected)
+    safety.save_beside(path, wb.save, keep_backup=keep_backup, expected=expected, replace=replace)

@@ -1,7 +1,7 @@
 """The one hostile-file gate every reader passes: part names, macros, DTDs.
 
 Both the workbook engines (engine/safety.inspect_file) and the exchange reader
-(exchange/safe_read.check_package) call `hostile_reason` before anything parses a part.
+(files/safe_read.check_package) call `hostile_reason` before anything parses a part.
 Size and ratio limits stay with each caller (a workbook and an exchange file differ there).
 """
 

@@ -27,7 +27,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -55,7 +55,7 @@ from .ooxml import (
 from .outputs import OUTPUT_BEFORE, refuse_sheet_without_table
 from .phonetic import column_readings, shared_readings
 from .protocol import Engine, Link
-from .sheetxml import CellValue, SheetEditor, cell_xml, formula_xml
+from .sheetxml import CellValue, SheetEditor, cell_xml, formula_xml, inline_cell_tail
 from .styles import DATETIME, FORMATS, TIME, WAREKI_DATE
 from .xlstyles import StyleBook, classify
 
@@ -402,8 +402,7 @@ class PatchEngine:
         for col in range(min_col, max_col + 1):
             self._template(table, col)  # taken before the rows go
         editor.remove_links(min_row + 1, max(data_end, min_row + 1), min_col, max_col)
-        for row in range(min_row + 2, data_end + 1):
-            editor.delete_cells(row, min_col, max_col)
+        editor.delete_block(min_row + 2, data_end, min_col, max_col)
         for col in range(min_col, max_col + 1):
             editor.clear(min_row + 1, col)
         grid = self._grid(table.sheet)
@@ -508,6 +507,16 @@ class PatchEngine:
         """_write_rows for rows below every existing one: each cell as _put(fresh=True) and
         set_formula would write it, built as bytes (SheetEditor.add_rows)."""
         editor = self._editor(table.sheet)
+        if (
+            not calculated
+            and editor.takes_raw_rows()
+            and not any(isinstance(v, Link) for row in rows for v in row)
+        ):  # plain values only (a generated table): the writer that encodes each value once
+            editor.remove_links_at(range(start, start + len(rows)), set(positions))
+            fresh = self._fresh_rows(spec, table, positions)
+            for r, row in enumerate(rows):
+                fresh(start + r, row)
+            return
         grid = self._grid(table.sheet)
         date1904 = self._wb.date1904
         for col in positions:  # a stale link on a cell being written goes, as in _put
@@ -542,6 +551,64 @@ class PatchEngine:
         editor.add_rows(built)
         for number, col, location, display in links:
             editor.set_link(number, col, location, display)
+
+    def _fresh_rows(
+        self, spec: TableSpec, table: TableInfo, positions: list[int]
+    ) -> Callable[[int, Sequence[object]], None]:
+        """What writes one new row that has no element yet, as bytes: the cells _put would
+        make (the same values, styles and read-back), without an lxml element each."""
+        editor = self._editor(table.sheet)
+        grid = self._grid(table.sheet)
+        date1904 = self._wb.date1904
+        order = sorted(range(len(positions)), key=positions.__getitem__)  # cells in column order
+        letters = [col_letter(col) for col in positions]
+        styles: dict[tuple[int, type], int | None] = {}
+
+        def style(k: int, value: object) -> int | None:
+            found = styles.get((k, type(value)), _UNSET)
+            if found is _UNSET:
+                column = spec.columns[k]
+                found = self._style_for(
+                    self._template(table, positions[k]),
+                    FORMATS.get(column.kind),
+                    _date_format(value, column),
+                    False,
+                )
+                styles[(k, type(value))] = found
+            return found  # type: ignore[return-value]
+
+        # (column, type, value) -> the cell's XML after its reference, and its read-back: the
+        # same few values (年度, 年月, 種別, IDs, dates) fill most cells of a generated table.
+        tails: dict[tuple[int, type, object], tuple[str, object]] = {}
+
+        def tail(k: int, value: object) -> tuple[str, object]:
+            key = (k, type(value), value)
+            try:
+                found = tails.get(key)
+            except TypeError:  # an unhashable value: made each time
+                cell, readback = encode(value, date1904)
+                return inline_cell_tail(cell, style(k, value)), readback
+            if found is None:
+                cell, readback = encode(value, date1904)
+                found = tails[key] = (inline_cell_tail(cell, style(k, value)), readback)
+            return found
+
+        def write(number: int, row: Sequence[object]) -> None:
+            cells: list[str] = []
+            line = grid.setdefault(number, {})
+            for k in order:
+                if k >= len(row) or k >= len(spec.columns):
+                    continue  # as zip() in _write_rows: a short row writes fewer cells
+                xml, readback = tail(k, row[k])
+                if readback is None:
+                    line.pop(positions[k], None)
+                else:
+                    line[positions[k]] = readback
+                cells.append(f'<c r="{letters[k]}{number}"{xml}')
+            if cells:
+                editor.add_raw_row(number, cells)
+
+        return write
 
     def _grow(self, table: TableInfo, last_row: int) -> None:
         min_col, min_row, max_col, _ = table.bounds

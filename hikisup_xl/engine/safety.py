@@ -221,12 +221,13 @@ def save_beside(
     keep_backup: bool,
     expected: Stamp | None = None,
     check: Callable[[Path], str | None] | None = None,
+    replace: bool = True,
 ) -> None:
     """Have `write` fill a temporary file beside `path`, check it, then swap it in.
 
     `path` is a workbook (or add-in), checked as a zip, or a PDF (a form's), checked by its
     header. `check`: the writer's own check of a workbook (what is broken, or None) in place of
-    inflating every member.
+    inflating every member, or of another kind of file (an encrypted exchange file).
 
     Under the workbook's lock (engine/lock.py; re-entrant, so the engine that read the file
     may already hold it): the "changed since read" check, the backup and the replace cannot
@@ -235,24 +236,23 @@ def save_beside(
     readable backup, and at most a temporary file the next job sweeps away. `expected`: the
     size and time `path` had when it was read; if it changed meanwhile the save is refused
     rather than overwriting someone else's work.
+
+    `replace=False`: `path` is a new file that must never replace one (an exchange file, a
+    new workbook). It is refused if it exists, and the checked file gets its name by a hard
+    link, which fails rather than replace a file that appeared meanwhile; with nothing to
+    replace there is no lock, backup or "changed" check to make.
     """
+    if not replace:
+        _save_new(path, write, check)
+        return
     refuse_if_open(path)
     try:
         with lock.holding(path):
             _refuse_changed(path, expected)
-            pdf = path.suffix.lower() == ".pdf"
-            tmp = leftovers.temp_path(path.parent, suffix=".pdf" if pdf else ".xlsx")
+            tmp = leftovers.temp_path(path.parent, suffix=_temp_suffix(path))
             try:
                 tmp.touch(mode=0o600, exist_ok=False)  # private until it replaces the workbook
-                write(tmp)
-                pause("write")
-                with tmp.open("rb+") as fh:
-                    os.fsync(fh.fileno())
-                bad = _pdf_problem(tmp) if pdf else (check or _zip_problem)(tmp)
-                if bad is not None:
-                    raise HikisupError(
-                        f"保存したファイルの検証に失敗しました（{bad}）。元のファイルは変更していません。"
-                    )
+                _write_checked(tmp, write, check)
                 refuse_if_open(path)  # Excel may have opened it meanwhile
                 _refuse_changed(path, expected)
                 if path.exists():
@@ -273,11 +273,71 @@ def save_beside(
     lock.release_all_for(path)
 
 
-def refuse_existing_output(out: Path) -> None:
-    if out.exists():
+def _temp_suffix(path: Path) -> str:
+    return ".pdf" if path.suffix.lower() == ".pdf" else ".xlsx"
+
+
+def _write_checked(
+    tmp: Path, write: Callable[[Path], None], check: Callable[[Path], str | None] | None
+) -> None:
+    """`write` into `tmp`, made durable, then checked (a PDF by its header, anything else by
+    `check`, else as a zip): a broken result goes nowhere."""
+    write(tmp)
+    pause("write")
+    with tmp.open("rb+") as fh:
+        os.fsync(fh.fileno())
+    bad = _pdf_problem(tmp) if tmp.suffix == ".pdf" else (check or _zip_problem)(tmp)
+    if bad is not None:
         raise HikisupError(
-            f"「{out}」はすでにあります。上書きしないので、別の名前を指定するか、先に削除してください。"
+            f"保存したファイルの検証に失敗しました（{bad}）。元のファイルは変更していません。"
         )
+
+
+def _save_new(
+    path: Path, write: Callable[[Path], None], check: Callable[[Path], str | None] | None
+) -> None:
+    """save_beside for a file that must not exist: written, checked, then linked into place."""
+    _refuse_existing(path)
+    tmp = leftovers.temp_path(path.parent, suffix=_temp_suffix(path))
+    try:
+        # A new file gets the mode any new file gets here (umask), not the private one a
+        # workbook's temporary copy has until it takes the workbook's own mode.
+        os.close(os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666))
+        _write_checked(tmp, write, check)
+        refuse_if_open(path)
+        _link_new(tmp, path)
+    except PermissionError:
+        raise HikisupError(
+            f"「{path}」に書き込めません。フォルダーへの書き込み権限を確認してください。"
+        ) from None
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _refuse_existing(path: Path) -> None:
+    if path.exists():
+        raise HikisupError(
+            f"「{path}」はすでにあります。上書きしないので、別の名前を指定するか、先に削除してください。"
+        )
+
+
+def _link_new(tmp: Path, path: Path) -> None:
+    """Give `tmp` the name `path`, never replacing a file that appeared meanwhile."""
+    try:
+        os.link(tmp, path)
+    except FileExistsError:
+        raise HikisupError(
+            f"「{path}」が処理中に別に作られたため、上書きせずに中止しました。"
+            "別の名前でもう一度実行してください。"
+        ) from None
+    except OSError:  # a file system without hard links: check, then rename
+        _refuse_existing(path)
+        tmp.replace(path)
+    _fsync_dir(path.parent)
+
+
+def refuse_existing_output(out: Path) -> None:
+    _refuse_existing(out)
     if out.suffix.lower() != ".xlsx":
         raise HikisupError("出力ファイル名は .xlsx で終わるようにしてください。")
     if not out.parent.exists():

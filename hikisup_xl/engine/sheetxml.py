@@ -10,7 +10,7 @@ from __future__ import annotations
 import bisect
 import re
 import secrets
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from typing import Literal
 
 from lxml import etree  # type: ignore[import-untyped]
@@ -143,6 +143,11 @@ _SHEET_DATA_OPEN = re.compile(rb"<((?:\w+:)?)sheetData\b([^>]*?)(/?)>")
 _ROW_OPEN = re.compile(rb"<((?:\w+:)?)row\b([^>]*?)(/?)>")
 _ROW_NUMBER = re.compile(rb'\sr="([0-9]{1,7})"')
 _CELL_COL = re.compile(rb'<(?:\w+:)?c\b[^>]*?\sr="([A-Z]{1,3})[0-9]')
+# Every cell tag of an unparsed row, and the column of its reference (when it has one).
+_CELL_TAG = re.compile(rb"<(?:\w+:)?c(?=[\s/>])([^>]*)>")
+_REF_COL = re.compile(rb'\sr="([A-Z]{1,3})[0-9]')
+# What a text node escapes when lxml serialises it (the raw rows must read back the same).
+_TEXT_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
 
 
 def split_rows(data: bytes) -> tuple[bytes, dict[int, bytes]] | None:
@@ -201,6 +206,38 @@ def _raw_extent(raw: bytes) -> tuple[int, int] | None:
             break
     end = last or first
     return col_index(first.group(1).decode()), col_index(end.group(1).decode())
+
+
+def _plain_within(raw: bytes, min_col: int, max_col: int) -> bool:
+    """Whether an unparsed row holds no formula and only cells, each with its reference,
+    within columns min_col..max_col: removing those cells then removes the whole row."""
+    if b"<f" in raw or b":f" in raw:
+        return False
+    for attrs in _CELL_TAG.findall(raw):
+        ref = _REF_COL.search(attrs)
+        if ref is None or not min_col <= col_index(ref.group(1).decode()) <= max_col:
+            return False
+    return True
+
+
+def inline_cell_xml(ref: str, value: CellValue, style: int | None) -> str:
+    """A new cell as SheetEditor.set_value makes it and lxml writes it (inline strings)."""
+    return f'<c r="{ref}"' + inline_cell_tail(value, style)
+
+
+def inline_cell_tail(value: CellValue, style: int | None) -> str:
+    """inline_cell_xml after the reference: the same for every row of a column and value."""
+    kind, text = value
+    s = f' s="{style}"' if style else ""
+    if kind == "s":
+        space = ' xml:space="preserve"' if needs_preserve(text) else ""
+        body = text.translate(_TEXT_ESCAPES)
+        return f'{s} t="inlineStr"><is><t{space}>{body}</t></is></c>'
+    if kind == "n":
+        return f"{s}><v>{text}</v></c>"
+    if kind == "b":
+        return f'{s} t="b"><v>{text}</v></c>'
+    return f"{s}/>"
 
 
 class SheetEditor:
@@ -285,6 +322,48 @@ class SheetEditor:
         )
         wrapper = parse_xml(b"<w" + declared + b">" + raw + b"</w>", self.part)
         return wrapper[0]
+
+    def takes_raw_rows(self) -> bool:
+        """Whether new rows can be added as bytes (add_raw_row): the rows are kept unparsed
+        and the sheet's cells are in the default namespace, as Excel writes them."""
+        return self._lazy and bool(self._ns) and self.root.nsmap.get(None) == self._ns
+
+    def has_row(self, row: int) -> bool:
+        return row in self._rows or row in self._raw
+
+    def add_raw_row(self, row: int, cells: list[str]) -> None:
+        """A new row (that has no element yet) from its cells' XML (inline_cell_xml, in column
+        order): many fresh rows cost no lxml element each, and finish() writes them as given."""
+        assert self.takes_raw_rows() and not self.has_row(row)
+        self._raw[row] = f'<row r="{row}">{"".join(cells)}</row>'.encode()
+        if self._order and row > self._order[-1]:
+            self._order.append(row)
+        else:
+            bisect.insort(self._order, row)
+        self.dirty = True
+
+    def delete_block(self, first: int, last: int, min_col: int, max_col: int) -> None:
+        """delete_cells for each row first..last: a row still unparsed whose cells all lie in
+        the block, with no formula, goes as bytes, without being parsed."""
+        lo, hi = bisect.bisect_left(self._order, first), bisect.bisect_right(self._order, last)
+        gone: set[int] = set()
+        for row in self._order[lo:hi]:
+            raw = self._raw.get(row)
+            if raw is not None and _plain_within(raw, min_col, max_col):
+                del self._raw[row]
+                gone.add(row)
+                self.dirty = True
+            else:
+                self.delete_cells(row, min_col, max_col)
+        if gone:
+            self._order = [r for r in self._order if r not in gone]
+
+    def remove_links_at(self, rows: range, cols: Collection[int]) -> None:
+        """remove_links for every cell of `rows` x `cols` (one look at the links, not one per
+        cell)."""
+        index = self._link_index()
+        for row, col in [k for k in index if k[0] in rows and k[1] in cols]:
+            self.remove_links(row, row, col, col)
 
     def _parse_all(self) -> None:
         for row in list(self._raw):

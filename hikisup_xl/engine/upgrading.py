@@ -224,8 +224,28 @@ class PatchUpgrade(PatchEngine):
         etree.SubElement(prop, q("lpwstr", VT_NS)).text = str(version)
         self._extra_parts[part] = to_bytes(root)
         self._wb.marker = str(version)
+        self._drop_stray_pivot_ids()
         if self._wb.content_types is None:  # so that save() writes the types it may change
             self._wb.types(pkg)
+
+    def _drop_stray_pivot_ids(self) -> None:
+        """Older templates saved their pivot tables through openpyxl, which puts an `r:id` on
+        pivotTableDefinition that the schema does not allow (pivotparts.py now leaves it out):
+        take it off the pivots the workbook keeps, as Excel's own save would."""
+        stray = q("id", DOC_REL_NS)
+        for info in self._pkg.infos:
+            name = info.filename
+            if name in self._extra_parts or not name.lower().startswith("xl/pivottables/"):
+                continue
+            if (
+                not name.lower().endswith(".xml")
+                or b"pivotTableDefinition" not in self._pkg.read(name)[:500]
+            ):
+                continue
+            root = self._pkg.xml(name)
+            if local(root.tag) == "pivotTableDefinition" and stray in root.attrib:
+                del root.attrib[stray]
+                self._extra_parts[name] = to_bytes(root)
 
 
 def _add_validation(editor: SheetEditor, rule: Any, column: int, first_row: int) -> None:
@@ -271,8 +291,7 @@ class FileUpgrade(FileEngine):
 
     def add_template_sheet(self, sheet: str) -> None:
         from ..core.schema import BY_SHEET
-        from ..stats.sheet import add_summary_sheet
-        from ..template import add_table_sheet
+        from ..template import add_summary_sheet, add_table_sheet
 
         before = _before(sheet, self.wb.sheetnames)
         index = self.wb.sheetnames.index(before) if before else len(self.wb.sheetnames)

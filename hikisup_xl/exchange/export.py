@@ -37,6 +37,7 @@ from ..files.fileformat import (
     checksum,
 )
 from ..jobs.result import Result
+from ..progress import report
 from ..session import read_settings, record
 from .allowlist import ROSTER_KEYS
 from .roster import RosterRows, select_roster
@@ -84,8 +85,10 @@ def build_roster_workbook(
 
 def export_roster(engine: Engine, today: dt.date, out: Path, password: str | None = None) -> Result:
     xlsxout.refuse_existing(out)
+    report(0, 4, "ブックを読み込んでいます")
     settings, _ = read_settings(engine)
     register = parse_table(engine.read_table(schema.REGISTER))
+    report(1, 4, "名簿を作っています")
     roster = select_roster(register, today)
     wb = build_roster_workbook(
         roster, settings.body_name, settings.body_kind, settings.department, engine.name, today
@@ -93,9 +96,12 @@ def export_roster(engine: Engine, today: dt.date, out: Path, password: str | Non
     locked = "（パスワードで暗号化）" if password else ""
     # The roster exists only once the workbook's 操作履歴 records it (safety.staged_output).
     with safety.staged_output(out, workbook=getattr(engine, "output", None)) as staged:
+        report(2, 4, "名簿を保存しています" + ("（暗号化）" if password else ""))
         xlsxout.save_exchange(wb, staged, today, password)
+        report(3, 4, "操作履歴に記録しています")
         record(engine, "名簿書き出し", roster.summary(), f"{out.name}{locked}")
         engine.save()
+    report(4, 4, "完了")
     lines = [
         f"名簿を書き出しました：{out}{locked}",
         f"  {roster.summary()}（作成日 {to_wareki(today)}）",

@@ -27,6 +27,7 @@ from ..files.fileformat import (
     M_CREATED,
     ROSTER_SHEET,
 )
+from ..files.safe_read import ExchangeFile, read_exchange
 from ..jobs.result import Result
 from ..session import Session
 from .allowlist import BY_HEADER, ROSTER_KEYS
@@ -45,7 +46,6 @@ from .matching import (
     ReviewItem,
     plan_import,
 )
-from .safe_read import ExchangeFile, read_exchange
 
 PERIOD_FIELDS = ("period_start", "period_end", "state", "ended")
 

@@ -1,5 +1,5 @@
 """An office's own list of supporters, read as it was made (#13): any .xlsx (through the
-hostile-file gate, exchange/safe_read.py) or a .csv in CP932 or UTF-8.
+hostile-file gate, files/safe_read.py) or a .csv in CP932 or UTF-8.
 
 Offices make these by hand: a merged title row or two, a blank line, the header row, the
 people (sometimes with blank lines between them), notes under the table. The header row is
@@ -34,7 +34,7 @@ from ..core.schema import (
 )
 from ..core.table import DATE_MAX, DATE_MIN
 from ..core.wareki import WarekiError, parse_date
-from .safe_read import MAX_COLS, MAX_FILE_BYTES, MAX_ROWS, read_any_workbook
+from ..files.safe_read import MAX_COLS, MAX_FILE_BYTES, MAX_ROWS, read_any_workbook
 
 HEADER_SCAN = 30  # the header row is within the first rows (titles, dates, blank lines above)
 MIN_HEADERS = 2  # cells naming a register column, one of them the name

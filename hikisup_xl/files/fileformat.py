@@ -45,6 +45,8 @@ M_PERIOD = "集計期間"
 M_AS_OF = "基準日"
 M_SUPPRESS = "秘匿基準"
 M_SUPPRESSED = "秘匿したセル数"
+# The one mark of every suppressed figure of a 年度 file, in its tables and its data.
+SUPPRESSED_TEXT = "秘匿"
 
 
 def canonical(value: object) -> str:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import os
 import re
 import zipfile
 from collections.abc import Mapping, Sequence
@@ -28,7 +27,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ..core.errors import HikisupError
 from ..core.grid import FIRST_COLUMN, FIRST_DATA_ROW, span
 from ..core.schema import Column
-from ..engine import leftovers, pivotparts, safety
+from ..engine import pivotparts, safety
 from ..engine.styles import apply_cell_style
 from . import bulkrows
 from .fileformat import (
@@ -165,6 +164,12 @@ def _verify(zf: zipfile.ZipFile) -> None:
         raise HikisupError("出力ファイルの検証に失敗しました。ファイルは作っていません。")
 
 
+def _encrypted_problem(path: Path) -> str | None:
+    """An encrypted exchange file is an OLE container (its zip was checked before)."""
+    with path.open("rb") as fh:
+        return None if fh.read(len(safety.OLE_MAGIC)) == safety.OLE_MAGIC else "暗号化"
+
+
 def save_exchange(
     wb: Workbook,
     out: Path,
@@ -172,7 +177,8 @@ def save_exchange(
     password: str | None,
     streamed: Sequence[bulkrows.StreamedTable] = (),
 ) -> None:
-    """Write `wb` to `out` (a new file) atomically: reproducible bytes, encrypted on request.
+    """Write `wb` to `out` (a new file, never replacing one) through the one atomic save
+    (safety.save_beside): reproducible bytes, checked, encrypted on request.
 
     The rows of `streamed` tables (files/bulkrows.py) go straight into the temporary file as
     its zip entry is written, so a large table is never held in memory whole."""
@@ -181,26 +187,20 @@ def save_exchange(
     pivotparts.adopt(wb)
     wb.save(buffer)
     parts = {table.part(): table for table in streamed}
-    safety.refuse_if_open(out)
-    tmp = leftovers.temp_path(out.parent)  # named after this job: swept if it is killed
-    try:
-        with tmp.open("xb") as fh:
+
+    def write(tmp: Path) -> None:
+        with tmp.open("wb") as fh:
             _write_normalized(buffer.getvalue(), created, fh, parts)
-        del buffer
+        buffer.close()  # the zip is in the file now: a large one is not held twice
         with zipfile.ZipFile(tmp) as zf:
-            _verify(zf)
+            _verify(zf)  # the package itself, before encryption hides it
         if password:
-            data = encrypt(tmp.read_bytes(), password)
-            tmp.write_bytes(data)
-        with tmp.open("rb+") as fh:
-            os.fsync(fh.fileno())
-        if out.exists():  # appeared meanwhile: never replace someone else's file
-            refuse_existing(out)
-        tmp.replace(out)
-    except PermissionError:
-        raise HikisupError(
-            f"「{out}」に書き込めません。フォルダーへの書き込み権限を確認してください。"
-        ) from None
-    finally:
-        if tmp.exists():
-            tmp.unlink()
+            tmp.write_bytes(encrypt(tmp.read_bytes(), password))
+
+    safety.save_beside(
+        out,
+        write,
+        keep_backup=False,
+        replace=False,
+        check=_encrypted_problem if password else None,
+    )

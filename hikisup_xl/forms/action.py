@@ -15,6 +15,7 @@ from ..core.issues import ERROR, Issue
 from ..engine.protocol import Engine
 from ..engine.safety import save_beside
 from ..jobs.result import Result
+from ..progress import report
 from ..session import read_settings, workbook_location
 from ..session import record as record_history
 from .kinds import Plan, find_kind, reads
@@ -63,26 +64,34 @@ def forms(
         raise HikisupError(f"出力先のフォルダー「{out.parent}」がありません。")
     if source is not None and out.resolve() == source.resolve():
         raise HikisupError("出力先に管理ブック自身は指定できません。別の名前にしてください。")
+    # Steps: read, lay out, save (, PDF) (, 操作履歴); the PDF is the long one.
+    total = 3 + (1 if pdf else 0) + (1 if record else 0)
+    report(0, total, "ブックを読み込んでいます")
     settings, _raw = read_settings(engine)
     printer = (converter or converter_for(engine)) if pdf else None  # fail before writing
     specs = reads(form, selection)
     book = (
         load_book(engine.read_table, settings, today, specs) if specs else Book(settings, {}, today)
     )
+    report(1, total, f"{form.name}を作っています")
     plan = form.build(book, selection, Context(settings, today, seal_box))
 
     wb = render(plan.sheets, title=f"{form.name}（{form.seed or 'お知らせ'}）")
+    report(2, total, f"{form.name}（{len(plan.sheets)}枚）を保存しています")
     save_beside(out, wb.save, keep_backup=False)
     pdf_path = out.with_suffix(".pdf") if printer else None
     if printer is not None and pdf_path is not None:
+        report(3, total, f"PDFを作っています（{len(plan.sheets)}枚）")
         print_book(printer, wb, out, pdf_path)
 
     what = selection.describe() if plan.rows or selection.blank else "空欄"
     count = f"{form.name}{len(plan.sheets)}枚（{what}）"
     files = out.name + (f"、{pdf_path.name}" if pdf_path else "")
     if record:
+        report(total - 1, total, "操作履歴に記録しています")
         record_history(engine, ACTION, count, files)
         engine.save()
+    report(total, total, "完了")
     lines = [f"{form.name}を{len(plan.sheets)}枚作成しました：{out}"]
     if pdf_path is not None and printer is not None:
         lines.append(f"PDF（{printer.name}で作成）：{pdf_path}")

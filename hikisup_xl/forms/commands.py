@@ -111,6 +111,7 @@ def forms_cmd(
     """
     from ..applog import os_user, write_log
     from ..clihelp import fail as _fail  # the shared funnel: Japanese message, log, exit code
+    from ..clihelp import progress_bar
     from ..engine import safety
     from ..engine.choose import open_workbook
     from .action import default_output, forms
@@ -125,17 +126,18 @@ def forms_cmd(
         # A workbook we must not re-save is only read: point the engine's output elsewhere
         # (never written) so that it does not refuse to open it.
         unused = Path(tempfile.gettempdir()) / "hikisup-unused.xlsx"
-        engine = open_workbook(file, output=None if record else unused)
-        result: Any = forms(
-            engine,
-            day,
-            kind,
-            Selection(split_ids(ids), expiring, blank, outside),
-            target,
-            pdf,
-            seal_box=seal_box,
-            record=record,
-        )
+        with progress_bar(True):  # on stderr, and only on a terminal
+            engine = open_workbook(file, output=None if record else unused)
+            result: Any = forms(
+                engine,
+                day,
+                kind,
+                Selection(split_ids(ids), expiring, blank, outside),
+                target,
+                pdf,
+                seal_box=seal_box,
+                record=record,
+            )
     except Exception as exc:
         _fail("forms", str(file), exc)
     write_log(os_user(), "forms", str(file), "成功", " / ".join(result.lines[:2]))

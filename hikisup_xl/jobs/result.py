@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from ..core.issues import ERROR, Issue
 
@@ -14,6 +15,7 @@ class Result:
     issues: list[Issue] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
     failed: bool = False  # done, but some of it failed (exit code 1 like an error issue)
+    created: Path | None = None  # a new management workbook: the ribbon opens it in Excel
 
     @property
     def exit_code(self) -> int:

@@ -25,11 +25,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
-
-import pandas as pd
 
 from ..core.book import Book, supporters, why_not_active
 from ..core.insurance import insurance
@@ -155,15 +152,26 @@ def _hours(minutes: int) -> float:
     return round(minutes / 60, 2)
 
 
-# One activity of the 年度: the 活動集計 columns (by key) and the ケースID it served.
-ACTIVITY_FIELDS = (*(c.key for c in ACTIVITY.columns), "case")
+@dataclass(slots=True)
+class Tally:
+    """Activities counted in one pass: how many, their minutes, and the distinct 派遣ID,
+    ケースID and 登録番号 among them (a blank identifier counts for none)."""
 
+    n: int = 0
+    minutes: int = 0
+    dispatches: set[str] = field(default_factory=set)
+    cases: set[str] = field(default_factory=set)
+    people: set[str] = field(default_factory=set)
 
-def activity_frame(records: Sequence[dict[str, object]]) -> pd.DataFrame:
-    """The 年度's activities as a frame; blank identifiers are missing (nunique skips them)."""
-    frame = pd.DataFrame.from_records(list(records), columns=list(ACTIVITY_FIELDS))
-    frame["minutes"] = frame["minutes"].astype("int64")
-    return frame
+    def add(self, minutes: int, dispatch: str | None, case: str | None, no: str | None) -> None:
+        self.n += 1
+        self.minutes += minutes
+        if dispatch is not None:
+            self.dispatches.add(dispatch)
+        if case is not None:
+            self.cases.add(case)
+        if no is not None:
+            self.people.add(no)
 
 
 def compute(book: Book, fy: int, today: dt.date) -> FyStats:
@@ -243,17 +251,24 @@ def compute(book: Book, fy: int, today: dt.date) -> FyStats:
     summary["派遣依頼件数"] = len(requested)
     summary["派遣決定件数"] = len(decided)
 
-    # 活動報告: one record per activity of the 年度, then group-bys (pandas) for the tables.
+    # 活動報告: one pass over the reports counts each activity of the 年度 into its tallies
+    # (all, by 活動種別, by month and 種別) and keeps its 活動集計 row.
     rep = book["reports"]
     label = stats.label
+    days, starts, ends = rep.dates("date"), rep["start"], rep["end"]
     kinds_read, dispatch_ids, case_ids, reg_nos = (
         rep.texts("kind"),
         rep.texts("dispatch_id"),
         rep.texts("case_id"),
         rep.texts("reg_no"),
     )
-    records: list[dict[str, object]] = []
-    for i, day in enumerate(rep.dates("date")):
+    everything = Tally()
+    tallies: dict[str, Tally] = {}
+    per_month: Counter[tuple[str, str]] = Counter()
+    month_minutes: Counter[str] = Counter()
+    records: list[tuple[dt.date, str, str, tuple[object, ...]]] = []
+    months_of: dict[dt.date, str] = {}
+    for i, day in enumerate(days):
         if day is None:
             if rep.raw.rows[i] and any(v is not None for v in rep.raw.rows[i]):
                 stats.left_out["活動日が読み取れない活動報告"] += 1
@@ -266,39 +281,29 @@ def compute(book: Book, fy: int, today: dt.date) -> FyStats:
         did = dispatch_ids[i] or None
         case = case_ids[i] or (case_of_dispatch.get(did) if did else None) or None
         no = reg_nos[i] or None
-        minutes = _minutes(rep["start"][i], rep["end"][i])
-        records.append(
-            {
-                "fy": label,
-                "month": month_key(day),
-                "date": day,
-                "kind": kind,
-                "dispatch_id": did,
-                "reg_no": no,
-                "minutes": minutes,
-                "case": case,
-            }
+        minutes = _minutes(starts[i], ends[i])
+        month = months_of.get(day)
+        if month is None:
+            month = months_of[day] = month_key(day)
+        everything.add(minutes, did, case, no)
+        tally = tallies.get(kind)
+        if tally is None:
+            tally = tallies[kind] = Tally()
+        tally.add(minutes, did, case, None)
+        per_month[(month, kind)] += 1
+        month_minutes[month] += minutes
+        # 活動集計 has no ケースID column: the case is for counting, never written
+        row = ACTIVITY.row(
+            fy=label, month=month, date=day, kind=kind, dispatch_id=did, reg_no=no, minutes=minutes
         )
-    records.sort(key=lambda r: (r["date"], str(r["dispatch_id"] or ""), str(r["reg_no"] or "")))
-    activity = activity_frame(records)
-    # 活動集計 has no ケースID column: the case is for counting, never written
-    stats.activities = [
-        ACTIVITY.row(**{k: v for k, v in r.items() if k != "case"}) for r in records
-    ]
-    per_kind = activity.groupby("kind").agg(
-        n=("minutes", "size"),
-        minutes=("minutes", "sum"),
-        dispatches=("dispatch_id", "nunique"),
-        cases=("case", "nunique"),
-    )
-    per_month = activity.groupby(["month", "kind"]).size()
-    month_minutes = activity.groupby("month")["minutes"].sum()
-    summary["派遣実件数"] = int(activity["dispatch_id"].nunique())
-    summary["活動延べ回数"] = len(activity)
-    summary["支援した当事者の実人数"] = int(activity["case"].nunique())
-    summary["活動したサポーター実人数"] = int(activity["reg_no"].nunique())
-    summary["活動時間"] = _hours(int(activity["minutes"].sum()))
-    tallies: dict[Hashable, dict[Hashable, Any]] = per_kind.to_dict("index")
+        records.append((day, did or "", no or "", row))
+    records.sort(key=lambda r: r[:3])
+    stats.activities = [r[3] for r in records]
+    summary["派遣実件数"] = len(everything.dispatches)
+    summary["活動延べ回数"] = everything.n
+    summary["支援した当事者の実人数"] = len(everything.cases)
+    summary["活動したサポーター実人数"] = len(everything.people)
+    summary["活動時間"] = _hours(everything.minutes)
     if UNKNOWN_KIND in tallies:
         stats.kinds.append(UNKNOWN_KIND)
 
@@ -324,12 +329,12 @@ def compute(book: Book, fy: int, today: dt.date) -> FyStats:
     for item, unit, _note in SUMMARY_ITEMS:
         figures.append(Figure(SUMMARY, item, "", "", summary[item], unit))
     for kind in stats.kinds:
-        tally = tallies.get(kind, {})
+        tally = tallies.get(kind, Tally())
         values: dict[str, float | int] = {
-            "活動回数": int(tally.get("n", 0)),
-            "派遣実件数": int(tally.get("dispatches", 0)),
-            "当事者実人数": int(tally.get("cases", 0)),
-            "活動時間": _hours(int(tally.get("minutes", 0))),
+            "活動回数": tally.n,
+            "派遣実件数": len(tally.dispatches),
+            "当事者実人数": len(tally.cases),
+            "活動時間": _hours(tally.minutes),
         }
         for item, unit in KIND_ITEMS:
             figures.append(Figure(KINDS, item, "", kind, values[item], unit))
@@ -338,13 +343,11 @@ def compute(book: Book, fy: int, today: dt.date) -> FyStats:
     for m in months:
         figures.append(Figure(MONTHS, "派遣依頼件数", m, "", req[m], CASES))
         figures.append(Figure(MONTHS, "派遣決定件数", m, "", dec[m], CASES))
-        by_kind = {k: int(per_month.get((m, k), 0)) for k in stats.kinds}
+        by_kind = {k: per_month[(m, k)] for k in stats.kinds}
         figures.append(Figure(MONTHS, "活動回数", m, "", sum(by_kind.values()), TIMES))
         for kind in stats.kinds:
             figures.append(Figure(MONTHS, "活動回数", m, kind, by_kind[kind], TIMES))
-        figures.append(
-            Figure(MONTHS, "活動時間", m, "", _hours(int(month_minutes.get(m, 0))), HOURS)
-        )
+        figures.append(Figure(MONTHS, "活動時間", m, "", _hours(month_minutes[m]), HOURS))
     return stats
 
 

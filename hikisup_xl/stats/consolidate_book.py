@@ -1,18 +1,17 @@
-"""The consolidation workbook: per-municipality and total tables, charts and a pivot table."""
+"""What the consolidation workbook shows: per-municipality and total tables, the values its
+charts draw, the pivot table over the data and the manifest. Every value and row is computed
+here, by column key; files/consolidation.py draws the workbook.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from openpyxl.chart import BarChart, Reference
-from openpyxl.workbook.workbook import Workbook
-from openpyxl.worksheet.worksheet import Worksheet
-
-from ..core.grid import BELOW_HEADER
 from ..core.schema import Column, TableSpec
 from ..core.wareki import fiscal_year_range, to_wareki
-from ..files import bulkrows, xlsxout
+from ..files.consolidation import ChartBlock, Consolidated, build_consolidation
 from ..files.fileformat import (
     FORMAT_NAME,
     FORMAT_VERSION,
@@ -28,6 +27,8 @@ from ..files.fileformat import (
     M_ROWS,
     M_VERSION,
 )
+from ..files.pivots import PivotSpec
+from ..files.reportsheet import Row, Section, num_col, table_spec, text_col
 from .compute import HOURS, KIND_ITEMS, KINDS, MONTHS, SUMMARY, SUMMARY_ITEMS, month_label
 from .consolidate import (
     DATA,
@@ -40,17 +41,12 @@ from .consolidate import (
     SHEET,
     Consolidation,
 )
-from .pivots import PivotSpec, add_pivot
-from .sheet import (
-    CHART_COLUMN,
-    format_numbers,
-    heading,
-    num_col,
-    table_spec,
-    text_col,
-    write_header,
-)
 from .suppress import SUPPRESSED_TEXT
+
+if TYPE_CHECKING:  # what the files layer returns; no openpyxl at run time
+    from openpyxl.workbook.workbook import Workbook
+
+    from ..files.bulkrows import StreamedTable
 
 
 def _spec(table: str, columns: Sequence[Column]) -> TableSpec:
@@ -58,107 +54,31 @@ def _spec(table: str, columns: Sequence[Column]) -> TableSpec:
     return table_spec(table, SHEET, columns)
 
 
-CHART_SHEET = "グラフ用"
-
-
-def _charts(wb: Workbook, ws: Worksheet, c: Consolidation, names: Sequence[str], top: int) -> None:
-    """The three charts, drawn from a sheet of their own where an incomplete total is blank.
-
-    A text cell would be drawn as 0 by Excel; a blank is a gap: a total with a suppressed
-    contribution is left out of the chart rather than drawn too small.
-    """
-    data = wb.create_sheet(CHART_SHEET)
-    note = f"グラフのもとになる値です。「{INCOMPLETE}」の合計は空欄にしてあり、グラフに描きません。"
-    data.cell(row=1, column=1, value=note)
-    # rows 3-: 活動種別 | 活動回数
-    kinds_top = 3
-    data.cell(row=kinds_top, column=1, value="活動種別")
-    data.cell(row=kinds_top, column=2, value="活動回数")
-    for i, k in enumerate(c.kinds, start=1):
-        data.cell(row=kinds_top + i, column=1, value=k)
-        data.cell(row=kinds_top + i, column=2, value=c.complete((KINDS, "活動回数", "", k)))
-    # then: 月 | one column per 活動種別
-    months_top = kinds_top + len(c.kinds) + 2
-    data.cell(row=months_top, column=1, value="月")
-    for j, k in enumerate(c.kinds, start=2):
-        data.cell(row=months_top, column=j, value=k)
-    for i, m in enumerate(c.months, start=1):
-        data.cell(row=months_top + i, column=1, value=month_label(m))
-        for j, k in enumerate(c.kinds, start=2):
-            data.cell(row=months_top + i, column=j, value=c.complete((MONTHS, "活動回数", m, k)))
-    # then: 実施主体 | 活動延べ回数 (a suppressed one is blank)
-    bodies_top = months_top + len(c.months) + 2
-    data.cell(row=bodies_top, column=1, value="実施主体")
-    data.cell(row=bodies_top, column=2, value="活動延べ回数")
-    for i, (name, b) in enumerate(zip(names, c.bodies, strict=True), start=1):
+def _chart_values(c: Consolidation, names: Sequence[str]) -> tuple[ChartBlock, ...]:
+    """What the three charts draw; an incomplete total (or a suppressed body) is blank."""
+    kinds = ChartBlock(
+        ("活動種別", "活動回数"), [(k, c.complete((KINDS, "活動回数", "", k))) for k in c.kinds]
+    )
+    months = ChartBlock(
+        ("月", *c.kinds),
+        [
+            (month_label(m), *(c.complete((MONTHS, "活動回数", m, k)) for k in c.kinds))
+            for m in c.months
+        ],
+    )
+    bodies = []
+    for name, b in zip(names, c.bodies, strict=True):
         value = c.of((SUMMARY, "活動延べ回数", "", ""), b)
-        data.cell(row=bodies_top + i, column=1, value=name)
-        data.cell(row=bodies_top + i, column=2, value=value if value != SUPPRESSED_TEXT else None)
-    data.column_dimensions["A"].width = 20
-
-    kinds = _bar("bar", f"{c.label} 活動種別の活動回数（合計）", "活動種別", 8, 16)
-    kinds.legend = None
-    kinds.add_data(
-        Reference(data, min_col=2, min_row=kinds_top, max_row=kinds_top + len(c.kinds)),
-        titles_from_data=True,
-    )
-    kinds.set_categories(
-        Reference(data, min_col=1, min_row=kinds_top + 1, max_row=kinds_top + len(c.kinds))
-    )
-    ws.add_chart(kinds, ws.cell(row=top, column=CHART_COLUMN).coordinate)
-
-    months = _bar("col", f"{c.label} 月別の活動回数（合計）", "月", 9, 20)
-    months.grouping = "stacked"
-    months.overlap = 100
-    months.add_data(
-        Reference(
-            data,
-            min_col=2,
-            max_col=1 + len(c.kinds),
-            min_row=months_top,
-            max_row=months_top + len(c.months),
-        ),
-        titles_from_data=True,
-    )
-    months.set_categories(
-        Reference(data, min_col=1, min_row=months_top + 1, max_row=months_top + len(c.months))
-    )
-    ws.add_chart(months, ws.cell(row=top + 18, column=CHART_COLUMN).coordinate)
-
-    bodies = _bar("col", f"{c.label} 実施主体別の活動延べ回数", None, 8, 20)
-    bodies.legend = None
-    bodies.add_data(
-        Reference(data, min_col=2, min_row=bodies_top, max_row=bodies_top + len(names)),
-        titles_from_data=True,
-    )
-    bodies.set_categories(
-        Reference(data, min_col=1, min_row=bodies_top + 1, max_row=bodies_top + len(names))
-    )
-    ws.add_chart(bodies, ws.cell(row=top + 38, column=CHART_COLUMN).coordinate)
-
-
-def _bar(direction: str, title: str, categories: str | None, height: int, width: int) -> BarChart:
-    chart = BarChart()
-    chart.type = direction
-    chart.title = title
-    chart.y_axis.title = "回数"
-    if categories:
-        chart.x_axis.title = categories
-    chart.display_blanks = "gap"  # a blank (a total with a suppressed part) is not drawn as 0
-    chart.height, chart.width = height, width
-    return chart
+        bodies.append((name, value if value != SUPPRESSED_TEXT else None))
+    return kinds, months, ChartBlock(("実施主体", "活動延べ回数"), bodies)
 
 
 def build_workbook(
     c: Consolidation, body: str, created: dt.date
-) -> tuple[Workbook, list[bulkrows.StreamedTable]]:
+) -> tuple[Workbook, list[StreamedTable]]:
     """The workbook, and its 集約データ table whose rows are written as the file is saved
     (xlsxout.save_exchange(wb, ..., streamed=...)): ~250,000 rows at national scale."""
     title_body = body or "都道府県"
-    wb = xlsxout.new_workbook(KIND_CONSOLIDATED, f"{title_body} {c.label} 集約", created)
-    ws = wb.create_sheet(SHEET)
-    ws.sheet_properties.tabColor = "00B050"
-    xlsxout.print_landscape(ws)
     bad = [r for r in c.received if r.status != OK]
     lines = [
         f"集約した実施主体：{len(c.bodies)}（{'、'.join(c.bodies)}）　作成日：{to_wareki(created)}",
@@ -169,14 +89,9 @@ def build_workbook(
         lines.append(
             f"集約しなかったファイル：{len(bad)}件（「{RECEIVED_SHEET}」シートに理由があります）"
         )
-    row = write_header(
-        ws, f"{title_body}　{c.label} ひきこもりサポーター養成・派遣事業 集約", lines
-    )
     names = c.names
 
     # 概要: 項目 x 実施主体
-    heading(ws, row, "概要（実施主体別）")
-    top = row + 1
     overview = _spec(
         "tConsOverview",
         [
@@ -187,37 +102,25 @@ def build_workbook(
             *(num_col(n) for n in names),
         ],
     )
-    columns = overview.columns
-    rows: list[tuple[object, ...]] = []
+    rows: list[Row] = []
     for item, unit, _note in SUMMARY_ITEMS:
         key = (SUMMARY, item, "", "")
         _total, hidden = c.total(key)
         by_body = {n: c.of(key, b) for n, b in zip(names, c.bodies, strict=True)}
         fixed = {"項目": item, "単位": unit, "合計": c.shown_total(key), HIDDEN_BODIES: hidden}
         rows.append(overview.row(**fixed, **by_body))
-    xlsxout.add_table(ws, overview.table, columns, rows, top=top)
-    format_numbers(ws, top, len(rows), columns)
-    row = top + len(rows) + 2
 
     # 実施主体ごとの主な数（グラフ用）
-    heading(ws, row, "実施主体ごとの主な数")
-    bodies_top = row + 1
     main_items = ("活動延べ回数", "派遣依頼件数", "3月31日時点の登録者数")
     per_body = _spec(
         "tConsBodies", [text_col("実施主体", 26), *(num_col(i, 14) for i in main_items)]
     )
-    body_columns = per_body.columns
     body_rows = [
         per_body.row(**{"実施主体": n}, **{i: c.of((SUMMARY, i, "", ""), b) for i in main_items})
         for n, b in zip(names, c.bodies, strict=True)
     ]
-    xlsxout.add_table(ws, per_body.table, body_columns, body_rows, top=bodies_top)
-    format_numbers(ws, bodies_top, len(body_rows), body_columns)
-    row = bodies_top + len(body_rows) + 2
 
     # 活動種別
-    heading(ws, row, "活動種別ごとの活動（全実施主体の合計）")
-    kinds_top = row + 1
     kind_header = {item: item if unit != HOURS else "活動時間（時間）" for item, unit in KIND_ITEMS}
     per_kind = _spec(
         "tConsKinds",
@@ -227,20 +130,14 @@ def build_workbook(
             num_col(HIDDEN_BODIES, 12),
         ],
     )
-    kind_columns = per_kind.columns
     kind_rows = []
     for k in c.kinds:
         keys = {item: (KINDS, item, "", k) for item, _u in KIND_ITEMS}
         hidden = max(c.total(key)[1] for key in keys.values())
         shown = {kind_header[item]: c.shown_total(key) for item, key in keys.items()}
         kind_rows.append(per_kind.row(**{"活動種別": k, HIDDEN_BODIES: hidden}, **shown))
-    xlsxout.add_table(ws, per_kind.table, kind_columns, kind_rows, top=kinds_top)
-    format_numbers(ws, kinds_top, len(kind_rows), kind_columns)
-    row = kinds_top + len(kind_rows) + 2
 
     # 月別
-    heading(ws, row, "月別（全実施主体の合計）")
-    months_top = row + 1
     per_month = _spec(
         "tConsMonths",
         [
@@ -253,7 +150,6 @@ def build_workbook(
             num_col(HIDDEN_BODIES, 12),
         ],
     )
-    month_columns = per_month.columns
     month_rows = []
     for m in c.months:
         keys = {
@@ -266,69 +162,68 @@ def build_workbook(
         hidden = max(c.total(key)[1] for key in keys.values())
         shown = {header: c.shown_total(key) for header, key in keys.items()}
         month_rows.append(per_month.row(**{"月": month_label(m), HIDDEN_BODIES: hidden}, **shown))
-    xlsxout.add_table(ws, per_month.table, month_columns, month_rows, top=months_top)
-    format_numbers(ws, months_top, len(month_rows), month_columns)
-    row = months_top + len(month_rows) + 2
 
-    _charts(wb, ws, c, names, top)
-
-    # 集約データ and the pivot over it
-    data = wb.create_sheet(DATA_SHEET)
-    streamed: list[bulkrows.StreamedTable] = []
-    first = next(iter(c.data_rows()), None)
-    if first is None:
-        xlsxout.add_table(data, DATA.table, DATA.columns, [])
-    else:
-        streamed.append(
-            bulkrows.add_streamed_table(
-                data, DATA.table, DATA.columns, c.data_rows, c.data_count, first
-            )
-        )
-    data.freeze_panes = BELOW_HEADER
-
-    heading(
-        ws, row, "ピボットテーブル（項目を選ぶと実施主体別に表示します。自由に組み替えられます）"
-    )
     items = [i for i, _u, _n in SUMMARY_ITEMS] + sorted(
         {k[1] for k in c.table} - {i for i, _u, _n in SUMMARY_ITEMS}
     )
-    add_pivot(
-        wb,
-        ws,
-        row + 1,
-        1,
-        PivotSpec(
-            name="集約ピボット",
-            source=DATA.table,
-            headers=list(DATA.headers),
-            rows="実施主体",
-            page="項目",
-            page_item="活動延べ回数",
-            data="値",
-            function="sum",
-            caption="合計 / 値",
-            items={"実施主体": sorted(names), "項目": items},
-        ),
-    )
-
-    rec = wb.create_sheet(RECEIVED_SHEET)
-    xlsxout.add_table(rec, RECEIVED.table, RECEIVED.columns, [r.row() for r in c.received])
+    kinds, months, bodies = _chart_values(c, names)
     start, end = fiscal_year_range(c.fy)
-    xlsxout.add_manifest(
-        wb,
-        [
-            (M_FORMAT, FORMAT_NAME),
-            (M_VERSION, FORMAT_VERSION),
-            (M_KIND, KIND_CONSOLIDATED),
-            (M_BODY, body),
-            (M_FY, str(c.fy)),
-            (M_FY_LABEL, c.label),
-            (M_PERIOD, f"{to_wareki(start)}〜{to_wareki(end)}"),
-            (M_CREATED, created),
-            ("集約した実施主体", "、".join(c.bodies)),
-            (M_ROWS, str(c.data_count)),
-            (M_CHECKSUM, c.data_checksum),
-        ],
+    return build_consolidation(
+        Consolidated(
+            title=f"{title_body} {c.label} 集約",
+            created=created,
+            sheet=SHEET,
+            heading=f"{title_body}　{c.label} ひきこもりサポーター養成・派遣事業 集約",
+            lines=lines,
+            sections=[
+                Section("概要（実施主体別）", overview, rows),
+                Section("実施主体ごとの主な数", per_body, body_rows),
+                Section("活動種別ごとの活動（全実施主体の合計）", per_kind, kind_rows),
+                Section("月別（全実施主体の合計）", per_month, month_rows),
+            ],
+            chart_note=f"グラフのもとになる値です。「{INCOMPLETE}」の合計は空欄にしてあり、"
+            "グラフに描きません。",
+            kinds=kinds,
+            months=months,
+            bodies=bodies,
+            chart_titles=(
+                f"{c.label} 活動種別の活動回数（合計）",
+                f"{c.label} 月別の活動回数（合計）",
+                f"{c.label} 実施主体別の活動延べ回数",
+            ),
+            data_sheet=DATA_SHEET,
+            data=DATA,
+            data_rows=c.data_rows,
+            data_count=c.data_count,
+            pivot_heading="ピボットテーブル（項目を選ぶと実施主体別に表示します。"
+            "自由に組み替えられます）",
+            pivot=PivotSpec(
+                name="集約ピボット",
+                source=DATA.table,
+                headers=list(DATA.headers),
+                rows="実施主体",
+                page="項目",
+                page_item="活動延べ回数",
+                data="値",
+                function="sum",
+                caption="合計 / 値",
+                items={"実施主体": sorted(names), "項目": items},
+            ),
+            received_sheet=RECEIVED_SHEET,
+            received=RECEIVED,
+            received_rows=[r.row() for r in c.received],
+            manifest=[
+                (M_FORMAT, FORMAT_NAME),
+                (M_VERSION, FORMAT_VERSION),
+                (M_KIND, KIND_CONSOLIDATED),
+                (M_BODY, body),
+                (M_FY, str(c.fy)),
+                (M_FY_LABEL, c.label),
+                (M_PERIOD, f"{to_wareki(start)}〜{to_wareki(end)}"),
+                (M_CREATED, created),
+                ("集約した実施主体", "、".join(c.bodies)),
+                (M_ROWS, str(c.data_count)),
+                (M_CHECKSUM, c.data_checksum),
+            ],
+        )
     )
-    wb.active = 0
-    return wb, streamed

@@ -18,10 +18,8 @@ idle are what the clerk looks for) and each earlier 年度 in which the supporte
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Hashable
+from collections import Counter
 from typing import Any
-
-import pandas as pd
 
 from ..core.book import Book, supporters
 from ..core.schema import SUPPORTER_YEARS
@@ -49,39 +47,34 @@ def supporter_years(book: Book, fy: int, today: dt.date) -> list[Row]:
     def in_range(day: dt.date | None) -> bool:
         return day is not None and day <= end and fiscal_year(day) >= first_fy
 
-    # 活動報告: one record per activity with a 登録番号.
+    # 活動報告, one pass: per (年度, 登録番号) the activities, minutes and latest day, and the
+    # 派遣 acted on; then the 派遣 decided for the supporter.
+    tallies: dict[tuple[int, str], list[Any]] = {}  # [activities, minutes, latest day]
+    acted: set[tuple[int, str, str]] = set()
     rep = book["reports"]
-    acts = pd.DataFrame.from_records(
-        [
-            (fiscal_year(day), no, day, _minutes(rep["start"][i], rep["end"][i]), did or None)
-            for i, (day, no, did) in enumerate(
-                zip(rep.dates("date"), rep.texts("reg_no"), rep.texts("dispatch_id"), strict=True)
-            )
-            if no and day is not None and in_range(day)
-        ],
-        columns=["fy", "reg_no", "date", "minutes", "dispatch"],
-    )
-    acts["minutes"] = acts["minutes"].astype("int64")
+    starts, ends = rep["start"], rep["end"]
+    for i, (day, no, did) in enumerate(
+        zip(rep.dates("date"), rep.texts("reg_no"), rep.texts("dispatch_id"), strict=True)
+    ):
+        if not no or day is None or not in_range(day):
+            continue
+        year = fiscal_year(day)
+        tally = tallies.get((year, no))
+        if tally is None:
+            tally = tallies[(year, no)] = [0, 0, day]
+        tally[0] += 1
+        tally[1] += _minutes(starts[i], ends[i])
+        if day > tally[2]:
+            tally[2] = day
+        if did:
+            acted.add((year, no, did))
     disp = book["dispatches"]
-    decided = pd.DataFrame.from_records(
-        [
-            (fiscal_year(day), no, did)
-            for day, no, did in zip(
-                disp.dates("decided"), disp.texts("reg_no"), disp.texts("dispatch_id"), strict=True
-            )
-            if no and did and day is not None and in_range(day)
-        ],
-        columns=["fy", "reg_no", "dispatch"],
-    )
-    dispatches = (
-        pd.concat([decided, acts[["fy", "reg_no", "dispatch"]].dropna()])
-        .drop_duplicates()
-        .groupby(["fy", "reg_no"])
-        .size()
-    )
-    per_year = acts.groupby(["fy", "reg_no"]).agg(
-        n=("minutes", "size"), minutes=("minutes", "sum"), last=("date", "max")
-    )
+    for day, no, did in zip(
+        disp.dates("decided"), disp.texts("reg_no"), disp.texts("dispatch_id"), strict=True
+    ):
+        if no and did and day is not None and in_range(day):
+            acted.add((fiscal_year(day), no, did))
+    counts = Counter((year, no) for year, no, _did in acted)  # distinct 派遣 per year and person
 
     # 事後研修出席: attendance at 継続研修・交流会, by the 年度 the session was held.
     tr = book["trainings"]
@@ -93,30 +86,26 @@ def supporter_years(book: Book, fy: int, today: dt.date) -> list[Row]:
         if tid and kind in FOLLOWUP_KINDS and day is not None and in_range(day)
     }
     fol = book["followup"]
-    attended = pd.DataFrame.from_records(
-        [
-            (fiscal_year(held[tid]), no, held[tid], tid)
-            for tid, no, att in zip(
-                fol.texts("training_id"), fol.texts("reg_no"), fol.texts("attendance"), strict=True
-            )
-            if tid in held and no and att == "出席"
-        ],
-        columns=["fy", "reg_no", "date", "training_id"],
-    ).sort_values(["date", "training_id"])
-    followups = attended.groupby(["fy", "reg_no"])["training_id"].agg(list)
+    attended = sorted(
+        (held[tid], tid, no)
+        for tid, no, att in zip(
+            fol.texts("training_id"), fol.texts("reg_no"), fol.texts("attendance"), strict=True
+        )
+        if tid in held and no and att == "出席"
+    )
+    attended_ids: dict[tuple[int, str], list[str]] = {}
+    for day, tid, no in attended:  # in the order they were held
+        attended_ids.setdefault((fiscal_year(day), no), []).append(tid)
 
-    keys: set[tuple[int, str]] = set(per_year.index) | set(dispatches.index) | set(followups.index)
+    keys: set[tuple[int, str]] = set(tallies) | set(counts) | set(attended_ids)
     for no, s in supporters(book).items():  # the report's 年度: everyone registered in it
         if any(p_start <= end and p_end >= start for p_start, p_end in s.periods):
             keys.add((fy, no))
 
-    tallies: dict[Any, dict[Hashable, Any]] = per_year.to_dict("index")
-    counts: dict[Any, int] = dispatches.to_dict()
-    attended_ids: dict[Any, list[str]] = followups.to_dict()
     # 最終活動日 up to the end of each 年度: a running maximum over the supporter's years.
     lasts: dict[str, list[tuple[int, dt.date]]] = {}
     for (year, no), tally in sorted(tallies.items()):
-        lasts.setdefault(no, []).append((year, tally["last"]))
+        lasts.setdefault(no, []).append((year, tally[2]))
 
     def last_until(no: str, year: int) -> dt.date | None:
         days = [day for y, day in lasts.get(no, []) if y <= year]
@@ -124,7 +113,7 @@ def supporter_years(book: Book, fy: int, today: dt.date) -> list[Row]:
 
     rows: list[Row] = []
     for year, no in sorted(keys, key=lambda k: (-k[0], k[1])):
-        tally = tallies.get((year, no), {})
+        n, minutes, _last = tallies.get((year, no), (0, 0, None))
         ids = attended_ids.get((year, no), [])
         rows.append(
             SUPPORTER_YEARS.row(
@@ -132,9 +121,9 @@ def supporter_years(book: Book, fy: int, today: dt.date) -> list[Row]:
                 reg_no=no,
                 name=name_of.get(no),
                 state=state_of.get(no),
-                dispatches=int(counts.get((year, no), 0)),
-                activities=int(tally.get("n", 0)),
-                hours=_hours(int(tally.get("minutes", 0))),
+                dispatches=counts[(year, no)],
+                activities=n,
+                hours=_hours(minutes),
                 last_activity=last_until(no, year),
                 followup=len(ids),
                 followup_ids="、".join(dict.fromkeys(ids)),

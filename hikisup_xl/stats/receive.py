@@ -1,6 +1,6 @@
 """Receive the municipalities' upward files: each read and validated on its own, in parallel.
 
-Every .xlsx is read as an untrusted exchange file (exchange/safe_read.py). A national 集約 reads
+Every .xlsx is read as an untrusted exchange file (files/safe_read.py). A national 集約 reads
 1,741 of them, so they are read in a process pool, one worker per core; each worker sends back
 a compact summary (the manifest's facts and the figures, never a workbook). The results come
 back in the folder's order, whatever order the workers finish in, so a parallel run gives what
@@ -25,7 +25,6 @@ from pathlib import Path
 from ..core.errors import HikisupError
 from ..core.schema import STATS, Column, Kind, TableSpec
 from ..core.wareki import WarekiError, fiscal_year_label, fiscal_year_range, parse_date
-from ..exchange.safe_read import read_exchange
 from ..files.fileformat import (
     KIND_CONSOLIDATED,
     KIND_ROSTER,
@@ -38,6 +37,7 @@ from ..files.fileformat import (
     canonical,
     trim_rows,
 )
+from ..files.safe_read import read_exchange
 from .sections import KINDS, MONTHS, SUMMARY, SUPPRESSED_TEXT, Key
 
 OK, LEFT_OUT, ERROR = "集約済み", "対象外", "エラー"

@@ -10,13 +10,23 @@ from ..core.errors import HikisupError
 from ..core.wareki import to_wareki
 from ..engine import safety
 from ..engine.protocol import Engine
-from ..files import xlsxout
 from ..jobs.result import Result
 from ..session import Session
 from .compute import SUMMARY, compute, tidy_rows
 from .history import supporter_years
 from .summary import summary_rows
-from .suppress import suppress, suppressed_count
+
+# The data tables the 集計 and サポーター別 are made of (the session adds 登録期間履歴): a big
+# workbook's other sheets (当事者, 変更履歴, 事故報告...) are never read.
+REPORT_TABLES = (
+    "trainings",
+    "trainees",
+    "register",
+    "insurance",
+    "dispatches",
+    "reports",
+    "followup",
+)
 
 
 def report(
@@ -39,7 +49,7 @@ def report(
         safety.refuse_existing_output(out)
         if workbook is not None:
             safety.refuse_if_open(workbook)  # checked before anything is written
-    s = Session(engine, today)
+    s = Session(engine, today, tables=REPORT_TABLES)
     if threshold is None:  # the 設定 sheet's 秘匿基準 unless the command says otherwise
         threshold = s.settings.suppress_below
     if threshold < 0:
@@ -79,6 +89,9 @@ def report(
         lines.append(f"  [注意] {what}：{n}件（hikisup check で確認してください）")
     result = "集計シートを作成"
     if out is not None:
+        # Only the upward file needs openpyxl and the suppression's linear programs (scipy).
+        from ..files import xlsxout
+        from .suppress import suppress, suppressed_count
         from .upward import build_upward
 
         figures = suppress(stats.figures, threshold)

@@ -5,8 +5,9 @@ compute.py (pandas) re-exports these; the consolidation's workers (receive.py) n
 
 from __future__ import annotations
 
+from ..files.fileformat import SUPPRESSED_TEXT as SUPPRESSED_TEXT  # part of the file format
+
 SUMMARY = "概要"
 KINDS = "活動種別"
 MONTHS = "月別"
 Key = tuple[str, str, str, str]  # (区分, 項目, 月, 活動種別)
-SUPPRESSED_TEXT = "秘匿"  # the one mark of every suppressed figure, in the table and the data

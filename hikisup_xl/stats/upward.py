@@ -10,10 +10,8 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from ..core.grid import BELOW_HEADER
 from ..core.schema import STATS
 from ..core.wareki import to_wareki
-from ..files import xlsxout
 from ..files.fileformat import (
     FORMAT_NAME,
     FORMAT_VERSION,
@@ -36,11 +34,12 @@ from ..files.fileformat import (
     M_VERSION,
     checksum,
 )
+from ..files.statsheet import build_stats_file
 from .compute import Figure, FyStats, tidy_rows
-from .sheet import View, write_stats_sheet
+from .sheet import View, stats_drawing
 from .suppress import suppressed_count
 
-if TYPE_CHECKING:  # the workbook a files-layer writer saves; no openpyxl at run time
+if TYPE_CHECKING:  # the workbook the files layer draws and saves; no openpyxl at run time
     from openpyxl.workbook.workbook import Workbook
 
 
@@ -55,7 +54,6 @@ def build_upward(
     source: str,
     created: dt.date,
 ) -> Workbook:
-    wb = xlsxout.new_workbook(KIND_STATS, f"{body} {stats.label} 集計", created)
     view = View(
         body,
         stats.label,
@@ -67,31 +65,25 @@ def build_upward(
         figures,
         threshold,
     )
-    write_stats_sheet(wb, view, index=0)
-    data = wb.create_sheet(STATS.sheet)
     rows = tidy_rows(stats.label, figures)
-    xlsxout.add_table(data, STATS.table, STATS.columns, rows)
-    data.freeze_panes = BELOW_HEADER
-    xlsxout.add_manifest(
-        wb,
-        [
-            (M_FORMAT, FORMAT_NAME),
-            (M_VERSION, FORMAT_VERSION),
-            (M_KIND, KIND_STATS),
-            (M_BODY, body),
-            (M_BODY_KIND, body_kind),
-            (M_DEPARTMENT, department),
-            (M_FY, str(stats.fy)),
-            (M_FY_LABEL, stats.label),
-            (M_PERIOD, f"{to_wareki(stats.start)}〜{to_wareki(stats.end)}"),
-            (M_AS_OF, stats.as_of),
-            (M_CREATED, created),
-            (M_SOURCE, source),
-            (M_SUPPRESS, f"{threshold}未満を秘匿" if threshold > 1 else "秘匿なし"),
-            (M_SUPPRESSED, str(suppressed_count(figures))),
-            (M_ROWS, str(len(rows))),
-            (M_CHECKSUM, checksum(STATS.headers, rows)),
-        ],
+    manifest: list[tuple[str, object]] = [
+        (M_FORMAT, FORMAT_NAME),
+        (M_VERSION, FORMAT_VERSION),
+        (M_KIND, KIND_STATS),
+        (M_BODY, body),
+        (M_BODY_KIND, body_kind),
+        (M_DEPARTMENT, department),
+        (M_FY, str(stats.fy)),
+        (M_FY_LABEL, stats.label),
+        (M_PERIOD, f"{to_wareki(stats.start)}〜{to_wareki(stats.end)}"),
+        (M_AS_OF, stats.as_of),
+        (M_CREATED, created),
+        (M_SOURCE, source),
+        (M_SUPPRESS, f"{threshold}未満を秘匿" if threshold > 1 else "秘匿なし"),
+        (M_SUPPRESSED, str(suppressed_count(figures))),
+        (M_ROWS, str(len(rows))),
+        (M_CHECKSUM, checksum(STATS.headers, rows)),
+    ]
+    return build_stats_file(
+        f"{body} {stats.label} 集計", created, stats_drawing(view), STATS, rows, manifest
     )
-    wb.active = 0
-    return wb

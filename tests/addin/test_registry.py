@@ -20,8 +20,8 @@ from hikisup_xl.cli import main
 from hikisup_xl.registry import BUTTONS, BY_ID, GROUPS, JOBS, MENUS
 
 README = macros_dir().parent / "README.md"
-# Commands that are not jobs on a workbook: no ribbon button (the brief's exemptions).
-NOT_ON_RIBBON = {"new", "demo", "template", "addin"}
+# Commands that are not jobs: no ribbon button (issue #9 exempts exactly these three).
+NOT_ON_RIBBON = {"demo", "template", "addin"}
 
 MACROS = macros_dir()
 JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
@@ -157,13 +157,14 @@ def test_the_ribbon_groups_are_the_ones_a_clerk_knows() -> None:
         "登録",
         "帳票",
         "県とのやりとり",
-        "ブックの更新",
+        "管理ブック",
     ]
     group_of = {b.label: b.group for b in BUTTONS if not b.menu}
     assert group_of["採番"] == group_of["期限確認"] == "登録"
     assert group_of["研修案内"] == "帳票"
     for label in ("名簿の書き出し", "名簿の取り込み", "年度集計", "集約"):
         assert group_of[label] == "県とのやりとり", label
+    assert group_of["新しい管理ブック"] == group_of["ブックの更新"] == "管理ブック"
 
 
 def test_the_vba_callbacks_are_rendered_from_the_registry() -> None:

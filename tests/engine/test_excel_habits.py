@@ -80,7 +80,10 @@ def add_habits(path: Path) -> None:
             )
             cell = f'<c r="{SHARED}{row}">{f}<v>5</v></c>'
             xml = re.sub(rf'(<row r="{row}"[^>]*>.*?)</row>', rf"\1{cell}</row>", xml, count=1)
-        xml = xml.replace("</worksheet>", '<legacyDrawing r:id="rIdVml"/></worksheet>')
+        # CT_Worksheet's order: legacyDrawing (the notes' VML) before tableParts and extLst.
+        at = re.search(r"<tableParts[ >]|<extLst[ >]|</worksheet>", xml)
+        assert at is not None
+        xml = xml[: at.start()] + '<legacyDrawing r:id="rIdVml"/>' + xml[at.start() :]
         xml = _with_r_prefix(xml, "worksheet")
         parts[sheet] = xml.encode()
         rels = sheet.replace("worksheets/", "worksheets/_rels/") + ".rels"
@@ -113,7 +116,9 @@ def add_habits(path: Path) -> None:
             f'<tableStyles count="1"><tableStyle name="{STYLE}" pivot="0" count="0"/></tableStyles>'
         )
         styles = re.sub(r"<tableStyles[^>]*/>|<tableStyles.*?</tableStyles>", "", styles)
-        styles = styles.replace("</styleSheet>", custom + "</styleSheet>")
+        at = re.search(r"<colors[ >]|<extLst[ >]|</styleSheet>", styles)  # CT_Stylesheet's order
+        assert at is not None
+        styles = styles[: at.start()] + custom + styles[at.start() :]
         parts["xl/styles.xml"] = styles.encode()
         # A calculation chain naming the formula cells, and a sheet of the clerk's own.
         parts["xl/calcChain.xml"] = (

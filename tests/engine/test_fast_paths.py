@@ -113,13 +113,19 @@ def test_appended_rows_are_the_same_either_way(
 ) -> None:
     fast, slow = build(tmp_path / "fast.xlsx"), build(tmp_path / "slow.xlsx")
     added: list[int] = []
-    add_rows = SheetEditor.add_rows
+    add_rows, add_raw_row = SheetEditor.add_rows, SheetEditor.add_raw_row
     monkeypatch.setattr(
         SheetEditor, "add_rows", lambda self, rows: (added.extend(rows), add_rows(self, rows))
+    )
+    monkeypatch.setattr(  # plain-valued rows take the per-value cached writer
+        SheetEditor,
+        "add_raw_row",
+        lambda self, row, cells: (added.append(row), add_raw_row(self, row, cells)),
     )
     _edit(fast)
     assert len(added) >= 39 + 29 + 1  # all but each table's pre-formatted first row
     monkeypatch.setattr(SheetEditor, "can_add_rows", lambda self, first, last: False)
+    monkeypatch.setattr(SheetEditor, "takes_raw_rows", lambda self: False)
     _edit(slow)
     fast_parts, slow_parts = _saved_parts(fast), _saved_parts(slow)
     assert fast_parts.keys() == slow_parts.keys()

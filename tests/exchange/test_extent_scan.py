@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from hikisup_xl.core.errors import HikisupError
-from hikisup_xl.exchange import safe_read
+from hikisup_xl.files import safe_read
 
 NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
 

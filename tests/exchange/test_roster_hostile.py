@@ -12,7 +12,7 @@ from openpyxl import Workbook
 from roster_helpers import CITY, PREFECTURE, export, import_, rewrite, supporter, workbook
 
 from hikisup_xl.engine.safety import backup_path
-from hikisup_xl.exchange import safe_read
+from hikisup_xl.files import safe_read
 
 SHEET = "xl/worksheets/sheet1.xml"  # the roster sheet of an export
 

@@ -46,14 +46,28 @@ def shared_strings(pkg: Package) -> list[str]:
     parts = pkg.related(book, "/sharedStrings") if book else []
     if not parts or parts[0].target not in pkg.parts:
         return []
-    return ["".join(si.itertext()) for si in pkg.xml(parts[0].target).iter(f"{S}si")]
+    return [string_text(si) for si in pkg.xml(parts[0].target).iter(f"{S}si")]
+
+
+def string_text(string: etree._Element) -> str:
+    """The value of an <si> or <is> as Excel reads it: its <t>, or the <t> of each rich-text
+    run. The phonetic runs (<rPh><t>ヤマダ</t></rPh>, which Japanese Excel keeps with every
+    string typed through the IME) are the reading, not part of the value; neither is the
+    <phoneticPr> beside them."""
+    out = []
+    for child in string:
+        if child.tag == f"{S}t":
+            out.append(child.text or "")
+        elif child.tag == f"{S}r":
+            out += [t.text or "" for t in child.findall(f"{S}t")]
+    return "".join(out)
 
 
 def cell_text(cell: etree._Element, strings: list[str]) -> str | None:
     kind = cell.get("t", "n")
     if kind == "inlineStr":
         inline = cell.find(f"{S}is")
-        return "".join(inline.itertext()) if inline is not None else ""
+        return string_text(inline) if inline is not None else ""
     value = cell.find(f"{S}v")
     if value is None or value.text is None:
         return None
@@ -316,8 +330,14 @@ def caches_match_sources(pkg: Package) -> Iterator[str]:
             table = by_name.get(table_name.lower())
             if table is None:
                 yield f"{name}: source table {table_name!r} is not in the workbook"
-            elif table_columns(table.xml) != fields:
-                yield f"{name}: fields {fields} are not table {table_name}'s columns {table_columns(table.xml)}"
+            else:
+                # A cache is a snapshot: a column staff added to the table since the last
+                # refresh is not in it yet (Excel saves it so, and adds it on refresh). A
+                # field the table does not have is what breaks the pivot.
+                columns = set(table_columns(table.xml))
+                unknown = [f for f in fields if f not in columns]
+                if unknown:
+                    yield f"{name}: fields {unknown} are not columns of table {table_name}"
             continue
         sheet = sheet_parts.get(source.get("sheet", ""))
         if sheet is None:

@@ -41,6 +41,14 @@ def ooxml_schema() -> etree.XMLSchema:
 
 
 @functools.cache
+def customxml_schema() -> etree.XMLSchema:
+    """The properties of a custom XML data part (SharePoint and OneDrive add them)."""
+    return etree.XMLSchema(
+        etree.parse(str(require_schemas() / "ecma" / "shared-customXmlDataProperties.xsd"))
+    )
+
+
+@functools.cache
 def customui_schema(namespace: str) -> etree.XMLSchema:
     """The ribbon schema of `namespace`, with its doubled attribute groups removed in memory."""
     doc = etree.parse(str(require_schemas() / "customui" / _CUSTOMUI_FILES[namespace]))

@@ -26,6 +26,8 @@ EXCEL_SAVED = (
     "poi__ExcelWithHyperlinks.xlsx",
     "lo__format-as-table.xlsx",
     "lo__shapes.xlsx",  # drawing with shapes
+    "sheetjs__phonetic_text.xlsx",  # furigana (rPh, phoneticPr) in plain and rich strings
+    "exstruct__ja_form.xlsx",  # a Japanese form: furigana on most strings and on the sheet
 )
 
 

@@ -13,7 +13,7 @@ from lxml import etree
 
 from . import crossparts, markup
 from .package import Package
-from .schemas import CUSTOMUI_2006, CUSTOMUI_2009, customui_schema, ooxml_schema
+from .schemas import CUSTOMUI_2006, CUSTOMUI_2009, customui_schema, customxml_schema, ooxml_schema
 
 _CLARK = re.compile(r"\{[^}]*\}")
 _SML = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -48,6 +48,13 @@ ROOTS: dict[str, str] = {
     "application/vnd.openxmlformats-package.core-properties+xml": "{http://schemas.openxmlformats.org/package/2006/metadata/core-properties}coreProperties",
     "application/vnd.openxmlformats-package.relationships+xml": "{http://schemas.openxmlformats.org/package/2006/relationships}Relationships",
 }
+# Custom XML data (customXml/itemN.xml) is any XML of the data's own schema: only its
+# properties part has one here.
+CUSTOM_XML_DATA = "application/xml"
+CUSTOM_XML_PROPS = f"{_OFFICE}.customXmlProperties+xml"
+CUSTOM_XML_PROPS_ROOT = (
+    "{http://schemas.openxmlformats.org/officeDocument/2006/customXml}datastoreItem"
+)
 CONTENT_TYPES_ROOT = "{http://schemas.openxmlformats.org/package/2006/content-types}Types"
 # Parts that are not XML of any schema here: checked elsewhere (VML) or not XML at all.
 VML = f"{_OFFICE}.vmlDrawing"
@@ -97,7 +104,9 @@ def schema_findings(pkg: Package) -> list[str]:
             out.append(f"{name}: no content type")
         elif ctype in ROOTS:
             out += _check_xml(name, data, ROOTS[ctype], ooxml_schema())
-        elif ctype == VML:
+        elif ctype == CUSTOM_XML_PROPS:
+            out += _check_xml(name, data, CUSTOM_XML_PROPS_ROOT, customxml_schema())
+        elif ctype in (VML, CUSTOM_XML_DATA):
             out += _well_formed(name, data)
         elif ctype not in NOT_XML:
             out.append(f"{name}: no schema for content type {ctype}")

@@ -274,6 +274,25 @@ def _consolidated(folder: Path, demo: Path) -> list[Path]:
     return [out]
 
 
+# -- upgrade: the committed older workbooks brought up to the current template --------------
+
+OLDER_BOOKS = ROOT / "tests" / "upgrade" / "data"
+
+
+def _upgrade_writer(version: int) -> Writer:
+    def write(folder: Path, demo: Path) -> list[Path]:
+        book = folder / "古いブック.xlsx"
+        shutil.copyfile(OLDER_BOOKS / f"book_schema{version}.xlsx", book)
+        run("upgrade", book, "--today", dt.date(2026, 4, 10))
+        return [book]
+
+    return write
+
+
+for _version in (1, 2):
+    writes(f"upgrade-schema{_version}")(_upgrade_writer(_version))
+
+
 # -- forms: every kind, filled and blank ----------------------------------------------------
 
 

@@ -24,7 +24,7 @@ from ..core.errors import HikisupError
 from ..core.grid import col_index
 from ..engine.gate import hostile_reason
 from ..engine.safety import MAX_RATIO, OLE_MAGIC
-from ..files.fileformat import (
+from .fileformat import (
     FORMAT_NAME,
     FORMAT_VERSION,
     M_CHECKSUM,

@@ -54,7 +54,8 @@ JOBS: dict[str, Runs] = {
 # a plain Japanese refusal (exit 2) is the right answer. Any other job refusing the whole
 # workbook for one cell is a failure.
 MAY_REFUSE = {"candidates", "forms"}
-NOT_ON_A_WORKBOOK = {"consolidate"}  # reads a folder of upward files (tests/stats)
+# consolidate reads a folder of upward files (tests/stats); new writes a workbook, reads none.
+NOT_ON_A_WORKBOOK = {"consolidate", "new"}
 
 
 def every_job_world() -> dict[str, list[tuple[object, ...]]]:

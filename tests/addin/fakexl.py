@@ -8,7 +8,8 @@ It behaves like Excel where the engine's correctness depends on it:
   HYPERLINK formulas read back as their display text;
 - `.formula` gives formulas as written and constants as text;
 - a table's Total Row (`show_totals`) stays at its bottom: ListRows.Add inserts a row above it,
-  shifting what lies below in the table's columns, and fills the calculated columns.
+  shifting what lies below in the table's columns, and fills the calculated columns;
+- a filtered table (rows hidden by its AutoFilter, or by hand): see the notes below.
 
 Every property or method that is a round trip to Excel in real xlwings counts one call, so the
 tests can assert that an action's number of round trips does not grow with the rows.
@@ -38,6 +39,32 @@ HYPERLINK = re.compile(r'^=HYPERLINK\("((?:[^"]|"")*)","((?:[^"]|"")*)"\)$')
 
 OLE_EPOCH = dt.datetime(1899, 12, 30)
 QUOTED = re.compile(r'"[^"]*"|\[[^\]]*\]')
+
+
+# A filtered table, as Excel treats it where the live engine's writes depend on it:
+# - Range.Value of one rectangular range reads and writes every cell in it, hidden rows
+#   included: hiding a row hides it from view, not from the object model. Only what works on
+#   the visible cells alone (Range.SpecialCells(xlCellTypeVisible), the UI's Fill Down and
+#   Paste into a filtered selection) skips hidden rows, and the live engine uses none of it.
+#   (ONLYOFFICE/DocumentServer#582: their maintainers confirm that hidden cells in a filtered
+#   range get written "MS Office works same"; AutoIt's Excel Filter page: reading only the
+#   visible rows takes SpecialCells(xlCellTypeVisible) and its Areas. NetOffice#2 reports odd
+#   results writing over hidden rows; we found no account of it from Excel itself, so the
+#   fake writes every cell, as Excel's documented object model does.)
+# - A filter is applied when the clerk (or AutoFilter.ApplyFilter / Data → Reapply) applies
+#   it, not when cells change: a value written into a visible row leaves it visible, one
+#   written into a hidden row leaves it hidden, and a row the filter would now hide stays
+#   shown (ag-grid's set filter docs: "Cell editing does not re-execute filtering ... This
+#   default behaviour mimics how Excel works"; DevExpress AutoFilterBase.ReApply: "reapply a
+#   filter after the data in the filtered range has been changed").
+# - ListRows.Add with no Position adds a row at the bottom of the table (learn.microsoft.com
+#   /office/vba/api/excel.listrows.add: "If Position is not specified, a new bottom row is
+#   added"); it inserts cells in the table's columns, so the sheet rows' hidden flags stay
+#   where they are: the new row takes the Total Row's sheet row (shown) and the Total Row
+#   moves down. The fake takes it that a filter does not stop ListRows.Add (we found nothing
+#   saying it does; Excel refuses only to shift cells of another table or a locked sheet).
+# - Table.Resize keeps the hidden rows and the filter's criteria (Resize changes the range,
+#   the AutoFilter range follows it; nothing is re-filtered).
 
 
 def is_date_format(fmt: str) -> bool:
@@ -77,6 +104,10 @@ class SheetData:
         self.totals: dict[str, int] = {}  # name -> rows of its Total Row (bottom of the range)
         self.calculated: dict[str, dict[int, str]] = {}  # name -> sheet column -> formula
         self.state = "visible"
+        # Sheet rows hidden (by a table's filter or by hand), and the tables whose AutoFilter
+        # has criteria: kept as they are by every write (see the filtered-table notes above).
+        self.hidden: set[int] = set()
+        self.filtered: set[str] = set()
         self.pivots: list[str] = []  # pivot table names, in sheet order
         # For each RefreshTable call: the pivot's name and its source tables' rows at the time.
         self.refreshed: list[tuple[str, int]] = []
@@ -130,7 +161,8 @@ class SheetData:
 
     def shift_down(self, row: int, left: int, right: int) -> None:
         """Excel's insertion of cells: columns left..right from `row` down move one row down
-        (values, formulas, formats), leaving `row` empty."""
+        (values, formulas, formats), leaving `row` empty. Rows' hidden flags belong to the
+        sheet rows and do not move."""
         last = len(self.cells)
         for r in range(last, row - 1, -1):
             for c in range(left, right + 1):
@@ -785,7 +817,8 @@ class FakeBook:
     @classmethod
     def from_openpyxl(cls, wb: Workbook, name: str) -> FakeBook:
         """The fake holding what `wb` holds: values as Excel would give them back, number
-        formats, tables, sheet states and the hikisup marker property."""
+        formats, tables (their Total Rows, calculated columns and filters), hidden rows,
+        sheet states and the hikisup marker property."""
         sheets = []
         for ws in wb.worksheets:
             data = SheetData(ws.title)
@@ -804,6 +837,12 @@ class FakeBook:
                     for i, column in enumerate(table.tableColumns)
                     if column.calculatedColumnFormula is not None
                 }
+            data.hidden = {int(r) for r, dim in ws.row_dimensions.items() if dim.hidden}
+            data.filtered = {
+                t.name
+                for t in ws.tables.values()
+                if t.autoFilter is not None and t.autoFilter.filterColumn
+            }
             data.state = ws.sheet_state
             data.pivots = [p.name for p in ws._pivots]  # type: ignore[attr-defined]
             sheets.append(data)
@@ -827,6 +866,7 @@ class FakeBook:
             copy.totals = dict(d.totals)
             copy.calculated = {k: dict(v) for k, v in d.calculated.items()}
             copy.state = d.state
+            copy.hidden, copy.filtered = set(d.hidden), set(d.filtered)
             copy.pivots = d.pivots[:]
             sheets.append(copy)
         copy_book = FakeBook(self._name, sheets, dict(self.properties))

@@ -407,10 +407,12 @@ def generate(
                 reported=dispatches[0][3] + dt.timedelta(days=4),
             )
         )
+    _running_dispatches_report(data, today, settings.silence_days)
     _unreported_are_suspended(data)
     if mistakes:
         _plant_mistakes(data, rng)
         _forget_insurance(data, fy)
+        _plant_silent_dispatch(data, today, settings.silence_days)
     return data
 
 
@@ -468,6 +470,83 @@ def _forget_insurance(data: dict[str, list[tuple[object, ...]]], fy: int) -> Non
     data["insurance"] = [
         r for r in data["insurance"] if not (r[no_col] == acting[0] and r[fy_col] == label)
     ]
+
+
+def _column(table: str, key: str) -> int:
+    spec = schema.BY_KEY[table]
+    return spec.columns.index(spec.col(key))
+
+
+def _running_dispatches_report(
+    data: dict[str, list[tuple[object, ...]]], today: dt.date, silence_days: int
+) -> None:
+    """A dispatch still 派遣中 reports regularly: one whose random reports stopped more than
+    `silence_days` ago gets its latest visit a week ago (check's dispatch.silent is planted on
+    purpose, by _plant_silent_dispatch, not left to chance). Draws nothing from the generator,
+    so every other row stays as it was."""
+    last: dict[object, dt.date] = {}
+    for r in data["reports"]:
+        day = r[_column("reports", "date")]
+        did = r[_column("reports", "dispatch_id")]
+        if isinstance(day, dt.date) and (did not in last or day > last[did]):
+            last[did] = day
+    for d in list(data["dispatches"]):
+        did, decided = d[_column("dispatches", "dispatch_id")], d[_column("dispatches", "decided")]
+        if d[_column("dispatches", "state")] != "派遣中" or not isinstance(decided, dt.date):
+            continue
+        if (today - last.get(did, decided)).days <= silence_days:
+            continue
+        day = max(decided, today - dt.timedelta(days=7))
+        data["reports"].append(
+            _row(
+                schema.REPORTS,
+                report_id=f"R{len(data['reports']) + 1:06d}",
+                dispatch_id=did,
+                reported=min(today, day + dt.timedelta(days=1)),
+                reg_no=d[_column("dispatches", "reg_no")],
+                case_id=d[_column("dispatches", "case_id")],
+                date=day,
+                start=dt.time(10, 0),
+                end=dt.time(11, 0),
+                place=PLACES[0],
+                kind="訪問",
+                content=CONTENTS[0],
+                record="落ち着いた様子で会話ができた",
+                next="来週同じ時間に訪問",
+                plan="担当者と次回の内容を確認",
+                policy="継続",
+            )
+        )
+
+
+def _plant_silent_dispatch(
+    data: dict[str, list[tuple[object, ...]]], today: dt.date, silence_days: int
+) -> None:
+    """A dispatch decided `silence_days` + 15 days ago, still 派遣中, with no 活動報告 at all:
+    the slip check's dispatch.silent is for (the supporter never reported, or staff forgot to
+    mark it 中断). It copies a running dispatch decided earlier (so the supporter's period and
+    the case's consent cover it) whose supporter is insured for that 年度."""
+    day = today - dt.timedelta(days=silence_days + 15)
+    insured = {
+        (r[_column("insurance", "reg_no")], r[_column("insurance", "fy")])
+        for r in data["insurance"]
+    }
+    numbers = [int(str(d[_column("dispatches", "dispatch_id")])[1:]) for d in data["dispatches"]]
+    for d in data["dispatches"][1:]:  # row 0 carries another planted slip
+        decided = d[_column("dispatches", "decided")]
+        no = d[_column("dispatches", "reg_no")]
+        if (
+            d[_column("dispatches", "state")] == "派遣中"
+            and isinstance(decided, dt.date)
+            and decided <= day - dt.timedelta(days=7)
+            and (no, fiscal_year_label(fiscal_year(day))) in insured
+        ):
+            row = list(d)
+            row[_column("dispatches", "dispatch_id")] = f"D{max(numbers) + 1:05d}"
+            row[_column("dispatches", "requested")] = day - dt.timedelta(days=7)
+            row[_column("dispatches", "decided")] = day
+            data["dispatches"].append(tuple(row))
+            return
 
 
 def _unreported_are_suspended(data: dict[str, list[tuple[object, ...]]]) -> None:

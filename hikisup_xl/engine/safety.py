@@ -19,6 +19,10 @@ from .testhook import pause
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 MAX_PART_BYTES = 400 * 1024 * 1024  # one uncompressed part; more is a zip bomb, not a roster
 MAX_RATIO = 200  # uncompressed / compressed, per part
+# The ratio is judged only on parts larger than this: a sheet holding a clerk's long, repetitive
+# notes (Excel allows 32,767 characters a cell) compresses past MAX_RATIO at a few hundred KB,
+# which harms nobody; a bomb needs size as well as ratio.
+RATIO_MIN_BYTES = 4 * 1024 * 1024
 # Rows typed just below a table that Excel did not take into it are read too (up to this many
 # blank rows apart), so a clerk's entry is never skipped. Every engine uses the same rule.
 TRAILING_SCAN = 50
@@ -120,7 +124,9 @@ def inspect_file(path: Path, *, losses: bool = True) -> FileCheck:
                 raise HikisupError(f"「{path.name}」は開きません：{reason}")
             for info in infos:
                 if info.file_size > MAX_PART_BYTES or (
-                    info.compress_size and info.file_size / info.compress_size > MAX_RATIO
+                    info.file_size > RATIO_MIN_BYTES
+                    and info.compress_size
+                    and info.file_size / info.compress_size > MAX_RATIO
                 ):
                     raise HikisupError(
                         f"「{path.name}」の中身が異常に大きく展開されます（{info.filename}）。"

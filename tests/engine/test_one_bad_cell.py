@@ -31,6 +31,7 @@ from .util import build, rewrite, sheet_part
 MEMORY_LIMIT = 1 << 30  # 1 GiB of address space: ample for these 20 KB workbooks
 FIRST_JOBS = ("check", "number", "expiries")  # on the fallback engine by default
 RUN_JOBS = Path(__file__).with_name("run_jobs.py")
+ROOT = Path(__file__).resolve().parents[2]
 REG = schema.REGISTER
 REPORTS = schema.REPORTS
 
@@ -117,7 +118,9 @@ def _run(
 ) -> tuple[subprocess.CompletedProcess[str], list[tuple[str, dict[str, object]]]]:
     """Each (job, args) in one process under the memory limit: the process and each run's
     exit code and output."""
-    env = {**os.environ, "HIKISUP_ENGINE": engine}
+    # The package this suite tests, whether or not it is installed (the script runs by path).
+    path = os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p)
+    env = {**os.environ, "HIKISUP_ENGINE": engine, "PYTHONPATH": path}
     lines = [[str(a) for a in args] + ["--today", TODAY.isoformat()] for _, args in runs]
     process = subprocess.run(
         [sys.executable, str(RUN_JOBS)],

@@ -47,6 +47,12 @@ def span(min_col: int, min_row: int, max_col: int, max_row: int) -> str:
     return first if first == last else f"{first}:{last}"
 
 
+def absolute_span(min_col: int, min_row: int, max_col: int, max_row: int) -> str:
+    """The range as Excel's Range.Address gives it: '$A$1:$C$5'."""
+    first = f"${col_letter(min_col)}${min_row}"
+    return f"{first}:${col_letter(max_col)}${max_row}"
+
+
 def parse_span(text: str) -> tuple[int, int, int, int]:
     """'$A$1:$C$5', 'Sheet!B2' or 'b2' → (min_col, min_row, max_col, max_row); ValueError if not."""
     m = _ADDRESS.match(text.split("!")[-1].strip())

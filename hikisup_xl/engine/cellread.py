@@ -13,12 +13,10 @@ the number it is, for the rules to report at its cell.
 from __future__ import annotations
 
 import datetime as dt
-import io
-from collections.abc import Iterator
 
 from lxml import etree  # type: ignore[import-untyped]
 
-from .ooxml import MAIN_NS, Element, PackageError, parse_ref
+from .ooxml import MAIN_NS, Element, PackageError, iter_elements, parse_ref
 from .xlstyles import DateKind, StyleBook
 
 Rows = dict[int, dict[int, object]]  # sheet row -> sheet column -> value (only cells with one)
@@ -33,19 +31,6 @@ _SI = f"{{{MAIN_NS}}}si"
 _SAFE_INT = 2**53
 _EPOCH_1900 = dt.datetime(1899, 12, 30)
 _EPOCH_1904 = dt.datetime(1904, 1, 1)
-
-
-def _stream(data: bytes, tags: tuple[str, ...]) -> Iterator[Element]:
-    return etree.iterparse(  # type: ignore[no-any-return]
-        io.BytesIO(data),
-        events=("end",),
-        tag=tags,
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        huge_tree=True,
-        remove_comments=True,
-    )
 
 
 def run_text(holder: Element) -> str:
@@ -67,7 +52,7 @@ def shared_strings(data: bytes | None) -> list[str]:
         return []
     out: list[str] = []
     try:
-        for _, si in _stream(data, (_SI,)):
+        for _, si in iter_elements(data, (_SI,), remove_comments=True):
             out.append(run_text(si))
             si.clear()
     except etree.XMLSyntaxError as exc:
@@ -153,7 +138,7 @@ class CellReader:
         col = 0
         current: Element | None = None
         try:
-            for _, el in _stream(data, (_C, _ROW)):
+            for _, el in iter_elements(data, (_C, _ROW), remove_comments=True):
                 if el.tag == _ROW:
                     el.clear()
                     while el.getprevious() is not None:

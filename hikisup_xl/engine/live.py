@@ -30,7 +30,16 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from ..core.errors import HikisupError
-from ..core.grid import col_letter, parse_span
+from ..core.grid import (
+    FIRST_COLUMN,
+    FIRST_DATA_ROW,
+    HEADER_ROW,
+    ORIGIN,
+    absolute_span,
+    col_letter,
+    parse_span,
+    span,
+)
 from ..core.identity import require_hikisup
 from ..core.schema import (
     ALL_TABLES,
@@ -409,7 +418,7 @@ class LiveEngine:
         """Keep the listing right after a write grew or shrank a table."""
         if self._listing is not None and spec.table in self._listing.tables:
             old = self._listing.tables[spec.table]
-            address = f"${col_letter(left)}${top}:${col_letter(right)}${bottom}"
+            address = absolute_span(left, top, right, bottom)
             self._listing.tables[spec.table] = livebatch.Located(
                 old.sheet, old.name, address, old.totals
             )
@@ -612,17 +621,18 @@ class LiveEngine:
             sheet = self._all_sheets.add(
                 spec.sheet, after=self._all_sheets[len(self._all_sheets) - 1]
             )
-        right = col_letter(len(spec.columns))
-        sheet.range("A1").value = [list(spec.headers)]
-        # ListObjects.Add(xlSrcRange=1, source, , xlYes=1): the header row and one blank row.
-        listobject = sheet.api.ListObjects.Add(1, sheet.range(f"A1:{right}2").api, None, 1)
+        # The header row and one blank data row, as the template lays every table out.
+        bounds = (FIRST_COLUMN, HEADER_ROW, len(spec.columns), FIRST_DATA_ROW)
+        sheet.range(ORIGIN).value = [list(spec.headers)]
+        # ListObjects.Add(xlSrcRange=1, source, , xlYes=1)
+        listobject = sheet.api.ListObjects.Add(1, sheet.range(span(*bounds)).api, None, 1)
         listobject.Name = spec.table
         self._sheets[spec.sheet] = sheet
         self._tables[spec.table] = sheet.tables[spec.table]
         if self._listing is not None:
             self._listing.sheets.append(spec.sheet)
             self._listing.tables[spec.table] = livebatch.Located(
-                spec.sheet, spec.table, f"$A$1:${right}$2", False
+                spec.sheet, spec.table, absolute_span(*bounds), False
             )
 
     def read_snapshot(self) -> list[tuple[object, ...]]:

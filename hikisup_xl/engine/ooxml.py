@@ -75,6 +75,23 @@ def parse_xml(data: bytes, part: str) -> Element:
         raise PackageError(f"{part}: {exc}") from None
 
 
+def iter_elements(
+    data: bytes, tags: str | tuple[str, ...], *, remove_comments: bool = False
+) -> Any:
+    """(event, element) for each end of one of `tags`, streamed with the same guards as
+    parse_xml (no DTD, no entity, no network): a big part is read without its whole tree."""
+    return etree.iterparse(
+        io.BytesIO(data),
+        events=("end",),
+        tag=tags,
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        huge_tree=True,
+        remove_comments=remove_comments,
+    )
+
+
 XML_DECLARATION = b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n'
 
 

@@ -13,14 +13,12 @@ The file engines use it on the package they read; the live engine asks Excel
 
 from __future__ import annotations
 
-import io
 import re
-from collections.abc import Iterator
 
 from lxml import etree  # type: ignore[import-untyped]
 
 from ..core.grid import col_letter
-from .ooxml import MAIN_NS, Element, Package, WorkbookInfo, parse_ref
+from .ooxml import MAIN_NS, Element, Package, WorkbookInfo, iter_elements, parse_ref
 
 _SI = f"{{{MAIN_NS}}}si"
 _C = f"{{{MAIN_NS}}}c"
@@ -29,18 +27,6 @@ _R = f"{{{MAIN_NS}}}r"
 _RPH = f"{{{MAIN_NS}}}rPh"
 _V = f"{{{MAIN_NS}}}v"
 _IS = f"{{{MAIN_NS}}}is"
-
-
-def _stream(data: bytes, tag: str) -> Iterator[tuple[str, Element]]:
-    return etree.iterparse(  # type: ignore[no-any-return]
-        io.BytesIO(data),
-        events=("end",),
-        tag=tag,
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        huge_tree=True,
-    )
 
 
 def reading_of(string: Element) -> str | None:
@@ -71,7 +57,7 @@ def shared_readings(data: bytes | None) -> dict[int, str]:
     if data is None or b"rPh" not in data:
         return {}  # no run anywhere (a file written by a program): nothing to parse
     out: dict[int, str] = {}
-    for index, (_, si) in enumerate(_stream(data, _SI)):
+    for index, (_, si) in enumerate(iter_elements(data, _SI)):
         reading = reading_of(si)
         if reading is not None:
             out[index] = reading
@@ -112,7 +98,7 @@ def _parse_column(
 ) -> dict[int, str]:
     """column_readings by parsing every cell of the part (any layout XML allows)."""
     out: dict[int, str] = {}
-    for _, c in _stream(data, _C):
+    for _, c in iter_elements(data, _C):
         ref = c.get("r")
         if ref:
             row, col = parse_ref(ref)

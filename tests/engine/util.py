@@ -315,20 +315,7 @@ def excel_like(path: Path) -> Path:
             '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
             f'count="{len(strings)}" uniqueCount="{len(strings)}">{items}</sst>'
         ).encode()
-        types = parts["[Content_Types].xml"].decode()
-        parts["[Content_Types].xml"] = types.replace(
-            "</Types>",
-            '<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
-            'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>',
-        ).encode()
-        rels = parts["xl/_rels/workbook.xml.rels"].decode().replace('Target="/xl/', 'Target="')
-        parts["xl/_rels/workbook.xml.rels"] = rels.replace(
-            "</Relationships>",
-            f'<Relationship Type="{REL}/sharedStrings" Target="sharedStrings.xml" Id="rIdSS"/>'
-            "</Relationships>",
-        ).encode()
-        for name in [n for n in parts if n.startswith("xl/worksheets/_rels/")]:
-            parts[name] = parts[name].replace(b'Target="/xl/tables/', b'Target="../tables/')
+        _link_shared_strings(parts)
 
     return rewrite(path, edit)
 
@@ -423,19 +410,25 @@ def ime_typed(path: Path, names: dict[str, str]) -> Path:
             '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
             f'count="{len(strings)}" uniqueCount="{len(strings)}">{items}</sst>'
         ).encode()
-        types = parts["[Content_Types].xml"].decode()
-        parts["[Content_Types].xml"] = types.replace(
-            "</Types>",
-            '<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
-            'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>',
-        ).encode()
-        rels = parts["xl/_rels/workbook.xml.rels"].decode().replace('Target="/xl/', 'Target="')
-        parts["xl/_rels/workbook.xml.rels"] = rels.replace(
-            "</Relationships>",
-            f'<Relationship Type="{REL}/sharedStrings" Target="sharedStrings.xml" Id="rIdSS"/>'
-            "</Relationships>",
-        ).encode()
-        for name in [n for n in parts if n.startswith("xl/worksheets/_rels/")]:
-            parts[name] = parts[name].replace(b'Target="/xl/tables/', b'Target="../tables/')
+        _link_shared_strings(parts)
 
     return rewrite(path, edit)
+
+
+def _link_shared_strings(parts: dict[str, bytes]) -> None:
+    """Declare xl/sharedStrings.xml (content type, workbook relationship) and write the
+    relationships relative, as Excel does."""
+    types = parts["[Content_Types].xml"].decode()
+    parts["[Content_Types].xml"] = types.replace(
+        "</Types>",
+        '<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+        'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>',
+    ).encode()
+    rels = parts["xl/_rels/workbook.xml.rels"].decode().replace('Target="/xl/', 'Target="')
+    parts["xl/_rels/workbook.xml.rels"] = rels.replace(
+        "</Relationships>",
+        f'<Relationship Type="{REL}/sharedStrings" Target="sharedStrings.xml" Id="rIdSS"/>'
+        "</Relationships>",
+    ).encode()
+    for name in [n for n in parts if n.startswith("xl/worksheets/_rels/")]:
+        parts[name] = parts[name].replace(b'Target="/xl/tables/', b'Target="../tables/')

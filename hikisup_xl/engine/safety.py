@@ -305,7 +305,13 @@ def _save_new(
         os.close(os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666))
         _write_checked(tmp, write, check)
         refuse_if_open(path)
-        _link_new(tmp, path)
+        _link_new(
+            tmp,
+            path,
+            clash=f"「{path}」が処理中に別に作られたため、上書きせずに中止しました。"
+            "別の名前でもう一度実行してください。",
+            taken=_exists(path),
+        )
     except PermissionError:
         raise HikisupError(
             f"「{path}」に書き込めません。フォルダーへの書き込み権限を確認してください。"
@@ -316,22 +322,23 @@ def _save_new(
 
 def _refuse_existing(path: Path) -> None:
     if path.exists():
-        raise HikisupError(
-            f"「{path}」はすでにあります。上書きしないので、別の名前を指定するか、先に削除してください。"
-        )
+        raise HikisupError(_exists(path))
 
 
-def _link_new(tmp: Path, path: Path) -> None:
-    """Give `tmp` the name `path`, never replacing a file that appeared meanwhile."""
+def _exists(path: Path) -> str:
+    return f"「{path}」はすでにあります。上書きしないので、別の名前を指定するか、先に削除してください。"
+
+
+def _link_new(tmp: Path, path: Path, *, clash: str, taken: str) -> None:
+    """Give `tmp` the name `path`, never replacing a file that appeared meanwhile: `clash` is
+    said when a hard link finds one, `taken` when a file system without hard links does."""
     try:
         os.link(tmp, path)
     except FileExistsError:
-        raise HikisupError(
-            f"「{path}」が処理中に別に作られたため、上書きせずに中止しました。"
-            "別の名前でもう一度実行してください。"
-        ) from None
+        raise HikisupError(clash) from None
     except OSError:  # a file system without hard links: check, then rename
-        _refuse_existing(path)
+        if path.exists():
+            raise HikisupError(taken) from None
         tmp.replace(path)
     _fsync_dir(path.parent)
 
@@ -342,24 +349,6 @@ def refuse_existing_output(out: Path) -> None:
         raise HikisupError("出力ファイル名は .xlsx で終わるようにしてください。")
     if not out.parent.exists():
         raise HikisupError(f"フォルダー「{out.parent}」がありません。")
-
-
-def _publish(staged: Path, out: Path) -> None:
-    """Give the staged file its real name, never replacing a file that appeared meanwhile."""
-    try:
-        os.link(staged, out)
-    except FileExistsError:
-        raise HikisupError(
-            f"「{out}」が処理中に別に作られたため、書き出したファイルを置けませんでした。"
-            "ブックの操作履歴には記録されています。別の名前でもう一度書き出してください。"
-        ) from None
-    except OSError:  # a file system without hard links: check, then rename
-        if out.exists():
-            raise HikisupError(
-                f"「{out}」が処理中に別に作られたため、書き出したファイルを置けませんでした。"
-            ) from None
-        staged.replace(out)
-    _fsync_dir(out.parent)
 
 
 @contextlib.contextmanager
@@ -381,6 +370,13 @@ def staged_output(out: Path, *, workbook: Path | None) -> Iterator[Path]:
         yield staged
         if staged.exists():
             pause("publish")
-            _publish(staged, out)
+            late = f"「{out}」が処理中に別に作られたため、書き出したファイルを置けませんでした。"
+            _link_new(
+                staged,
+                out,
+                clash=late
+                + "ブックの操作履歴には記録されています。別の名前でもう一度書き出してください。",
+                taken=late,
+            )
     finally:
         staged.unlink(missing_ok=True)

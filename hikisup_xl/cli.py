@@ -14,7 +14,15 @@ import click
 
 from . import registry
 from .applog import os_user, write_log
-from .clihelp import JaCommand, JaGroup, ask_password, parse_day, parse_fiscal_year, progress_bar
+from .clihelp import (
+    JaCommand,
+    JaGroup,
+    ask_password,
+    parse_choice,
+    parse_day,
+    parse_fiscal_year,
+    progress_bar,
+)
 from .clihelp import fail as _fail
 from .core.wareki import WarekiError, parse_date
 from .registry import Job, Option
@@ -96,9 +104,7 @@ def _click_type(option: Option) -> Any:
         return FOLDER
     if option.type == registry.INT:
         return int
-    if option.choices:
-        return click.Choice(list(option.choices))
-    return str  # dates, 年度 and passwords are read by the job runner (Japanese refusals)
+    return str  # dates, 年度, choices and passwords are read by the job runner (Japanese refusals)
 
 
 def _parameter(option: Option) -> click.Parameter:
@@ -159,6 +165,8 @@ def _job_values(job: Job, values: dict[str, Any]) -> dict[str, Any]:
             value = parse_fiscal_year(value, option.cli)
         elif option.type == registry.DATE:
             value = parse_day(value, option.cli)
+        elif option.choices:
+            value = parse_choice(value, option.choices, option.cli or option.name)
         kwargs[option.name] = value
     return kwargs
 

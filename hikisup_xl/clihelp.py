@@ -48,6 +48,16 @@ def parse_day(value: str | None, flag: str = "--today") -> dt.date | None:
         raise HikisupError(f"{flag}：{exc}") from None
 
 
+def parse_choice(value: str | None, choices: tuple[str, ...], flag: str) -> str | None:
+    """One of the option's choices, as typed; anything else is refused naming what may be typed."""
+    if value is None or value in choices:
+        return value
+    allowed = "、".join(f"「{c}」" for c in choices)
+    raise HikisupError(
+        f"{flag}：「{value}」は指定できません。{allowed}のどれかを指定してください。"
+    )
+
+
 def parse_fiscal_year(value: str | None, flag: str = "--fy") -> int | None:
     """A 年度 as typed (2025, 令和7年度, R7)."""
     from .core.wareki import WarekiError

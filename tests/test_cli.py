@@ -186,6 +186,15 @@ def test_new_refuses_to_overwrite(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["既存.xlsx"]
 
 
+def test_a_choice_not_offered_is_refused_in_japanese_and_nothing_is_made(tmp_path: Path) -> None:
+    path = tmp_path / "新.xlsx"
+    result = invoke("new", path, "--body-kind", "区")
+    assert result.exit_code == 2
+    assert "--body-kind：「区」は指定できません。「市町村」、「都道府県」のどれか" in result.stderr
+    assert "Invalid value" not in result.output + result.stderr
+    assert not path.exists()
+
+
 def test_new_refuses_a_name_that_is_not_xlsx(tmp_path: Path) -> None:
     result = invoke("new", tmp_path / "名簿.xls")
     assert result.exit_code == 2

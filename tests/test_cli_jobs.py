@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from conftest import base_world, invoke, world_rows, write_workbook
 
-from hikisup_xl import clihelp, registry
+from hikisup_xl import clibase, registry
 from hikisup_xl.cli import main
 from hikisup_xl.engine.files import FileEngine
 from hikisup_xl.jobs.ledger import check
@@ -55,8 +55,8 @@ def test_a_terminal_gets_a_progress_bar_on_stderr(
 ) -> None:
     path = write_workbook(tmp_path / "a.xlsx", world_rows(base_world()))
     terminal = _Terminal()
-    monkeypatch.setattr(clihelp.sys, "stderr", terminal)
-    with clihelp.progress_bar(True):
+    monkeypatch.setattr(clibase.sys, "stderr", terminal)
+    with clibase.progress_bar(True):
         check(FileEngine(path), dt.date(2026, 11, 26))
     shown = terminal.getvalue()
     assert "ブックを読み込んでいます" in shown and "100%" in shown
@@ -67,8 +67,8 @@ def test_no_bar_when_disabled_or_not_a_terminal(
 ) -> None:
     path = write_workbook(tmp_path / "a.xlsx", world_rows(base_world()))
     terminal = _Terminal()
-    monkeypatch.setattr(clihelp.sys, "stderr", terminal)
-    with clihelp.progress_bar(False):
+    monkeypatch.setattr(clibase.sys, "stderr", terminal)
+    with clibase.progress_bar(False):
         check(FileEngine(path), dt.date(2026, 11, 26))
     assert terminal.getvalue() == ""
 

@@ -28,9 +28,10 @@ TEXT_TYPES = (registry.TEXT, registry.DATE, registry.FISCAL_YEAR, registry.CHOIC
 PATH_TYPES = (registry.OPEN_FILE, registry.SAVE_FILE, registry.FOLDER, FILE)
 _DIR_OK = (registry.OPEN_FILE, registry.FOLDER)  # the path types click lets be a directory
 WINDOWS_EXPANDS = "~$%*?["  # click expands these itself on Windows (glob, ~, variables)
+ON_WINDOWS = os.name == "nt"
 
 
-class _Unknown(Exception):
+class _HandOverError(Exception):
     """Something the fast path does not read: click reads the line instead."""
 
 
@@ -43,7 +44,7 @@ def parse(argv: Sequence[str]) -> tuple[Job, dict[str, Any]] | None:
         return None
     try:
         return job, _values(job, argv[1:])
-    except _Unknown:
+    except _HandOverError:
         return None
 
 
@@ -51,7 +52,7 @@ def _click_would_rewrite(argv: Sequence[str]) -> bool:
     """Shell completion, or Windows, where click expands ~, variables and wildcards."""
     if any(k.startswith("_") and k.endswith("_COMPLETE") for k in os.environ):
         return True
-    return os.name == "nt" and any(c in arg for arg in argv for c in WINDOWS_EXPANDS)
+    return ON_WINDOWS and any(c in arg for arg in argv for c in WINDOWS_EXPANDS)
 
 
 def _values(job: Job, tokens: Sequence[str]) -> dict[str, Any]:
@@ -75,25 +76,29 @@ def _values(job: Job, tokens: Sequence[str]) -> dict[str, Any]:
             typed.append(token)
             continue
         # click splits a long option at its first "="; a short one's "=..." would be its value
-        spelling, equals, value = token.partition("=") if token.startswith("--") else (token, "", "")
+        spelling, equals, value = (
+            token.partition("=") if token.startswith("--") else (token, "", "")
+        )
         if spelling not in options:
-            raise _Unknown
+            raise _HandOverError
         name, kind = options[spelling]
         if name in given:
-            raise _Unknown  # repeated: click takes the last one; let it
+            raise _HandOverError  # repeated: click takes the last one; let it
         if kind == registry.FLAG:
             if equals:
-                raise _Unknown
+                raise _HandOverError
             given[name] = True
             continue
         if not equals:
             if not rest:
-                raise _Unknown
+                raise _HandOverError
             value = rest.pop(0)
         given[name] = _convert(kind, value)
     if len(typed) != len(arguments):
-        raise _Unknown
-    values = {name: _convert(kind, text) for (name, kind), text in zip(arguments, typed, strict=True)}
+        raise _HandOverError
+    values = {
+        name: _convert(kind, text) for (name, kind), text in zip(arguments, typed, strict=True)
+    }
     for spelling, (name, kind) in options.items():
         if spelling != "-o":
             values[name] = given[name] if name in given else _default(job, name, kind)
@@ -108,35 +113,35 @@ def _default(job: Job, name: str, kind: str) -> Any:
     if default is None:
         return None
     if kind in PATH_TYPES:
-        raise _Unknown  # click would check the default path as typed: let it
+        raise _HandOverError  # click would check the default path as typed: let it
     return _convert(kind, str(default))
 
 
 def _convert(kind: str, value: str) -> Any:
-    """The value as click's type for `kind` converts it, or _Unknown where click might refuse
+    """The value as click's type for `kind` converts it, or _HandOverError where click might refuse
     it or where the fast path cannot tell."""
     if value.startswith("-"):  # another option, a negative number or the prompt's "-"
-        raise _Unknown
+        raise _HandOverError
     if kind in TEXT_TYPES or kind == registry.PASSWORD:
         return value
     if kind == registry.INT:
         if not (value.isascii() and value.isdigit() and len(value) <= 18):
-            raise _Unknown
+            raise _HandOverError
         return int(value)
     if kind in PATH_TYPES and value:
         return _path(value, file_ok=kind != registry.FOLDER, dir_ok=kind in _DIR_OK)
-    raise _Unknown
+    raise _HandOverError
 
 
 def _path(value: str, *, file_ok: bool, dir_ok: bool) -> Path:
     """click.Path(path_type=Path, file_okay=file_ok, dir_okay=dir_ok): a path that does not
     exist is taken as typed; one that exists must be of the right kind and readable."""
     try:
-        mode = os.stat(value).st_mode
+        mode = os.stat(value).st_mode  # noqa: PTH116  # the string as typed, as click stats it
     except OSError:
         return Path(value)
     if (stat.S_ISREG(mode) and not file_ok) or (stat.S_ISDIR(mode) and not dir_ok):
-        raise _Unknown
+        raise _HandOverError
     if not os.access(value, os.R_OK):
-        raise _Unknown
+        raise _HandOverError
     return Path(value)

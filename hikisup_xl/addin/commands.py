@@ -13,8 +13,8 @@ from pathlib import Path
 import click
 
 from ..applog import os_user, write_log
-from ..clihelp import JaGroup
 from ..clibase import fail as _fail
+from ..clihelp import JaGroup
 
 FILE = click.Path(path_type=Path, dir_okay=False)
 DIRECTORY = click.Path(path_type=Path, file_okay=False)

@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import NoReturn
+from typing import NoReturn, TypeVar
 
 from .applog import log_path, os_user, write_log
 from .core.errors import HikisupError
 from .engine.lock import release_all
 from .termbar import Bar
+
+T = TypeVar("T")
 
 
 def echo(text: str, *, err: bool = False) -> None:
@@ -28,14 +30,9 @@ def echo(text: str, *, err: bool = False) -> None:
 
 def parse_day(value: str | None, flag: str = "--today") -> dt.date | None:
     """A date as typed (2025-04-01, R7.4.1); a wrong one is refused naming its option."""
-    from .core.wareki import WarekiError, parse_date
+    from .core.wareki import parse_date
 
-    if value is None:
-        return None
-    try:
-        return parse_date(value)
-    except WarekiError as exc:
-        raise HikisupError(f"{flag}：{exc}") from None
+    return _typed(value, flag, parse_date)
 
 
 def parse_choice(value: str | None, choices: tuple[str, ...], flag: str) -> str | None:
@@ -50,13 +47,19 @@ def parse_choice(value: str | None, choices: tuple[str, ...], flag: str) -> str 
 
 def parse_fiscal_year(value: str | None, flag: str = "--fy") -> int | None:
     """A 年度 as typed (2025, 令和7年度, R7)."""
-    from .core.wareki import WarekiError
     from .stats.compute import parse_fy
+
+    return _typed(value, flag, parse_fy)
+
+
+def _typed(value: str | None, flag: str, parse: Callable[[str], T]) -> T | None:
+    """`parse(value)` (None stays None); what it cannot read is refused naming the option."""
+    from .core.wareki import WarekiError
 
     if value is None:
         return None
     try:
-        return parse_fy(value)
+        return parse(value)
     except WarekiError as exc:
         raise HikisupError(f"{flag}：{exc}") from None
 

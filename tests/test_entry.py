@@ -101,11 +101,17 @@ def _contents(path: Path) -> object:
     }
 
 
-def run(where: Path, original: Path, argv: list[str], *, click: bool) -> Outcome:
-    """`python -m hikisup_xl ARGV` in a fresh folder holding a copy of the workbook."""
-    work, home = where / "work", where / "home"
+def _work(where: Path, original: Path) -> Path:
+    """A fresh folder `where`/work holding a copy of the workbook (the job's current folder)."""
+    work = where / "work"
     work.mkdir(parents=True)
     shutil.copy2(original, work / BOOK)
+    return work
+
+
+def run(where: Path, original: Path, argv: list[str], *, click: bool) -> Outcome:
+    """`python -m hikisup_xl ARGV` in a fresh folder holding a copy of the workbook."""
+    work, home = _work(where, original), where / "home"
     proc = subprocess.run(
         [sys.executable, "-m", "hikisup_xl", *argv],
         cwd=work,
@@ -175,9 +181,7 @@ def _probe(
 ) -> tuple[subprocess.CompletedProcess[str], Path]:
     """The entry run as the process's own (or, in_process, called with argv like a test):
     the process, and the file its atexit function writes (every module it loaded)."""
-    work = tmp_path / "work"
-    work.mkdir()
-    shutil.copy2(original, work / BOOK)
+    work = _work(tmp_path, original)
     at_exit = tmp_path / "atexit.txt"
     code = PROBE.format(atexit=str(at_exit), argv=argv, in_process=argv if in_process else "")
     proc = subprocess.run(
@@ -228,9 +232,7 @@ def test_ctrl_c_during_a_job_ends_as_click_ends_it(tmp_path: Path, original: Pat
     outcomes = []
     for click in (False, True):
         where = tmp_path / ("click" if click else "fast")
-        work = where / "work"
-        work.mkdir(parents=True)
-        shutil.copy2(original, work / BOOK)
+        work = _work(where, original)
         reached = where / "paused"
         env = _env(where / "home", click=click)
         env.update(HIKISUP_TEST_PAUSE="read", HIKISUP_TEST_PAUSE_SIGNAL=str(reached))
@@ -262,9 +264,7 @@ def test_a_reader_gone_away_ends_as_click_ends_it(tmp_path: Path, original: Path
     outcomes = []
     for click in (False, True):
         where = tmp_path / ("click" if click else "fast")
-        work = where / "work"
-        work.mkdir(parents=True)
-        shutil.copy2(original, work / BOOK)
+        work = _work(where, original)
         read_end, write_end = os.pipe()
         os.close(read_end)  # nobody will read what the job prints
         try:

@@ -15,6 +15,7 @@ from hikisup_xl import clibase, registry
 from hikisup_xl.cli import main
 from hikisup_xl.engine.files import FileEngine
 from hikisup_xl.jobs.ledger import check
+from hikisup_xl.termbar import Bar, columns
 
 TODAY = "2026-11-26"
 
@@ -79,3 +80,22 @@ def test_a_wrong_fiscal_year_or_day_is_refused_naming_its_option(tmp_path: Path)
     assert result.exit_code == 2 and "--fy：" in result.stderr
     result = invoke("number", path, "--today", "令和7年2月30日")
     assert result.exit_code == 2 and "--today：" in result.stderr
+
+
+def test_the_bar_redraws_in_place_and_covers_a_longer_line() -> None:
+    out = io.StringIO()
+    bar = Bar(out)
+    bar.show(1, 4, "ブックを読み込んでいます")
+    bar.show(4, 4, "保存")
+    bar.close()
+    first, second = out.getvalue().split("\r")[1:]
+    assert first == "ブックを読み込んでいます  [" + "#" * 9 + "-" * 27 + "]   25%"
+    assert second.startswith("保存  [" + "#" * 36 + "]  100%") and second.endswith(" \n")
+    # full-width characters take two columns: the shorter line is padded over the longer one
+    assert columns(second.rstrip("\n")) == columns(first)
+
+
+def test_a_bar_that_drew_nothing_prints_nothing() -> None:
+    out = io.StringIO()
+    Bar(out).close()
+    assert out.getvalue() == ""

@@ -118,8 +118,8 @@ def _default(job: Job, name: str, kind: str) -> Any:
 
 
 def _convert(kind: str, value: str) -> Any:
-    """The value as click's type for `kind` converts it, or _HandOverError where click might refuse
-    it or where the fast path cannot tell."""
+    """The value as click's type for `kind` converts it; _HandOverError where click might
+    refuse it or where the fast path cannot tell."""
     if value.startswith("-"):  # another option, a negative number or the prompt's "-"
         raise _HandOverError
     if kind in TEXT_TYPES or kind == registry.PASSWORD:

@@ -228,6 +228,41 @@ def test_a_refusal_through_click_ends_the_same_way(tmp_path: Path, original: Pat
     assert "click" in at_exit.read_text().split()
 
 
+def _on_a_terminal(where: Path, original: Path, argv: list[str], *, click: bool) -> str:
+    """What `python -m hikisup_xl ARGV` draws on stderr when stderr is a terminal."""
+    import pty
+
+    work = _work(where, original)
+    master, terminal = pty.openpty()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "hikisup_xl", *argv],
+        cwd=work,
+        env=_env(where / "home", click=click),
+        stdout=subprocess.DEVNULL,
+        stderr=terminal,
+    )
+    os.close(terminal)
+    shown = b""
+    try:
+        while chunk := os.read(master, 65536):
+            shown += chunk
+    except OSError:  # EIO: the job ended and closed the terminal
+        pass
+    finally:
+        os.close(master)
+        proc.wait(timeout=SUBPROCESS_TIMEOUT)
+    return shown.decode("utf-8")
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="a pseudo-terminal")
+def test_the_progress_bar_is_the_same_on_both_paths(tmp_path: Path, original: Path) -> None:
+    argv = ["number", BOOK, "--today", "R8.11.26"]
+    quick = _on_a_terminal(tmp_path / "fast", original, argv, click=False)
+    clicked = _on_a_terminal(tmp_path / "click", original, argv, click=True)
+    assert quick == clicked
+    assert "ブックを読み込んでいます" in quick and "100%" in quick
+
+
 def test_ctrl_c_during_a_job_ends_as_click_ends_it(tmp_path: Path, original: Path) -> None:
     outcomes = []
     for click in (False, True):

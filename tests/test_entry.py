@@ -109,11 +109,18 @@ def _work(where: Path, original: Path) -> Path:
     return work
 
 
-def run(where: Path, original: Path, argv: list[str], *, click: bool) -> Outcome:
-    """`python -m hikisup_xl ARGV` in a fresh folder holding a copy of the workbook."""
+# click's main in a process that ends as an interpreter does (the entry before the fast path)
+CLICK_ALONE = [sys.executable, "-c", "from hikisup_xl.cli import main; main()"]
+
+
+def run(
+    where: Path, original: Path, argv: list[str], *, click: bool, command: list[str] | None = None
+) -> Outcome:
+    """`python -m hikisup_xl ARGV` (or `command` ARGV) in a fresh folder holding a copy of
+    the workbook."""
     work, home = _work(where, original), where / "home"
     proc = subprocess.run(
-        [sys.executable, "-m", "hikisup_xl", *argv],
+        [*(command or [sys.executable, "-m", "hikisup_xl"]), *argv],
         cwd=work,
         env=_env(home, click=click),
         capture_output=True,
@@ -144,6 +151,16 @@ def test_the_fast_path_and_click_end_alike(
     monkeypatch.chdir(tmp_path / "fast" / "work")
     monkeypatch.delenv(fastargs.FORCE_CLICK, raising=False)
     assert (fastargs.parse(argv) is not None) == fast
+
+
+@pytest.mark.parametrize("argv", [a for a, fast in LINES if fast], ids=" ".join)
+def test_the_fast_path_ends_as_click_alone_ended(
+    tmp_path: Path, original: Path, argv: list[str]
+) -> None:
+    # against click's main in a process torn down as usual: os._exit loses nothing
+    quick = run(tmp_path / "fast", original, argv, click=False)
+    before = run(tmp_path / "before", original, argv, click=True, command=CLICK_ALONE)
+    assert quick == before
 
 
 def test_the_matrix_runs_jobs_and_refusals(tmp_path: Path, original: Path) -> None:

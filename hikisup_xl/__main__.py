@@ -1,5 +1,5 @@
 """`python -m hikisup_xl` is the `hikisup` command."""
 
-from .cli import main
+from .entry import main
 
 main()

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
-import json
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -13,22 +11,13 @@ from typing import Any, TypeVar
 import click
 
 from . import registry
-from .applog import os_user, write_log
-from .clihelp import (
-    JaCommand,
-    JaGroup,
-    ask_password,
-    parse_choice,
-    parse_day,
-    parse_fiscal_year,
-    progress_bar,
-)
-from .clihelp import fail as _fail
+from .clibase import fail as _fail
+from .clihelp import JaCommand, JaGroup
 from .core.wareki import WarekiError, parse_date
+from .jobrun import run_job
 from .registry import Job, Option
 
 F = TypeVar("F", bound=Callable[..., Any])
-MAX_ISSUES = 30  # issues listed on the terminal (--json gives them all)
 
 
 class DateParam(click.ParamType):  # type: ignore[type-arg]  # generic only in newer stubs
@@ -150,65 +139,6 @@ def job_command(job: Job) -> click.Command:
         run_job(job, values)
 
     return JaCommand(job.name, params=params, callback=callback, help=job.help)
-
-
-def _job_values(job: Job, values: dict[str, Any]) -> dict[str, Any]:
-    """The job's keyword arguments from what was typed (a password asked for at the prompt)."""
-    kwargs: dict[str, Any] = {}
-    for option in job.options:
-        if not option.command_line or option.name not in values:
-            continue
-        value = values[option.name]
-        if option.type == registry.PASSWORD:
-            value = ask_password(value, confirm=option.confirm)
-        elif option.type == registry.FISCAL_YEAR:
-            value = parse_fiscal_year(value, option.cli)
-        elif option.type == registry.DATE:
-            value = parse_day(value, option.cli)
-        elif option.choices:
-            value = parse_choice(value, option.choices, option.cli or option.name)
-        kwargs[option.name] = value
-    return kwargs
-
-
-def run_job(job: Job, values: dict[str, Any]) -> None:
-    """Run a declared job from the command line: one refusal funnel, the log, the output."""
-    from .excel import resolve
-
-    file: Path | None = values.get("file") if job.workbook else None
-    target = str(file if file is not None else next(iter(values.values()), ""))
-    as_json = bool(values.get("as_json"))
-    try:
-        day = parse_day(values.get("today")) or dt.date.today()
-        kwargs = _job_values(job, values)
-        function = resolve(job.function)
-        with progress_bar(not as_json):
-            engine = _engine(job, file, values.get("output")) if file is not None else None
-            result = function(engine, day, **kwargs)
-    except Exception as exc:
-        _fail(job.name, target, exc)
-    write_log(os_user(), job.name, target, "成功", " / ".join(result.lines[:1]))
-    if as_json:
-        click.echo(json.dumps([i.as_dict() for i in result.issues], ensure_ascii=False, indent=1))
-    else:
-        for line in result.lines:
-            click.echo(line)
-        for issue in result.issues[:MAX_ISSUES]:
-            tag = job.issue_tag or issue.severity
-            click.echo(f"  [{tag}] {issue.location()}: {issue.message}")
-        if len(result.issues) > MAX_ISSUES:
-            click.echo(f"  …ほか{len(result.issues) - MAX_ISSUES}件")
-    sys.exit(result.exit_code if job.errors_exit_1 else int(result.failed))
-
-
-def _engine(job: Job, file: Path, output: Path | None) -> Any:
-    if job.engine == "upgrade":
-        from .engine.upgrading import open_for_upgrade
-
-        return open_for_upgrade(file, output=output)
-    from .engine.choose import open_workbook
-
-    return open_workbook(file, output=output)
 
 
 def _register_jobs() -> None:

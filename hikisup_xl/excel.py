@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import traceback
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -114,6 +113,8 @@ def dispatch(button_id: str, book: XlCaller | None = None, today: dt.date | None
         _record(engine, button.label if button else verb, f"拒否：{exc}")
         _alert(app, str(exc), TITLE, "critical")
     except Exception as exc:
+        import traceback  # only once an unexpected error is logged (it pulls in textwrap)
+
         touched = engine is not None and engine.touched  # before _record writes its row
         write_log(os_user(), verb, name, "失敗", "".join(traceback.format_exception(exc)))
         _record(engine, button.label if button else verb, f"失敗（{type(exc).__name__}）")

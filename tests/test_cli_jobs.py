@@ -11,10 +11,11 @@ from pathlib import Path
 import pytest
 from conftest import base_world, invoke, world_rows, write_workbook
 
-from hikisup_xl import clihelp, registry
+from hikisup_xl import clibase, registry
 from hikisup_xl.cli import main
 from hikisup_xl.engine.files import FileEngine
 from hikisup_xl.jobs.ledger import check
+from hikisup_xl.termbar import Bar, columns
 
 TODAY = "2026-11-26"
 
@@ -55,8 +56,8 @@ def test_a_terminal_gets_a_progress_bar_on_stderr(
 ) -> None:
     path = write_workbook(tmp_path / "a.xlsx", world_rows(base_world()))
     terminal = _Terminal()
-    monkeypatch.setattr(clihelp.sys, "stderr", terminal)
-    with clihelp.progress_bar(True):
+    monkeypatch.setattr(clibase.sys, "stderr", terminal)
+    with clibase.progress_bar(True):
         check(FileEngine(path), dt.date(2026, 11, 26))
     shown = terminal.getvalue()
     assert "ブックを読み込んでいます" in shown and "100%" in shown
@@ -67,8 +68,8 @@ def test_no_bar_when_disabled_or_not_a_terminal(
 ) -> None:
     path = write_workbook(tmp_path / "a.xlsx", world_rows(base_world()))
     terminal = _Terminal()
-    monkeypatch.setattr(clihelp.sys, "stderr", terminal)
-    with clihelp.progress_bar(False):
+    monkeypatch.setattr(clibase.sys, "stderr", terminal)
+    with clibase.progress_bar(False):
         check(FileEngine(path), dt.date(2026, 11, 26))
     assert terminal.getvalue() == ""
 
@@ -79,3 +80,22 @@ def test_a_wrong_fiscal_year_or_day_is_refused_naming_its_option(tmp_path: Path)
     assert result.exit_code == 2 and "--fy：" in result.stderr
     result = invoke("number", path, "--today", "令和7年2月30日")
     assert result.exit_code == 2 and "--today：" in result.stderr
+
+
+def test_the_bar_redraws_in_place_and_covers_a_longer_line() -> None:
+    out = io.StringIO()
+    bar = Bar(out)
+    bar.show(1, 4, "ブックを読み込んでいます")
+    bar.show(4, 4, "保存")
+    bar.close()
+    first, second = out.getvalue().split("\r")[1:]
+    assert first == "ブックを読み込んでいます  [" + "#" * 9 + "-" * 27 + "]   25%"
+    assert second.startswith("保存  [" + "#" * 36 + "]  100%") and second.endswith(" \n")
+    # full-width characters take two columns: the shorter line is padded over the longer one
+    assert columns(second.rstrip("\n")) == columns(first)
+
+
+def test_a_bar_that_drew_nothing_prints_nothing() -> None:
+    out = io.StringIO()
+    Bar(out).close()
+    assert out.getvalue() == ""

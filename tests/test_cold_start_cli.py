@@ -5,6 +5,7 @@ default engine reads with python-calamine and lxml; nothing on the path of check
 expiries may pull in openpyxl, numpy, pandas, xlwings or pydantic, and every third-party
 package it loads is on the list below (phonenumbers only once a phone cell is typed: check
 validates them, expiries lists some; number never does, nor the history snapshot, #14).
+The `hikisup` entry runs these jobs without click (hikisup_xl/entry.py): click is not loaded.
 """
 
 from __future__ import annotations
@@ -22,28 +23,45 @@ from hikisup_xl.registry import JOB_BY_NAME
 
 VERBS = ("check", "number", "expiries")
 NEVER = {"openpyxl", "numpy", "pandas", "xlwings", "pydantic", "pydantic_core", "et_xmlfile"}
+NEVER_FAST = NEVER | {"click"}  # the fast entry's path of these verbs
 # The third-party packages the default engine's path may load (besides this package).
-ALLOWED = {"click", "lxml", "python_calamine", "cython_runtime"}  # cython_runtime: lxml's
+ALLOWED = {"lxml", "python_calamine", "cython_runtime"}  # cython_runtime: lxml's
+# What the `hikisup` entry imports for these verbs (bench/import_bench.py's CLI_CHAIN).
+CHAIN = (
+    "hikisup_xl.entry",
+    "hikisup_xl.fastargs",
+    "hikisup_xl.jobrun",
+    "hikisup_xl.excel",
+    "hikisup_xl.engine.choose",
+    "hikisup_xl.engine.patch",
+)
+# The modules are listed by an atexit function: the entry ends the process with os._exit
+# once the job is done, after running every atexit function.
 PROBE = (
-    "import json, sys\n"
+    "import atexit, json, sys\n"
     "baseline = set(sys.modules)\n"
+    "atexit.register(lambda: print(json.dumps(sorted(set(sys.modules) - baseline))))\n"
     "{code}\n"
-    "print(json.dumps(sorted(set(sys.modules) - baseline)))\n"
 )
 
 
-def _loaded(code: str) -> set[str]:
-    """Top-level packages a fresh interpreter loads to run `code` (beyond its own start-up)."""
+def _modules(code: str) -> set[str]:
+    """Every module a fresh interpreter loads to run `code` (beyond its own start-up)."""
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
     out = subprocess.run(
         [sys.executable, "-c", PROBE.format(code=code)],
         capture_output=True,
         text=True,
-        check=True,
         timeout=300,
         env=env,
     )
-    return {m.split(".")[0] for m in json.loads(out.stdout.splitlines()[-1])}
+    assert out.returncode in (0, 1), out.stderr  # check exits 1 when it finds errors
+    return set(json.loads(out.stdout.splitlines()[-1]))
+
+
+def _loaded(code: str) -> set[str]:
+    """Top-level packages a fresh interpreter loads to run `code` (beyond its own start-up)."""
+    return {m.split(".")[0] for m in _modules(code)}
 
 
 def _third_party(modules: set[str]) -> set[str]:
@@ -51,36 +69,47 @@ def _third_party(modules: set[str]) -> set[str]:
     return {m for m in modules if m not in stdlib and m != "hikisup_xl" and not m.startswith("_")}
 
 
+def _entry(book: Path, *args: str) -> str:
+    """Code that runs the `hikisup` entry as a process's own on `book` (it ends with os._exit)."""
+    argv = [args[0], str(book), *args[1:]]
+    return f"import sys\nfrom hikisup_xl.entry import main\nsys.argv = ['hikisup', *{argv!r}]\nmain()\n"
+
+
 def test_the_import_chain_of_a_job_on_the_default_engine_is_light() -> None:
     named = sorted({JOB_BY_NAME[v].function.partition(":")[0] for v in VERBS})
-    modules = _loaded(
-        "import hikisup_xl.cli, hikisup_xl.engine.choose, hikisup_xl.engine.patch, "
-        + ", ".join(named)
-    )
-    assert modules & NEVER == set()
+    modules = _loaded("import " + ", ".join((*CHAIN, *named)))
+    assert modules & NEVER_FAST == set()
     assert _third_party(modules) <= ALLOWED
     assert "phonenumbers" not in modules  # imported only when a phone cell is typed
 
 
 @pytest.mark.parametrize("verb", VERBS)
-def test_running_a_job_loads_nothing_heavy(tmp_path: Path, verb: str) -> None:
+def test_running_a_job_loads_nothing_heavy_and_no_click(tmp_path: Path, verb: str) -> None:
     book = write_workbook(tmp_path / "管理.xlsx", world_rows(base_world()))
-    modules = _loaded(
-        "import sys\n"
-        "from hikisup_xl.cli import main\n"
-        f"sys.argv = ['hikisup', {verb!r}, {str(book)!r}, '--today', '2026-11-26']\n"
-        "try:\n"
-        "    main()\n"
-        "except SystemExit as exc:\n"
-        "    assert exc.code in (0, 1), exc.code\n"
-    )
-    assert modules & NEVER == set()
+    modules = _loaded(_entry(book, verb, "--today", "2026-11-26"))
+    assert "hikisup_xl" in modules
+    assert modules & NEVER_FAST == set()
     # the history snapshot every job writes keeps phone numbers as typed: no phonenumbers for it
     allowed = ALLOWED if verb == "number" else ALLOWED | {"phonenumbers"}
     assert _third_party(modules) <= allowed
 
 
-def test_the_probe_sees_a_heavy_import() -> None:
-    # The check above cannot pass by accident: a chain that does import openpyxl is caught.
+def test_the_chain_is_the_package_modules_a_run_imports(tmp_path: Path) -> None:
+    # CHAIN (the bench's CLI_CHAIN) imports exactly the package modules a run of each verb does.
+    book = write_workbook(tmp_path / "管理.xlsx", world_rows(base_world()))
+    named = sorted({JOB_BY_NAME[v].function.partition(":")[0] for v in VERBS})
+    listed = _modules("import " + ", ".join((*CHAIN, *named)))
+    for verb in VERBS:
+        ran = _modules(_entry(book, verb, "--today", "2026-11-26"))
+        assert {m for m in ran if m.startswith("hikisup_xl")} == {
+            m for m in listed if m.startswith("hikisup_xl")
+        }, verb
+
+
+def test_the_probe_sees_a_heavy_import(tmp_path: Path) -> None:
+    # The checks above cannot pass by accident: a chain that does import openpyxl is caught,
+    # and so is click, when click reads the command line.
     modules = _loaded("import hikisup_xl.cli, hikisup_xl.engine.files")
     assert "openpyxl" in modules & NEVER
+    book = write_workbook(tmp_path / "管理.xlsx", world_rows(base_world()))
+    assert "click" in _loaded(_entry(book, "check", "--help"))

@@ -1,7 +1,7 @@
 """`hikisup addin build|install`: the click group, registered on the main CLI by cli.py.
 
 cli.py imports this module to register the group, so this module does not import cli.py at
-import time; the shared error funnel is `clihelp.fail`.
+import time; the shared error funnel is `clibase.fail`.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from pathlib import Path
 import click
 
 from ..applog import os_user, write_log
+from ..clibase import fail as _fail
 from ..clihelp import JaGroup
-from ..clihelp import fail as _fail
 
 FILE = click.Path(path_type=Path, dir_okay=False)
 DIRECTORY = click.Path(path_type=Path, file_okay=False)

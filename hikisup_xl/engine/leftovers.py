@@ -14,7 +14,6 @@ import os
 import re
 import sys
 import time
-import uuid
 from pathlib import Path
 
 from . import lock
@@ -28,7 +27,7 @@ def temp_path(directory: Path, role: str = "", suffix: str = ".xlsx") -> Path:
     """A fresh temporary name in `directory` (not created), carrying this process as its owner."""
     assert suffix in SUFFIXES, suffix  # the sweep looks for these only
     tail = f"-{role}" if role else ""
-    name = f"{PREFIX}{lock.host_tag()}-{os.getpid()}-{uuid.uuid4().hex[:8]}{tail}{suffix}"
+    name = f"{PREFIX}{lock.host_tag()}-{os.getpid()}-{os.urandom(4).hex()}{tail}{suffix}"
     return directory / name
 
 

@@ -8,8 +8,8 @@ place), a changed cell keeps its other attributes, and every other element of th
 from __future__ import annotations
 
 import bisect
+import os
 import re
-import secrets
 from collections.abc import Collection, Iterator
 from typing import Literal
 
@@ -722,7 +722,7 @@ class SheetEditor:
         """The part with every row in order: parsed ones serialised, the others as read."""
         for el in list(self.data):
             self.data.remove(el)
-        token = secrets.token_hex(8)
+        token = os.urandom(8).hex()  # secrets.token_hex(8), without its import
         chunks: list[bytes] = []
         run: list[bytes] = []
         for row in self._order:

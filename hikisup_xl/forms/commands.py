@@ -110,8 +110,8 @@ def forms_cmd(
     例：hikisup forms 修了証書 管理.xlsx 001 002 --pdf
     """
     from ..applog import os_user, write_log
-    from ..clihelp import fail as _fail  # the shared funnel: Japanese message, log, exit code
-    from ..clihelp import progress_bar
+    from ..clibase import fail as _fail  # the shared funnel: Japanese message, log, exit code
+    from ..clibase import progress_bar
     from ..engine import safety
     from ..engine.choose import open_workbook
     from .action import default_output, forms

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import socket
@@ -114,6 +115,34 @@ def test_the_lock_is_reentrant_within_one_job(book: Path) -> None:
     with lock.holding(book), lock.holding(book):
         assert lock.lock_path(book).exists()
     assert not lock.lock_path(book).exists()
+
+
+def test_the_lock_records_the_host_as_socket_names_it(book: Path) -> None:
+    # Locks and temporary names written before (socket.gethostname, hashlib) are still ours:
+    # the host is read without socket where the OS has uname, the tag without OpenSSL.
+    assert lock.host_name() == socket.gethostname()
+    with lock.holding(book):
+        written = json.loads(lock.lock_path(book).read_text(encoding="utf-8"))
+    assert set(written) == {"pid", "host", "user", "since"}
+    assert (written["pid"], written["host"]) == (os.getpid(), socket.gethostname())
+
+
+def test_the_host_tag_is_sha1_with_or_without_cpython_s_own(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    expected = hashlib.sha1(socket.gethostname().encode("utf-8")).hexdigest()[:8]
+    assert lock.host_tag() == expected
+    assert lock.host_tag("窓口PC-2") == hashlib.sha1("窓口PC-2".encode()).hexdigest()[:8]
+    monkeypatch.setitem(sys.modules, "_sha1", None)  # a Python built without it: hashlib
+    assert lock.host_tag() == expected
+
+
+def test_a_lock_this_process_wrote_before_is_taken_back_and_released(book: Path) -> None:
+    # as an earlier version wrote it (socket's host name), for this very process
+    planted = plant_lock(book, os.getpid())
+    lock.acquire(book)
+    lock.release(book)
+    assert not planted.exists()
 
 
 # -------------------------------------------------------------- #10.3 abandoned temp copies

@@ -299,18 +299,57 @@ def _parse_column(parsed: ParsedTable, col: Column, issues: list[Issue]) -> list
     """Type every cell of one declared column; append an issue for each bad one.
 
     A parser's answer depends on the cell's value alone, and a column repeats its values (dates,
-    choices, the IDs of reports): each distinct value is parsed once and its answer reused (the
-    typed values are then shared objects, too)."""
+    choices, the IDs of reports): each distinct value is parsed once, the column is typed by
+    looking its cells up (a C loop), and only the rows holding a bad value are visited for their
+    issues (the typed values are shared objects, too)."""
     cells = parsed.raw.column(col.key)
+    kinds = set(map(type, cells))
+    if {int, float} <= kinds or (bool in kinds and kinds & {int, float}):
+        return _parse_cells(parsed, col, cells, issues)  # equal values of unlike types
+    parser = PARSERS[col.kind]
+    answers: dict[object, tuple[object, str | None, str | None]] = {}
+    for cell in set(cells):
+        if cell is None or (isinstance(cell, str) and not cell.strip()):
+            answers[cell] = (None, _REQUIRED if col.required else None, None)
+            continue
+        try:
+            answers[cell] = parser(col, cell)
+        except Exception:  # a parser bug must not stop the other rows being checked
+            answers[cell] = _UNREADABLE
+    typed = {cell: answer[0] for cell, answer in answers.items()}
+    out = list(map(typed.__getitem__, cells))
+    bad = {cell for cell, (_, error, warning) in answers.items() if error or warning}
+    for i in [i for i, cell in enumerate(cells) if cell in bad] if bad else ():
+        _, error, warning = answers[cells[i]]
+        issues.append(_cell_issue(parsed, col, i, error, warning))
+    return out
+
+
+_REQUIRED = "\0required"  # the answer of a blank cell in a required column
+
+
+def _cell_issue(
+    parsed: ParsedTable, col: Column, i: int, error: str | None, warning: str | None
+) -> Issue:
+    if error == _REQUIRED:
+        return parsed.issue(i, col.key, "required", f"「{col.header}」を入力してください")
+    if error:
+        return parsed.issue(i, col.key, f"format.{col.kind}", error)
+    return parsed.issue(i, col.key, f"notation.{col.kind}", warning or "", WARNING)
+
+
+def _parse_cells(
+    parsed: ParsedTable, col: Column, cells: list[object], issues: list[Issue]
+) -> list[object]:
+    """_parse_column one cell at a time, for a column where equal values differ in type
+    (True, 1 and 1.0 are one dict key): each (type, value) parsed once."""
     parser = PARSERS[col.kind]
     out: list[object] = [None] * len(cells)
     seen: dict[tuple[type, object], tuple[object, str | None, str | None]] = {}
     for i, cell in enumerate(cells):
         if cell is None or (isinstance(cell, str) and not cell.strip()):
             if col.required:
-                issues.append(
-                    parsed.issue(i, col.key, "required", f"「{col.header}」を入力してください")
-                )
+                issues.append(_cell_issue(parsed, col, i, _REQUIRED, None))
             continue
         key = (type(cell), cell)  # engines hand over scalars: hashable
         answer = seen.get(key)
@@ -322,8 +361,6 @@ def _parse_column(parsed: ParsedTable, col: Column, issues: list[Issue]) -> list
             seen[key] = answer
         value, error, warning = answer
         out[i] = value
-        if error:
-            issues.append(parsed.issue(i, col.key, f"format.{col.kind}", error))
-        elif warning:
-            issues.append(parsed.issue(i, col.key, f"notation.{col.kind}", warning, WARNING))
+        if error or warning:
+            issues.append(_cell_issue(parsed, col, i, error, warning))
     return out

@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import io
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from itertools import repeat
 from pathlib import Path
 from typing import Any
 
@@ -24,8 +26,8 @@ from .cellread import Rows
 
 # A reference far enough to need counting: row 100000 on, column AAA on, or a two-letter column
 # at row 10000 on. Without one the extent is at most 702 x 9,999 cells (about 170 MB).
-_FAR_REF = re.compile(rb' r="(?:[A-Z]{1,3}[0-9]{6}|[A-Z]{3}[0-9]|[A-Z]{2}[0-9]{5})')
-_ROW_REF_FAR = re.compile(rb'<(?:\w+:)?row\b[^>]*?\sr="[0-9]{5}')
+_FAR_REF = re.compile(rb'r="(?:[A-Z]{1,3}[0-9]{6}|[A-Z]{3}[0-9]|[A-Z]{2}[0-9]{5})')
+_ROW_REF_FAR = re.compile(rb'r="[0-9]{5}')
 # calamine allocates the extent: allow it this many cells (about 100 MB) or 20 per real one.
 MAX_EXTENT = 4_000_000
 _SAFE_INT = 2**53
@@ -34,9 +36,18 @@ _SAFE_INT = 2**53
 # Row numbers in cell references (r="AB12") and row elements (r="12"), by digit count: the
 # largest row has the most digits, so one scan for the longest present is enough (at 100,001
 # rows it collects two rows' references, not every cell's).
-_ROWS_6_7 = re.compile(rb' r="[A-Z]{0,3}([0-9]{6,7})"')
-_ROWS = {n: re.compile(rb' r="[A-Z]{0,3}([0-9]{%d})"' % n) for n in range(5, 0, -1)}
-_WIDE_COLS = re.compile(rb' r="([A-Z]{2,3})[0-9]')
+_ROWS_6_7 = re.compile(rb'r="[A-Z]{0,3}([0-9]{6,7})"')
+_ROWS = {n: re.compile(rb'r="[A-Z]{0,3}([0-9]{%d})"' % n) for n in range(5, 0, -1)}
+_WIDE_COLS = re.compile(rb'r="([A-Z]{2,3})[0-9]')
+# The bottom-right corner a sheet claims for itself, near the top of the part.
+_DIMENSION = re.compile(
+    rb'<(?:\w+:)?dimension\b[^>]*?\sref="(?:[A-Z]{1,3}[0-9]{1,7}:)?([A-Z]{1,3})([0-9]{1,7})"'
+)
+_DIMENSION_WITHIN = 1 << 16
+_MAIN_PREFIX = re.compile(
+    rb'xmlns:(\w+)="(?:http://schemas\.openxmlformats\.org/spreadsheetml/2006/main'
+    rb'|http://purl\.oclc\.org/ooxml/spreadsheetml/main)"'
+)
 
 
 def _largest_row(data: bytes) -> int:
@@ -52,15 +63,71 @@ def _largest_col(data: bytes) -> int:
     return max((col_index(c.decode()) for c in wide), default=26)
 
 
+@functools.lru_cache(maxsize=64)
+def _beyond(col: str, row: str) -> re.Pattern[bytes]:
+    """References to check against a claimed corner, each kind captured in its group: a
+    column after `col` (more letters, or as many and later ones: "R" -> two letters or S..Z);
+    a row number that may exceed `row` (as many digits or more; with a first digit no smaller
+    when that is not 1: for "9812" the rows from 9000, not every row from 1000). Any `r="`
+    counts, whatever stands before it (a `header="0.3"` only makes the check fail safe)."""
+    later = [
+        f"{col[:i]}[{chr(ord(c) + 1)}-Z][A-Z]{{{len(col) - i - 1}}}"
+        for i, c in enumerate(col)
+        if c != "Z"
+    ]
+    columns = "|".join([f"[A-Z]{{{len(col) + 1}}}", *later])
+    digits = len(row)
+    rows = f"[0-9]{{{digits},}}"
+    if row[0] > "1":  # one simple branch is the fast one; narrow only where it pays
+        rows = f"[0-9]{{{digits + 1},}}|(?=[{row[0]}-9])[0-9]{{{digits}}}"
+    return re.compile(f'r="(?:({columns})|[A-Z]{{0,3}}({rows}))'.encode())
+
+
+def _claim_holds(data: bytes) -> bool:
+    """Whether the sheet's own <dimension> (Excel and this engine keep it) is small enough and
+    no cell or row reference lies beyond it: one scan instead of the three below."""
+    claim = _DIMENSION.search(data, 0, _DIMENSION_WITHIN)
+    if claim is None:
+        return False
+    col, row = claim.group(1).decode(), claim.group(2).decode()
+    if row.startswith("0") or col_index(col) * int(row) > MAX_EXTENT:
+        return False
+    found = _beyond(col, row).findall(data)
+    if any(wide for wide, _ in found):
+        return False
+    return max((int(number) for _, number in found), default=0) <= int(row)
+
+
+@functools.lru_cache(maxsize=16)
+def _implicit(prefix: bytes) -> tuple[re.Pattern[bytes], ...]:
+    """A cell or row whose first attribute is not its reference: calamine then places it after
+    the previous one, which no scan of references bounds."""
+    return tuple(
+        re.compile(b"<" + re.escape(prefix) + name + rb'(?:>|\s(?!r="))') for name in (b"c", b"row")
+    )
+
+
+def _positions_explicit(data: bytes) -> bool:
+    """Whether every cell and row states its position first (Excel, LibreOffice and openpyxl
+    all write `<c r="A1" ...>`), under the main namespace's own prefix too."""
+    prefixes = [b"", *(p + b":" for p in _MAIN_PREFIX.findall(data, 0, _DIMENSION_WITHIN))]
+    return not any(pattern.search(data) for prefix in prefixes for pattern in _implicit(prefix))
+
+
 def dense_enough(data: bytes) -> bool:
     """Whether calamine's allocation for this worksheet part stays within bounds. Each scan
-    looks only at the references that can be the largest: no list of every cell is built."""
+    looks only at the references that can be the largest: no list of every cell is built.
+    A part with cells or rows placed by position alone goes to the XML reader."""
+    if not _positions_explicit(data):
+        return False
+    if _claim_holds(data):
+        return True
     if _FAR_REF.search(data) is None and _ROW_REF_FAR.search(data) is None:
         return True
     extent = _largest_row(data) * _largest_col(data)
     if extent <= MAX_EXTENT:
         return True
-    cells = data.count(b"<c ")  # a prefixed <x:c goes uncounted: a tighter bound, never looser
+    cells = data.count(b'c r="')  # every cell states its reference first (checked above)
     return extent <= 20 * cells
 
 
@@ -96,6 +163,62 @@ def _quiet_stderr() -> Iterator[None]:
         os.close(saved)
 
 
+class DenseSheet:
+    """A sheet as calamine read it, rows 1.. in columns lo..hi, each row a tuple with None for a
+    blank cell: read straight into the row tuples a table is made of. Converting a column at a
+    time lets C loops do the work (a column's distinct values are converted once each), so a
+    read-only sheet never becomes one dict per row."""
+
+    __slots__ = ("hi", "lo", "rows")
+
+    def __init__(self, lo: int, hi: int, rows: list[tuple[object, ...]]) -> None:
+        self.lo, self.hi, self.rows = lo, hi, rows
+
+    def sparse(self) -> Rows:
+        """The engine's editable grid: only the cells that hold something."""
+        columns = range(self.lo, self.hi + 1)
+        out: Rows = {}
+        for r, line in enumerate(self.rows, start=1):
+            values = {c: v for c, v in zip(columns, line, strict=True) if v is not None}
+            if values:
+                out[r] = values
+        return out
+
+    def cells(self, row: int, min_col: int, max_col: int) -> tuple[object, ...]:
+        """Columns min_col..max_col (within lo..hi) of one sheet row; blanks past the end."""
+        if not 1 <= row <= len(self.rows):
+            return (None,) * (max_col - min_col + 1)
+        return self.rows[row - 1][min_col - self.lo : max_col - self.lo + 1]
+
+
+_BLANK_TEXT: dict[object, object] = {"": None}
+# Kinds whose equal values convert alike (no bool beside 1.0, no int beside a float past 2**53).
+_CONVERTED_IN_BULK = frozenset((str, float, dt.date, dt.datetime, dt.time, dt.timedelta))
+
+
+def _converted(column: tuple[object, ...]) -> Iterable[object]:
+    """One column's values as from_calamine gives them, converted per distinct value."""
+    kinds = set(map(type, column))
+    if kinds <= {str}:
+        return map(_BLANK_TEXT.get, column, column)
+    if not kinds <= _CONVERTED_IN_BULK:  # a value-keyed map would mix True, 1 and 1.0
+        return map(from_calamine, column)
+    answers = {value: from_calamine(value) for value in set(column)}
+    return map(answers.__getitem__, column)
+
+
+def dense_rows(grid: list[list[object]], lo: int, hi: int) -> list[tuple[object, ...]]:
+    """calamine's rows cut to columns lo..hi and converted; every tuple is hi - lo + 1 wide."""
+    if not grid:
+        return []
+    width = hi - lo + 1
+    cut = grid if lo == 1 and len(grid[0]) <= hi else [line[lo - 1 : hi] for line in grid]
+    columns: list[Iterable[object]] = [_converted(c) for c in zip(*cut, strict=True)]
+    if len(columns) < width:  # the sheet ends before the tables' last column
+        columns += [repeat(None, len(cut)) for _ in range(width - len(columns))]
+    return list(zip(*columns, strict=True))
+
+
 class CalamineBook:
     """The package opened by calamine once, on the first sheet that needs it."""
 
@@ -103,7 +226,7 @@ class CalamineBook:
         self._data = data
         self._book: Any = None
 
-    def rows(self, sheet: str, min_col: int, max_col: int) -> Rows | None:
+    def dense(self, sheet: str, min_col: int, max_col: int) -> DenseSheet | None:
         """The sheet's values in columns min_col..max_col; None when calamine fails."""
         try:
             with _quiet_stderr():
@@ -116,21 +239,11 @@ class CalamineBook:
             raise
         except BaseException:
             return None
-        out: Rows = {}
-        for r, line in enumerate(grid, start=1):
-            values: dict[int, object] = {}
-            for c, v in enumerate(line[min_col - 1 : max_col], min_col):
-                kind = type(v)  # from_calamine inlined for the two common kinds: it is hot
-                if kind is str:
-                    if v:
-                        values[c] = v
-                elif kind is float:
-                    whole = v.is_integer() and -_SAFE_INT < v < _SAFE_INT
-                    values[c] = int(v) if whole else v
-                else:
-                    value = from_calamine(v)
-                    if value is not None:
-                        values[c] = value
-            if values:
-                out[r] = values
-        return out
+        if len(set(map(len, grid))) > 1:  # calamine's rows are one width; never guess otherwise
+            return None
+        return DenseSheet(min_col, max_col, dense_rows(grid, min_col, max_col))
+
+    def rows(self, sheet: str, min_col: int, max_col: int) -> Rows | None:
+        """The sheet's values in columns min_col..max_col, sparse; None when calamine fails."""
+        dense = self.dense(sheet, min_col, max_col)
+        return None if dense is None else dense.sparse()

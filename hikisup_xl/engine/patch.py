@@ -37,7 +37,7 @@ from ..core.identity import require_hikisup
 from ..core.schema import SNAPSHOT_HEADERS, SNAPSHOT_SHEET, Column, Kind, TableSpec
 from ..core.table import RawTable
 from . import graft, safety, zipcopy
-from .calread import CalamineBook, dense_enough
+from .calread import CalamineBook, DenseSheet, dense_enough
 from .cellread import CellReader, Rows, from_serial, shared_strings
 from .ooxml import (
     CONTENT_TYPES,
@@ -161,6 +161,39 @@ def _blank(value: object) -> bool:
     return value is None or value == ""
 
 
+def _dense_table(
+    dense: DenseSheet, table: TableInfo, min_col: int, max_col: int
+) -> tuple[list[tuple[object, ...]], list[int]]:
+    """A table's data rows (and their sheet rows) straight from calamine's row tuples: what
+    read_table makes of the sparse grid, without building it. A row is data unless every cell
+    is blank; below a table without a Total Row, rows typed just under it belong to it (fewer
+    than TRAILING_SCAN blank rows apart), as in _last_filled."""
+    width = max_col - min_col + 1
+    lines = dense.rows
+    if (min_col, max_col) != (dense.lo, dense.hi):  # another table shares the sheet
+        cut = slice(min_col - dense.lo, max_col - dense.lo + 1)
+        lines = [line[cut] for line in lines]
+    first = table.bounds[1]  # the header row; data starts below it
+    last = min(table.data_end, len(lines))
+    if not table.totals:
+        gap = 0
+        for row in range(table.data_end + 1, len(lines) + 1):
+            if lines[row - 1].count(None) == width:
+                gap += 1
+                if gap > safety.TRAILING_SCAN:
+                    break
+            else:
+                gap, last = 0, row
+    rows: list[tuple[object, ...]] = []
+    numbers: list[int] = []
+    for row in range(first + 1, last + 1):
+        values = lines[row - 1]
+        if values.count(None) != width:
+            rows.append(values)
+            numbers.append(row)
+    return rows, numbers
+
+
 # -- the engine --------------------------------------------------------------------------------
 class PatchEngine:
     """A workbook file opened for one action; `save()` replaces it atomically."""
@@ -199,6 +232,9 @@ class PatchEngine:
         self._extra_parts: dict[str, bytes] = {}
         self._extra_removed: set[str] = set()
         self._grids: dict[str, Rows] = {}
+        # Sheets read by calamine and not written yet, and sheets calamine must not read.
+        self._dense: dict[str, DenseSheet] = {}
+        self._xml_only: set[str] = set()
         self._editors: dict[str, SheetEditor] = {}
         self._new_parts: set[str] = set()
         self._templates: dict[tuple[str, int], int | None] = {}
@@ -221,23 +257,53 @@ class PatchEngine:
         """The sheet's values in its tables' columns (sparse), with this action's writes."""
         grid = self._grids.get(sheet)
         if grid is None:
-            lo, hi = self._columns(sheet)
-            part = self._wb.sheets[sheet].part
-            try:
-                # The part's bytes are let go before calamine allocates (the report sheet's are
-                # ~130 MB at prefecture scale); the XML reader reads them again if it must.
-                if dense_enough(self._pkg.read(part)):
-                    grid = self._calamine.rows(sheet, lo, hi)
-                    if grid is not None and self._hidden_dates:
-                        self._convert_hidden_dates(sheet, grid)
-                if grid is None:  # a far cell, or a value calamine cannot take
+            dense = self._dense.pop(sheet, None) or self._read_dense(sheet)
+            if dense is not None:
+                grid = dense.sparse()
+                if self._hidden_dates:
+                    self._convert_hidden_dates(sheet, grid)
+            else:  # a far cell, or a value calamine cannot take
+                part = self._wb.sheets[sheet].part
+                lo, hi = self._columns(sheet)
+                try:
                     grid = self._reader.read(self._pkg.read(part), lo, hi)
-            except HikisupError:
-                raise
-            except Exception as exc:  # lxml and zipfile raise many types for damage
-                raise _unreadable(self.path, exc) from None
+                except HikisupError:
+                    raise
+                except Exception as exc:  # lxml and zipfile raise many types for damage
+                    raise _unreadable(self.path, exc) from None
             self._grids[sheet] = grid
         return grid
+
+    def _read_dense(self, sheet: str) -> DenseSheet | None:
+        """calamine's read of the sheet, where it is safe (engine/calread.py); None otherwise."""
+        if sheet in self._xml_only:
+            return None
+        lo, hi = self._columns(sheet)
+        dense = None
+        try:
+            # The part's bytes are let go before calamine allocates (the report sheet's are
+            # ~130 MB at prefecture scale); the XML reader reads them again if it must.
+            if dense_enough(self._pkg.read(self._wb.sheets[sheet].part)):
+                dense = self._calamine.dense(sheet, lo, hi)
+        except HikisupError:
+            raise
+        except Exception as exc:  # zipfile raises many types for damage
+            raise _unreadable(self.path, exc) from None
+        if dense is None:
+            self._xml_only.add(sheet)
+        return dense
+
+    def _read_only(self, sheet: str) -> DenseSheet | None:
+        """The sheet as calamine's row tuples, while nothing has made it an editable grid (a
+        write, or a date format calamine does not know): tables are read from these directly."""
+        if sheet in self._grids or self._hidden_dates:
+            return None
+        dense = self._dense.get(sheet)
+        if dense is None:
+            dense = self._read_dense(sheet)
+            if dense is not None:
+                self._dense[sheet] = dense
+        return dense
 
     def _convert_hidden_dates(self, sheet: str, grid: Rows) -> None:
         """Serials in formats calamine does not take for dates (`ggge"年"`, `aaa`...)."""
@@ -285,9 +351,12 @@ class PatchEngine:
 
     def _headers(self, spec: TableSpec, table: TableInfo) -> list[str]:
         min_col, min_row, max_col, _ = table.bounds
-        headers = [
-            _header(v) for v in self._cells(self._grid(table.sheet), min_row, min_col, max_col)
-        ]
+        dense = self._read_only(table.sheet)
+        if dense is not None:
+            cells: Sequence[object] = dense.cells(min_row, min_col, max_col)
+        else:
+            cells = self._cells(self._grid(table.sheet), min_row, min_col, max_col)
+        headers = [_header(v) for v in cells]
         missing = [c.header for c in spec.columns if c.header not in headers]
         if missing:
             raise HikisupError(
@@ -300,17 +369,22 @@ class PatchEngine:
         table = self._table(spec)
         min_col, min_row, max_col, _ = table.bounds
         headers = self._headers(spec, table)
-        grid = self._grid(table.sheet)
-        last = table.data_end
-        if not table.totals:  # below a Total Row nothing belongs to the table
-            last = self._last_filled(grid, last, min_col, max_col)
-        rows: list[tuple[object, ...]] = []
-        numbers: list[int] = []
         # What a calculated column shows is no reason for a row to be data (a blank row shows
         # 「様」 for =[@氏名]&"様"): only what a clerk typed counts.
         own = {c.header for c in spec.columns}
         calculated = {i for i in table.calculated() if headers[i] not in own}
         width = max_col - min_col + 1
+        letters = [col_letter(c) for c in range(min_col, max_col + 1)]
+        dense = self._read_only(table.sheet)
+        if dense is not None and not calculated:
+            rows, numbers = _dense_table(dense, table, min_col, max_col)
+            return RawTable(spec, headers, rows, numbers, letters, min_row)
+        grid = self._grid(table.sheet)
+        last = table.data_end
+        if not table.totals:  # below a Total Row nothing belongs to the table
+            last = self._last_filled(grid, last, min_col, max_col)
+        rows = []
+        numbers = []
         typed = [i for i in range(width) if i not in calculated]
         columns = range(min_col, max_col + 1)
         for row in sorted(r for r in grid if min_row < r <= last):
@@ -325,7 +399,6 @@ class PatchEngine:
                 continue
             rows.append(values)
             numbers.append(row)
-        letters = [col_letter(c) for c in range(min_col, max_col + 1)]
         return RawTable(spec, headers, rows, numbers, letters, min_row)
 
     @staticmethod

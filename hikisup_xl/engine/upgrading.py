@@ -140,6 +140,7 @@ class PatchUpgrade(PatchEngine):
         graft.remove_sheet(self._pkg, self._wb, sheet, self._changes)
         self._editors.pop(sheet, None)
         self._grids.pop(sheet, None)
+        self._dense.pop(sheet, None)
 
     def add_template_sheet(self, sheet: str) -> None:
         src = self._template_source()

@@ -1,0 +1,256 @@
+"""Tables read straight from calamine's rows (engine/calread.py DenseSheet, #14), and the guard
+that decides when calamine may read a sheet at all.
+
+The dense path must give exactly what the editable grid and the XML reader give, for every
+table, with the odd values a clerk's workbook holds; and the guard must never let calamine
+allocate a sheet's extent when a hostile part makes it huge (that aborts the process: a test
+here that got it wrong would take pytest down with it).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from openpyxl.workbook.workbook import Workbook
+
+from hikisup_xl.core import schema
+from hikisup_xl.core.grid import col_index, col_letter
+from hikisup_xl.demo import DEMO_SETTINGS, generate
+from hikisup_xl.engine import calread, patch
+from hikisup_xl.engine.calread import MAX_EXTENT, dense_enough, dense_rows, from_calamine
+
+from .util import TODAY, build, excel_like, rewrite, sheet_part
+
+Read = dict[str, tuple[list[str], list[tuple[object, ...]], list[int]]]
+
+
+def _read_all(path: Path) -> Read:
+    engine = patch.PatchEngine(path)
+    return {
+        spec.key: (raw.headers, raw.rows, raw.row_numbers)
+        for spec in schema.ALL_TABLES
+        for raw in [engine.read_table(spec)]
+    }
+
+
+def _three_ways(path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Read, Read, Read]:
+    dense = _read_all(path)
+    with monkeypatch.context() as m:  # calamine's rows through the editable grid
+        m.setattr(patch.PatchEngine, "_read_only", lambda self, sheet: None)
+        sparse = _read_all(path)
+    with monkeypatch.context() as m:  # the XML reader
+        m.setattr(patch, "dense_enough", lambda data: False)
+        xml = _read_all(path)
+    return dense, sparse, xml
+
+
+def _odd_values(wb: Workbook) -> None:
+    """What clerks leave in tables: numbers typed as text and as numbers, TRUE, whole and
+    fractional numbers, dates with and without a time, times, blanks typed as '', and rows
+    typed under a table without a Total Row (they belong to it)."""
+    reg = wb[schema.REGISTER.sheet]
+    first = reg.max_row + 1
+    odd: list[object] = [
+        "R7-001",
+        1,
+        1.5,
+        True,
+        False,
+        dt.datetime(2025, 4, 1),
+        dt.datetime(2025, 4, 1, 9, 30),
+        dt.time(9, 30),
+        "",
+        " ",
+        2**60,
+        -0.0,
+        "0552231234",
+    ]
+    width = len(schema.REGISTER.columns)
+    for i, value in enumerate(odd):
+        for col in range(1, width + 1):
+            reg.cell(first + i, col, value if (col + i) % 3 else None)
+    reg.cell(first + len(odd) + 10, 2, "表の下に書いた行")
+    reports = wb[schema.REPORTS.sheet]
+    for i, value in enumerate([True, 1.0, 1, "1", dt.date(2025, 5, 1)]):
+        reports.cell(reports.max_row + 1, 3, value)
+        reports.cell(reports.max_row, 1, f"A{i}")
+
+
+@pytest.mark.parametrize("store", ["openpyxl", "excel"])
+def test_every_table_reads_the_same_three_ways(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, store: str
+) -> None:
+    path = build(
+        tmp_path / "d.xlsx",
+        generate(TODAY, mistakes=True),
+        settings=DEMO_SETTINGS,
+        edit=_odd_values,
+    )
+    if store == "excel":
+        excel_like(path)
+    dense, sparse, xml = _three_ways(path, monkeypatch)
+    assert dense.keys() == sparse.keys() == xml.keys()
+    for key in dense:
+        assert dense[key] == sparse[key], key
+        # the XML reader rounds nothing and reads the same serials: the same values, typed alike
+        assert [[(type(v), v) for v in r] for r in dense[key][1]] == [
+            [(type(v), v) for v in r] for r in xml[key][1]
+        ], key
+        assert dense[key][0] == xml[key][0] and dense[key][2] == xml[key][2], key
+    register = [v for r in dense[schema.REGISTER.key][1] for v in r]
+    assert "表の下に書いた行" in register and True in register and 2**60 in register
+    assert any(type(v) is float for v in register) and " " in register
+
+
+def test_a_sheet_read_dense_and_then_written_keeps_its_values(tmp_path: Path) -> None:
+    """A job reads a table (dense), then writes the same sheet: the grid made from the dense
+    rows holds every value, and the write lands on it."""
+    path = build(tmp_path / "d.xlsx", generate(TODAY), settings=DEMO_SETTINGS)
+    engine = patch.PatchEngine(path)
+    before = engine.read_table(schema.REGISTER)
+    assert schema.REGISTER.sheet in engine._dense
+    engine.write_cells(before, "memo", {0: "書いた"})
+    after = engine.read_table(schema.REGISTER)
+    assert schema.REGISTER.sheet not in engine._dense
+    pos = after.position("memo")
+    assert pos is not None
+    assert after.rows[0][pos] == "書いた"
+    assert after.rows[0][:pos] == before.rows[0][:pos]
+    assert after.rows[1:] == before.rows[1:]
+
+
+# -- converting a column at a time -------------------------------------------------------------
+_CELLS = st.one_of(
+    st.just(""),
+    st.text(max_size=4),
+    st.floats(allow_nan=False, width=64),
+    st.integers(min_value=-(2**64), max_value=2**64).map(float),
+    st.integers(min_value=-(2**64), max_value=2**64),
+    st.booleans(),
+    st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(9999, 12, 31)),
+    st.datetimes(min_value=dt.datetime(1900, 1, 1)),
+    st.times(),
+    st.timedeltas(min_value=dt.timedelta(0), max_value=dt.timedelta(days=3)),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.integers(min_value=1, max_value=6).flatmap(
+        lambda w: st.lists(st.lists(_CELLS, min_size=w, max_size=w), max_size=12)
+    ),
+    st.integers(min_value=1, max_value=3),
+    st.integers(min_value=0, max_value=4),
+)
+def test_columns_convert_as_each_value_would(grid: list[list[object]], lo: int, extra: int) -> None:
+    """Whatever calamine hands over, a column converted in bulk equals from_calamine on every
+    cell, type included (True beside 1.0, 2**60 beside 2.0**60, a date beside its datetime)."""
+    width = len(grid[0]) if grid else 3
+    hi = max(lo, width) + extra
+    got = dense_rows(grid, lo, hi)
+    want = [
+        tuple(from_calamine(v) for v in line[lo - 1 : hi]) + (None,) * (hi - max(lo - 1, width))
+        for line in grid
+    ]
+    want = [w[: hi - lo + 1] for w in want]
+    assert [[(type(v), v) for v in r] for r in got] == [[(type(v), v) for v in r] for r in want]
+    assert all(len(r) == hi - lo + 1 for r in got)
+
+
+# -- the guard ---------------------------------------------------------------------------------
+def _sheet(body: str, dimension: str | None = None, prefix: str = "") -> bytes:
+    p = f"{prefix}:" if prefix else ""
+    ns = f'xmlns{":" + prefix if prefix else ""}="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+    dim = f'<{p}dimension ref="{dimension}"/>' if dimension else ""
+    return f"<{p}worksheet {ns}>{dim}<{p}sheetData>{body}</{p}sheetData></{p}worksheet>".encode()
+
+
+def _row(r: int, cols: list[str], sep: str = " ") -> str:
+    cells = "".join(f'<c{sep}r="{c}{r}"><v>1</v></c>' for c in cols)
+    return f'<row{sep}r="{r}">{cells}</row>'
+
+
+def test_cells_placed_by_position_alone_never_go_to_calamine() -> None:
+    """16,384 cells without a reference make calamine's rows that wide: with one row at 99,999
+    that is 1.6 billion cells. Before this change the guard saw only references (rows to
+    99,999, columns to Z) and let it through."""
+    wide = '<row r="1">' + "<c><v>1</v></c>" * 16_384 + "</row>"
+    part = _sheet(wide + _row(99_999, ["A"]))
+    assert not dense_enough(part)
+    styled = '<row r="1">' + '<c s="0"><v>1</v></c>' * 20 + "</row>"  # first attribute not r
+    assert not dense_enough(_sheet(styled))
+    rows = "<row><c><v>1</v></c></row>" * 3  # rows numbered by position
+    assert not dense_enough(_sheet(rows))
+    prefixed = _sheet('<x:row r="1"><x:c><x:v>1</x:v></x:c></x:row>', prefix="x")
+    assert not dense_enough(prefixed)
+    assert dense_enough(_sheet(_row(1, ["A", "B"]) + _row(2, ["A"])))
+    assert dense_enough(_sheet('<x:row r="1"><x:c r="A1"><x:v>1</x:v></x:c></x:row>', prefix="x"))
+
+
+def test_a_reference_after_a_tab_or_a_line_break_is_still_seen() -> None:
+    """XML allows any white space before an attribute; the guard looked only after a space."""
+    for sep in ("\t", "\n", "\r\n"):
+        far = _row(1, ["A"], sep) + _row(1_048_576, ["XFD"], sep)
+        assert not dense_enough(_sheet(far)), repr(sep)
+        assert not dense_enough(_sheet(far, "A1:A1")), repr(sep)
+
+
+def test_a_claimed_dimension_is_believed_only_when_no_reference_lies_past_it() -> None:
+    rows = "".join(_row(r, ["A", "B", "R"]) for r in (1, 2, 99_999, 100_040))
+    assert dense_enough(_sheet(rows, "A1:R100040"))
+    assert calread._claim_holds(_sheet(rows, "A1:R100040"))
+    assert not calread._claim_holds(_sheet(rows, "A1:R100039"))  # one row past it
+    assert not calread._claim_holds(_sheet(rows, "A1:Q100040"))  # one column past it
+    assert not calread._claim_holds(_sheet(rows, "A1:XFD1048576"))  # too large to believe
+    lying = rows + _row(1_048_576, ["XFD"])
+    assert not calread._claim_holds(_sheet(lying, "A1:R100040"))
+    assert not dense_enough(_sheet(lying, "A1:R100040"))
+    zeros = _row(1, ["A"]) + '<row r="0999999"><c r="A0999999"><v>1</v></c></row>'
+    assert not calread._claim_holds(_sheet(zeros, "A1:A9812"))
+
+
+_REFS = st.lists(st.tuples(st.integers(1, 800), st.integers(1, 250_000)), min_size=1, max_size=30)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_REFS, st.integers(1, 800), st.integers(1, 250_000))
+def test_a_believed_claim_bounds_every_reference(
+    refs: list[tuple[int, int]], claim_col: int, claim_row: int
+) -> None:
+    """The claim is believed only if every reference lies within it, and whenever every
+    reference does and the claimed extent is small enough it is believed (so the one-scan
+    path is really taken)."""
+    body = "".join(f'<row r="{r}"><c r="{col_letter(c)}{r}"><v>1</v></c></row>' for c, r in refs)
+    part = _sheet(body, f"A1:{col_letter(claim_col)}{claim_row}")
+    within = all(c <= claim_col and r <= claim_row for c, r in refs)
+    held = calread._claim_holds(part)
+    if held:
+        assert within
+    if within and claim_col * claim_row <= MAX_EXTENT:
+        assert held
+    if held:  # and the guard agrees: what it lets through is within MAX_EXTENT
+        assert max(c for c, _ in refs) * max(r for _, r in refs) <= MAX_EXTENT
+
+
+def test_a_hostile_register_is_read_without_calamine(tmp_path: Path) -> None:
+    """The attack above inside a real workbook: the register is read (by the XML reader) and
+    the process survives; were the guard wrong, calamine would abort pytest here."""
+    path = build(tmp_path / "d.xlsx", generate(TODAY), settings=DEMO_SETTINGS)
+    expected = patch.PatchEngine(path).read_table(schema.REGISTER).rows
+
+    def attack(parts: dict[str, bytes]) -> None:
+        name = sheet_part(parts, schema.REGISTER.sheet)
+        xml = parts[name].decode()
+        wide = '<row r="99990">' + '<c s="0"><v>1</v></c>' * 16_384 + "</row>"
+        parts[name] = re.sub("</sheetData>", wide + "</sheetData>", xml, count=1).encode()
+
+    rewrite(path, attack)
+    engine = patch.PatchEngine(path)
+    assert engine.read_table(schema.REGISTER).rows == expected
+    assert schema.REGISTER.sheet in engine._xml_only
+    assert col_index("XFD") == 16_384

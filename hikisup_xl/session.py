@@ -165,7 +165,8 @@ class Session:
         self.engine.append_rows(schema.PERIODS, periods)
         # As the next read parses them (a full-width space in ふりがな reads as a space), or
         # the next job would take this action's own writes for hand changes.
-        self.engine.write_snapshot(snapshot_rows(current_values(self.book, _as_read(overrides))))
+        now = current_values(self.book, _as_read(overrides)) if overrides else seen
+        self.engine.write_snapshot(snapshot_rows(now))
         extra = []
         if changes:
             extra.append(f"変更履歴{len(changes)}件")

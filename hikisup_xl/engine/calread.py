@@ -16,6 +16,7 @@ import functools
 import io
 import os
 import re
+import threading
 from collections.abc import Iterable, Iterator
 from itertools import repeat
 from pathlib import Path
@@ -145,22 +146,37 @@ def from_calamine(value: object) -> object:
     return value
 
 
+_QUIET = threading.Lock()  # one redirection of stderr at a time, however many readers
+_quiet: list[int] = []  # [saved stderr, readers inside] while it is redirected
+
+
 @contextlib.contextmanager
 def _quiet_stderr() -> Iterator[None]:
     """Rust prints a panic (and its backtrace) straight to file descriptor 2: a clerk must not
-    see it, and the XML reader takes over anyway."""
+    see it, and the XML reader takes over anyway. Two threads may read with calamine at once
+    (PatchEngine.prefetch): the first one in redirects, the last one out puts stderr back."""
+    with _QUIET:
+        if not _quiet:
+            try:
+                saved = os.dup(2)
+            except OSError:  # no stderr at all (the ribbon's pythonw)
+                saved = -1
+            if saved >= 0:
+                with Path(os.devnull).open("wb") as sink:
+                    os.dup2(sink.fileno(), 2)
+            _quiet.extend((saved, 0))
+        _quiet[1] += 1
     try:
-        saved = os.dup(2)
-    except OSError:  # no stderr at all (the ribbon's pythonw)
         yield
-        return
-    try:
-        with Path(os.devnull).open("wb") as sink:
-            os.dup2(sink.fileno(), 2)
-            yield
     finally:
-        os.dup2(saved, 2)
-        os.close(saved)
+        with _QUIET:
+            _quiet[1] -= 1
+            if not _quiet[1]:
+                saved = _quiet.pop(0)
+                _quiet.clear()
+                if saved >= 0:
+                    os.dup2(saved, 2)
+                    os.close(saved)
 
 
 class DenseSheet:
@@ -225,6 +241,11 @@ class CalamineBook:
     def __init__(self, data: bytes) -> None:
         self._data = data
         self._book: Any = None
+
+    def twin(self) -> CalamineBook:
+        """Another reader of the same package, for a second thread (one calamine workbook
+        must not be used by two threads at once)."""
+        return CalamineBook(self._data)
 
     def dense(self, sheet: str, min_col: int, max_col: int) -> DenseSheet | None:
         """The sheet's values in columns min_col..max_col; None when calamine fails."""

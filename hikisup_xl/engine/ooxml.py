@@ -164,6 +164,11 @@ class Package:
     def find(self, part: str) -> str | None:
         return self._names.get(part.lower())
 
+    def size(self, part: str) -> int:
+        """A part's size uncompressed, from the zip's directory (0 when it is missing)."""
+        name = self.find(part)
+        return self.zip.getinfo(name).file_size if name is not None else 0
+
     def read(self, part: str) -> bytes:
         name = self.find(part)
         if name is None:

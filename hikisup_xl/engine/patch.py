@@ -27,6 +27,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+import threading
 from collections.abc import Callable, Collection, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -161,6 +162,46 @@ def _blank(value: object) -> bool:
     return value is None or value == ""
 
 
+# A sheet's XML this large (bytes, uncompressed) is read in a second thread by prefetch().
+PARALLEL_FROM = 4 << 20
+
+
+def _dense_or_none(
+    pkg: Package, part: str, sheet: str, calamine: CalamineBook, lo: int, hi: int
+) -> DenseSheet | Exception | None:
+    """A sheet read by calamine where that is safe; None where it is not (the XML reader
+    reads it then); the exception a damaged part raised, for the caller to word."""
+    try:
+        # The part's bytes are let go before calamine allocates (the report sheet's are
+        # ~130 MB at prefecture scale); the XML reader reads them again if it must.
+        if not dense_enough(pkg.read(part)):
+            return None
+    except Exception as exc:  # zipfile raises many types for damage
+        return exc
+    return calamine.dense(sheet, lo, hi)
+
+
+class _Background:
+    """One call run in a daemon thread; result() waits for it. What the call raises comes
+    back as its result, to be raised (or worded) in the thread that asked."""
+
+    def __init__(self, call: Callable[[], DenseSheet | Exception | None]) -> None:
+        self._call = call
+        self._answer: DenseSheet | Exception | None = None
+        self._thread = threading.Thread(target=self._run, name="hikisup-read", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            self._answer = self._call()
+        except BaseException as exc:  # handed to the asking thread
+            self._answer = exc if isinstance(exc, Exception) else RuntimeError(repr(exc))
+
+    def result(self) -> DenseSheet | Exception | None:
+        self._thread.join()
+        return self._answer
+
+
 def _dense_table(
     dense: DenseSheet, table: TableInfo, min_col: int, max_col: int
 ) -> tuple[list[tuple[object, ...]], list[int]]:
@@ -235,6 +276,7 @@ class PatchEngine:
         # Sheets read by calamine and not written yet, and sheets calamine must not read.
         self._dense: dict[str, DenseSheet] = {}
         self._xml_only: set[str] = set()
+        self._background: dict[str, _Background] = {}  # sheets being read in another thread
         self._editors: dict[str, SheetEditor] = {}
         self._new_parts: set[str] = set()
         self._templates: dict[tuple[str, int], int | None] = {}
@@ -278,20 +320,45 @@ class PatchEngine:
         """calamine's read of the sheet, where it is safe (engine/calread.py); None otherwise."""
         if sheet in self._xml_only:
             return None
-        lo, hi = self._columns(sheet)
-        dense = None
-        try:
-            # The part's bytes are let go before calamine allocates (the report sheet's are
-            # ~130 MB at prefecture scale); the XML reader reads them again if it must.
-            if dense_enough(self._pkg.read(self._wb.sheets[sheet].part)):
-                dense = self._calamine.dense(sheet, lo, hi)
-        except HikisupError:
-            raise
-        except Exception as exc:  # zipfile raises many types for damage
-            raise _unreadable(self.path, exc) from None
+        pending = self._background.pop(sheet, None)
+        if pending is not None:
+            dense = pending.result()
+        else:
+            lo, hi = self._columns(sheet)
+            part = self._wb.sheets[sheet].part
+            dense = _dense_or_none(self._pkg, part, sheet, self._calamine, lo, hi)
+        if isinstance(dense, Exception):
+            raise dense if isinstance(dense, HikisupError) else _unreadable(self.path, dense)
         if dense is None:
             self._xml_only.add(sheet)
         return dense
+
+    def prefetch(self, specs: Sequence[TableSpec], *, snapshot: bool = False) -> None:
+        """Read the sheets of these tables now, the largest in a second thread: calamine's
+        parse lets go of the interpreter, so on two cores it overlaps this thread's reading
+        of the others (a 100,000-row 活動報告 is most of a prefecture-scale read)."""
+        if self._hidden_dates:
+            return
+        tables = [self._wb.tables.get(s.table) for s in specs]
+        sheets = dict.fromkeys(t.sheet for t in tables if t is not None)
+        todo = [
+            s
+            for s in sheets
+            if s in self._wb.sheets and s not in self._grids and s not in self._dense
+        ]
+        sizes = {s: self._pkg.size(self._wb.sheets[s].part) for s in todo}
+        largest = max(todo, key=sizes.__getitem__, default=None)
+        if largest is None or sizes[largest] < PARALLEL_FROM or len(todo) < 2:
+            return
+        lo, hi = self._columns(largest)
+        part = self._wb.sheets[largest].part
+        twin = self._calamine.twin()
+        self._background[largest] = _Background(
+            lambda: _dense_or_none(self._pkg, part, largest, twin, lo, hi)
+        )
+        for sheet in todo:
+            if sheet != largest:
+                self._read_only(sheet)
 
     def _read_only(self, sheet: str) -> DenseSheet | None:
         """The sheet as calamine's row tuples, while nothing has made it an editable grid (a

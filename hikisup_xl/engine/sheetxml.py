@@ -208,6 +208,16 @@ def _raw_extent(raw: bytes) -> tuple[int, int] | None:
     return col_index(first.group(1).decode()), col_index(end.group(1).decode())
 
 
+_NEW_CELL_COL = re.compile(r'<c r="([A-Z]{1,3})[0-9]')
+
+
+def _new_cells_extent(first: str, last: str) -> tuple[int, int]:
+    """First and last column of a row this engine writes: its first and last cell's XML."""
+    a, b = _NEW_CELL_COL.match(first), _NEW_CELL_COL.match(last)
+    assert a is not None and b is not None, (first, last)
+    return col_index(a.group(1)), col_index(b.group(1))
+
+
 def _plain_within(raw: bytes, min_col: int, max_col: int) -> bool:
     """Whether an unparsed row holds no formula and only cells, each with its reference,
     within columns min_col..max_col: removing those cells then removes the whole row."""
@@ -279,6 +289,9 @@ class SheetEditor:
         self._links: dict[tuple[int, int], list[Element]] | None = None
         self._col_styles: list[tuple[int, int, int]] | None = None
         self._raw: dict[int, bytes] = {}  # rows not parsed yet (from_bytes)
+        # First and last column of the rows this editor added as bytes: known when they are
+        # made, so finish() need not search tens of thousands of new rows for them.
+        self._raw_extents: dict[int, tuple[int, int]] = {}
         self._lazy = False  # rows parsed on demand: finish() puts them back in order
         previous = 0
         for el in data:
@@ -336,6 +349,7 @@ class SheetEditor:
         order): many fresh rows cost no lxml element each, and finish() writes them as given."""
         assert self.takes_raw_rows() and not self.has_row(row)
         self._raw[row] = f'<row r="{row}">{"".join(cells)}</row>'.encode()
+        self._raw_extents[row] = _new_cells_extent(cells[0], cells[-1])
         if self._order and row > self._order[-1]:
             self._order.append(row)
         else:
@@ -499,6 +513,9 @@ class SheetEditor:
         would otherwise be that many lxml rows)."""
         for row, cells in rows.items():
             self._raw[row] = b'<row r="%d">%s</row>' % (row, b"".join(cells))
+            # the reference is ASCII at the start of a cell: latin-1 reads it whatever follows
+            first, last = cells[0][:24].decode("latin-1"), cells[-1][:24].decode("latin-1")
+            self._raw_extents[row] = _new_cells_extent(first, last)
             bisect.insort(self._order, row)
         self.dirty = True
 
@@ -701,7 +718,10 @@ class SheetEditor:
         bounds: list[int] | None = None
         for row in self._order:
             raw = self._raw.get(row)
-            extent = _raw_extent(raw) if raw is not None else self._extent(self._rows[row])
+            if raw is None:
+                extent = self._extent(self._rows[row])
+            else:
+                extent = self._raw_extents.get(row) or _raw_extent(raw)
             if extent is None:
                 continue
             if bounds is None:

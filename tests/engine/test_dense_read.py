@@ -10,7 +10,9 @@ here that got it wrong would take pytest down with it).
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -19,6 +21,7 @@ from hypothesis import strategies as st
 from openpyxl.workbook.workbook import Workbook
 
 from hikisup_xl.core import schema
+from hikisup_xl.core.errors import HikisupError
 from hikisup_xl.core.grid import col_index, col_letter
 from hikisup_xl.demo import DEMO_SETTINGS, generate
 from hikisup_xl.engine import calread, patch
@@ -254,3 +257,85 @@ def test_a_hostile_register_is_read_without_calamine(tmp_path: Path) -> None:
     assert engine.read_table(schema.REGISTER).rows == expected
     assert schema.REGISTER.sheet in engine._xml_only
     assert col_index("XFD") == 16_384
+
+
+# -- the largest sheet read in a second thread (PatchEngine.prefetch) ------------------------
+def _prefetched(path: Path) -> tuple[patch.PatchEngine, Read]:
+    engine = patch.PatchEngine(path)
+    engine.prefetch(schema.ALL_TABLES)
+    return engine, {
+        spec.key: (raw.headers, raw.rows, raw.row_numbers)
+        for spec in schema.ALL_TABLES
+        for raw in [engine.read_table(spec)]
+    }
+
+
+def test_the_sheet_read_in_a_second_thread_gives_the_same_tables(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = build(tmp_path / "d.xlsx", generate(TODAY, mistakes=True), settings=DEMO_SETTINGS)
+    alone = _read_all(path)
+    monkeypatch.setattr(patch, "PARALLEL_FROM", 0)  # the demo's sheets are small
+    started: list[str] = []
+    real = patch._Background.__init__
+
+    def spy(self: patch._Background, call: object) -> None:
+        started.append("started")
+        real(self, call)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(patch._Background, "__init__", spy)
+    engine, together = _prefetched(path)
+    assert started == ["started"] and not engine._background  # taken by its read_table
+    assert together == alone
+
+
+def test_a_damaged_sheet_read_in_a_second_thread_is_refused_in_japanese(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = build(tmp_path / "d.xlsx", generate(TODAY), settings=DEMO_SETTINGS)
+    sizes = {}
+    with zipfile.ZipFile(path) as z:
+        sizes = {i.filename: i.file_size for i in z.infolist()}
+    largest = max((n for n in sizes if n.startswith("xl/worksheets/")), key=sizes.__getitem__)
+    raw = path.read_bytes()
+    with zipfile.ZipFile(path) as z:
+        info = z.getinfo(largest)
+    # flip a byte inside the member's compressed data: its CRC no longer matches
+    at = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra) + 20
+    path.write_bytes(raw[:at] + bytes([raw[at] ^ 0xFF]) + raw[at + 1 :])
+    monkeypatch.setattr(patch, "PARALLEL_FROM", 0)
+    with pytest.raises(HikisupError) as sequential:
+        _read_all(path)
+    with pytest.raises(HikisupError) as threaded:
+        _prefetched(path)
+    assert str(threaded.value) == str(sequential.value)
+    assert "読み取れません" in str(threaded.value) or "壊れ" in str(threaded.value)
+
+
+def test_a_far_cell_in_the_sheet_read_in_a_second_thread_goes_to_the_xml_reader(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def far(wb: Workbook) -> None:
+        wb[schema.REPORTS.sheet].cell(1_048_576, 16_384, "遠いセル")
+
+    path = build(tmp_path / "d.xlsx", generate(TODAY), settings=DEMO_SETTINGS, edit=far)
+    alone = _read_all(path)
+    monkeypatch.setattr(patch, "PARALLEL_FROM", 0)
+    engine, together = _prefetched(path)
+    assert together == alone
+    assert schema.REPORTS.sheet in engine._xml_only
+
+
+def test_stderr_is_put_back_however_two_readers_interleave() -> None:
+    """Two threads quieting stderr for calamine: the first in redirects it, the last out puts
+    it back, in either order."""
+    before = os.fstat(2)
+    first, second = calread._quiet_stderr(), calread._quiet_stderr()
+    first.__enter__()
+    second.__enter__()
+    assert os.fstat(2).st_ino != before.st_ino  # /dev/null now
+    first.__exit__(None, None, None)
+    assert os.fstat(2).st_ino != before.st_ino  # the second reader is still inside
+    second.__exit__(None, None, None)
+    after = os.fstat(2)
+    assert (after.st_dev, after.st_ino) == (before.st_dev, before.st_ino)

@@ -162,8 +162,11 @@ def _blank(value: object) -> bool:
     return value is None or value == ""
 
 
-# A sheet's XML this large (bytes, uncompressed) is read in a second thread by prefetch().
-PARALLEL_FROM = 4 << 20
+# A sheet's XML this large (bytes, uncompressed) is read in a second thread by prefetch():
+# 活動報告 at 100,000 rows is ~130 MB (1.3 s of calamine). Below this a parse is too short to
+# hide the others' reads behind, and two sheets in flight cost memory (a 16 MB 登録名簿 read
+# beside 受講者 saved no time and cost 55 MB at prefecture scale).
+PARALLEL_FROM = 32 << 20
 
 
 def _dense_or_none(

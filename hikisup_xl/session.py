@@ -80,6 +80,12 @@ class Session:
                 prefetch((schema.SETTINGS, *specs), snapshot=True)
             self.settings, self._settings_raw = read_settings(self.engine)
             self.book: Book = load_book(self.engine.read_table, self.settings, self.today, specs)
+        except BaseException:
+            # a read still running in another thread holds stderr: the error must be seen
+            settle = getattr(self.engine, "settle_reads", None)
+            if settle is not None:
+                settle()
+            raise
         finally:
             gc.freeze()  # what was read is never traversed again (finish() unfreezes)
             if collecting:

@@ -45,10 +45,11 @@ _DIMENSION = re.compile(
     rb'<(?:\w+:)?dimension\b[^>]*?\sref="(?:[A-Z]{1,3}[0-9]{1,7}:)?([A-Z]{1,3})([0-9]{1,7})"'
 )
 _DIMENSION_WITHIN = 1 << 16
-_MAIN_PREFIX = re.compile(
-    rb'xmlns:(\w+)="(?:http://schemas\.openxmlformats\.org/spreadsheetml/2006/main'
-    rb'|http://purl\.oclc\.org/ooxml/spreadsheetml/main)"'
-)
+# A cell or row tag not opened exactly as `<c r="AB12"` / `<row r="12"`, and a tag under a
+# prefix (`<x:c`, `<y:row`: calamine ignores prefixes).
+_ODD_CELL = re.compile(rb'<c(?! r="[A-Z]{1,3}[1-9][0-9]{0,6}")(?=[\s>/])')
+_ODD_ROW = re.compile(rb'<row(?! r="[1-9][0-9]{0,6}")(?=[\s>/])')
+_PREFIXED_TAG = re.compile(rb":(?:c|row)[\s>/]")  # its name ends so; text rarely does
 
 
 def _largest_row(data: bytes) -> int:
@@ -99,27 +100,26 @@ def _claim_holds(data: bytes) -> bool:
     return max((int(number) for _, number in found), default=0) <= int(row)
 
 
-@functools.lru_cache(maxsize=16)
-def _implicit(prefix: bytes) -> tuple[re.Pattern[bytes], ...]:
-    """A cell or row whose first attribute is not its reference: calamine then places it after
-    the previous one, which no scan of references bounds."""
-    return tuple(
-        re.compile(b"<" + re.escape(prefix) + name + rb'(?:>|\s(?!r="))') for name in (b"c", b"row")
-    )
-
-
-def _positions_explicit(data: bytes) -> bool:
-    """Whether every cell and row states its position first (Excel, LibreOffice and openpyxl
-    all write `<c r="A1" ...>`), under the main namespace's own prefix too."""
-    prefixes = [b"", *(p + b":" for p in _MAIN_PREFIX.findall(data, 0, _DIMENSION_WITHIN))]
-    return not any(pattern.search(data) for prefix in prefixes for pattern in _implicit(prefix))
+def _plainly_written(data: bytes) -> bool:
+    """Whether the part is written the way Excel, LibreOffice and openpyxl write it, so that
+    the scans below see every position calamine will use: UTF-8; every cell starting
+    `<c r="AB12"` and every row `<row r="12"` (upper-case letters, 1-7 digits, no leading zero,
+    double quotes, one space); no element under a prefix. calamine takes the first r of a
+    tag, places a cell or row without one after the previous, reads lower-case letters, leading
+    zeros and any number of digits, and matches tags by local name: any of those could hide an
+    extent from the scans, so such a part goes to the XML reader instead."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in data[:512]:
+        return False  # UTF-16: no scan of UTF-8 bytes would see a reference
+    if _ODD_CELL.search(data) or _ODD_ROW.search(data):
+        return False
+    return _PREFIXED_TAG.search(data) is None
 
 
 def dense_enough(data: bytes) -> bool:
     """Whether calamine's allocation for this worksheet part stays within bounds. Each scan
     looks only at the references that can be the largest: no list of every cell is built.
-    A part with cells or rows placed by position alone goes to the XML reader."""
-    if not _positions_explicit(data):
+    A part not plainly written (above) goes to the XML reader."""
+    if not _plainly_written(data):
         return False
     if _claim_holds(data):
         return True
@@ -128,7 +128,9 @@ def dense_enough(data: bytes) -> bool:
     extent = _largest_row(data) * _largest_col(data)
     if extent <= MAX_EXTENT:
         return True
-    cells = data.count(b'c r="')  # every cell states its reference first (checked above)
+    if b"<!" in data:  # a comment or CDATA could hold cell-like text to pad the count
+        return False
+    cells = data.count(b'<c r="')  # every cell is written so (checked above); text has no "<"
     return extent <= 20 * cells
 
 

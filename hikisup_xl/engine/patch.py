@@ -359,9 +359,20 @@ class PatchEngine:
         self._background[largest] = _Background(
             lambda: _dense_or_none(self._pkg, part, largest, twin, lo, hi)
         )
-        for sheet in todo:
-            if sheet != largest:
-                self._read_only(sheet)
+        try:
+            for sheet in todo:
+                if sheet != largest:
+                    self._read_only(sheet)
+        except BaseException:
+            self.settle_reads()
+            raise
+
+    def settle_reads(self) -> None:
+        """Wait for a read still running in the other thread. Called before an error leaves
+        the reading: while calamine runs, stderr is redirected (its panics must not show), and
+        the clerk's message would go there too."""
+        for pending in self._background.values():
+            pending.result()
 
     def _read_only(self, sheet: str) -> DenseSheet | None:
         """The sheet as calamine's row tuples, while nothing has made it an editable grid (a

@@ -12,6 +12,8 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import threading
+import time
 import zipfile
 from pathlib import Path
 
@@ -20,6 +22,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl.workbook.workbook import Workbook
 
+from hikisup_xl import session
 from hikisup_xl.core import schema
 from hikisup_xl.core.errors import HikisupError
 from hikisup_xl.core.grid import col_index, col_letter
@@ -191,8 +194,87 @@ def test_cells_placed_by_position_alone_never_go_to_calamine() -> None:
     assert not dense_enough(_sheet(rows))
     prefixed = _sheet('<x:row r="1"><x:c><x:v>1</x:v></x:c></x:row>', prefix="x")
     assert not dense_enough(prefixed)
+    # a prefixed part goes to the XML reader even when every cell states its reference
+    assert not dense_enough(
+        _sheet('<x:row r="1"><x:c r="A1"><x:v>1</x:v></x:c></x:row>', prefix="x")
+    )
     assert dense_enough(_sheet(_row(1, ["A", "B"]) + _row(2, ["A"])))
-    assert dense_enough(_sheet('<x:row r="1"><x:c r="A1"><x:v>1</x:v></x:c></x:row>', prefix="x"))
+    empty = '<row r="1"><c r="A1"/><c/></row>'  # an empty <c/> moves calamine on too
+    assert not dense_enough(_sheet(empty))
+
+
+# One far cell in an otherwise plain sheet, spelt in ways python-calamine 0.9.1 reads (checked
+# with a small reference: "d3", "D0003", 'D3', r = "D3", two spaces and r after s all land
+# on D3; "AAAA3" makes 18,279 columns) and the old guard's scans did not see (all but the
+# last two passed it). A character reference calamine refuses; it goes to the XML reader too.
+FAR_SPELLINGS = [
+    '<c r="xfd1048576">',  # lower case: calamine places "c3" at C3
+    '<c r="xFd1048576">',
+    '<c r="XFD20000000">',  # eight digits
+    '<c r="XFD0001048576">',  # leading zeros: "A0000000005" is row 5
+    '<c r="AAAA2">',  # four letters: 18,279 columns
+    '<c r="ZZZZZZ2">',
+    "<c r='XFD1048576'>",  # single quotes
+    '<c r = "XFD1048576">',  # spaces around =
+    '<c r="&#88;FD1048576">',  # a character reference
+    '<c  r="XFD1048576">',  # two spaces
+    '<c s="1" r="XFD1048576">',  # r not first
+]
+
+
+@pytest.mark.parametrize("cell", FAR_SPELLINGS)
+def test_a_far_cell_however_spelt_never_goes_to_calamine(cell: str) -> None:
+    plain = "".join(_row(r, ["A", "B"]) for r in range(1, 41))
+    far = f'<row r="40">{cell}<v>1</v></c></row>'
+    for dimension in (None, "A1:B40"):
+        assert not dense_enough(_sheet(plain + far, dimension)), (cell, dimension)
+
+
+@pytest.mark.parametrize(
+    "declaration",
+    [
+        "xmlns:y='http://schemas.openxmlformats.org/spreadsheetml/2006/main'",
+        'xmlns:y = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"',
+        'xmlns:y="urn:other"',
+    ],
+)
+def test_prefixed_cells_go_to_the_xml_reader_however_the_prefix_is_bound(
+    declaration: str,
+) -> None:
+    """calamine matches tags by their local name: a prefixed cell without a reference is
+    placed by position, whatever namespace its prefix is bound to."""
+    rows = "<y:row></y:row>" * 20 + "<y:row>" + "<y:c><y:v>1</y:v></y:c>" * 50 + "</y:row>"
+    part = (
+        f'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+        f"{declaration}><sheetData>{rows}</sheetData></worksheet>"
+    ).encode()
+    assert not dense_enough(part)
+    dashed = _sheet('<x-y:row r="1"><x-y:c r="A1"><x-y:v>1</x-y:v></x-y:c></x-y:row>', prefix="")
+    assert not dense_enough(dashed)
+
+
+def test_cell_like_text_cannot_pad_the_density_count() -> None:
+    """Past MAX_EXTENT the guard allows 20 cells of extent per real cell: the count must count
+    cells, not text that looks like one (a quote needs no escaping in text; a "<" does), nor
+    cells inside a comment. 160,000 rows x 26 columns (one-letter columns count as 26) is just
+    past MAX_EXTENT; 250,000 fake cells would have made it pass."""
+    far = _row(1, ["A"]) + _row(160_000, ["N"])
+    assert MAX_EXTENT < 160_000 * 26 <= 20 * 250_000
+    text = '<row r="2"><c r="A2" t="inlineStr"><is><t>' + 'c r="' * 250_000 + "</t></is></c></row>"
+    assert not dense_enough(_sheet(far + text))
+    comment = "<!--" + '<c r="A1"/>' * 250_000 + "-->"
+    assert not dense_enough(_sheet(far + comment))
+    real = '<row r="3">' + "".join(f'<c r="{col_letter(c)}3"/>' for c in range(1, 15)) + "</row>"
+    assert not dense_enough(_sheet(far + real))  # 16 real cells are not enough
+    letters = [col_letter(c) for c in range(1, 27)]
+    many = "".join(_row(r, letters) for r in range(10, 8_110))  # 210,600 real cells are
+    assert dense_enough(_sheet(_row(1, ["A"]) + many + _row(160_000, ["N"])))
+
+
+def test_a_utf16_part_goes_to_the_xml_reader() -> None:
+    far = _row(1, ["A"]) + _row(1_048_576, ["XFD"])
+    assert not dense_enough(_sheet(far).decode().encode("utf-16"))
+    assert not dense_enough(_sheet(far).decode().encode("utf-16-le"))
 
 
 def test_a_reference_after_a_tab_or_a_line_break_is_still_seen() -> None:
@@ -339,3 +421,32 @@ def test_stderr_is_put_back_however_two_readers_interleave() -> None:
     second.__exit__(None, None, None)
     after = os.fstat(2)
     assert (after.st_dev, after.st_ino) == (before.st_dev, before.st_ino)
+
+
+def test_an_error_while_a_sheet_is_read_in_another_thread_still_reaches_stderr(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While calamine runs in the other thread stderr goes to /dev/null (its panics must not
+    show). A job failing meanwhile (a broken 設定 sheet, Ctrl-C) must wait for that read before
+    its message is printed, or the clerk would see nothing."""
+    path = build(tmp_path / "d.xlsx", generate(TODAY), settings=DEMO_SETTINGS)
+    monkeypatch.setattr(patch, "PARALLEL_FROM", 0)
+    real_dense = calread.CalamineBook.dense
+
+    def slow_in_the_other_thread(self: calread.CalamineBook, *args: object) -> object:
+        if threading.current_thread().name == "hikisup-read":
+            with calread._quiet_stderr():
+                time.sleep(0.5)  # calamine's parse of a 100,000-row sheet takes ~1.3 s
+        return real_dense(self, *args)  # type: ignore[arg-type]
+
+    def broken(engine: object) -> object:
+        raise HikisupError("設定シートが読めません")
+
+    monkeypatch.setattr(calread.CalamineBook, "dense", slow_in_the_other_thread)
+    monkeypatch.setattr(session, "read_settings", broken)
+    before = os.fstat(2)
+    with pytest.raises(HikisupError, match="設定シート"):
+        session.Session(patch.PatchEngine(path), TODAY)
+    after = os.fstat(2)  # the message is printed right after this: stderr must be back
+    assert (after.st_dev, after.st_ino) == (before.st_dev, before.st_ino)
+    assert not [t for t in threading.enumerate() if t.name == "hikisup-read"]

@@ -45,10 +45,12 @@ _DIMENSION = re.compile(
     rb'<(?:\w+:)?dimension\b[^>]*?\sref="(?:[A-Z]{1,3}[0-9]{1,7}:)?([A-Z]{1,3})([0-9]{1,7})"'
 )
 _DIMENSION_WITHIN = 1 << 16
-# A cell or row tag not opened exactly as `<c r="AB12"` / `<row r="12"`, and a tag under a
-# prefix (`<x:c`, `<y:row`: calamine ignores prefixes).
+# A cell tag not opened exactly as `<c r="AB12"` (Excel, LibreOffice and openpyxl all put r
+# first); a row tag with no r, or with an r not written `r="12"` (LibreOffice puts r last in a
+# row, so a row's r may stand anywhere; calamine takes the first, and every one is checked).
 _ODD_CELL = re.compile(rb'<c(?! r="[A-Z]{1,3}[1-9][0-9]{0,6}")(?=[\s>/])')
-_ODD_ROW = re.compile(rb'<row(?! r="[1-9][0-9]{0,6}")(?=[\s>/])')
+_ROW_WITHOUT_R = re.compile(rb"<row(?=[\s>/])(?![^>]*\sr=)")
+_ROW_ODD_R = re.compile(rb'<row(?=[^>]*\sr=(?!"[1-9][0-9]{0,6}"))')
 _PREFIXED_TAG = re.compile(rb":(?:c|row)[\s>/]")  # its name ends so; text rarely does
 
 
@@ -103,14 +105,14 @@ def _claim_holds(data: bytes) -> bool:
 def _plainly_written(data: bytes) -> bool:
     """Whether the part is written the way Excel, LibreOffice and openpyxl write it, so that
     the scans below see every position calamine will use: UTF-8; every cell starting
-    `<c r="AB12"` and every row `<row r="12"` (upper-case letters, 1-7 digits, no leading zero,
-    double quotes, one space); no element under a prefix. calamine takes the first r of a
+    `<c r="AB12"` (upper-case letters, 1-7 digits, no leading zero, double quotes, one space)
+    and every row holding `r="12"`; no element under a prefix. calamine takes the first r of a
     tag, places a cell or row without one after the previous, reads lower-case letters, leading
     zeros and any number of digits, and matches tags by local name: any of those could hide an
     extent from the scans, so such a part goes to the XML reader instead."""
     if data[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in data[:512]:
         return False  # UTF-16: no scan of UTF-8 bytes would see a reference
-    if _ODD_CELL.search(data) or _ODD_ROW.search(data):
+    if _ODD_CELL.search(data) or _ROW_WITHOUT_R.search(data) or _ROW_ODD_R.search(data):
         return False
     return _PREFIXED_TAG.search(data) is None
 

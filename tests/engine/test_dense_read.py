@@ -450,3 +450,35 @@ def test_an_error_while_a_sheet_is_read_in_another_thread_still_reaches_stderr(
     after = os.fstat(2)  # the message is printed right after this: stderr must be back
     assert (after.st_dev, after.st_ino) == (before.st_dev, before.st_ino)
     assert not [t for t in threading.enumerate() if t.name == "hikisup-read"]
+
+
+REAL = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "real-files"
+
+
+def _sheet_parts(path: Path) -> list[bytes]:
+    if not zipfile.is_zipfile(path):  # the corpus keeps some broken on purpose
+        return []
+    with zipfile.ZipFile(path) as z:
+        return [z.read(n) for n in z.namelist() if re.fullmatch(r"xl/worksheets/sheet\d+\.xml", n)]
+
+
+@pytest.mark.skipif(not REAL.is_dir(), reason="the real-file corpus is not beside this clone")
+def test_files_excel_and_libreoffice_wrote_are_read_by_calamine_and_odd_ones_are_not() -> None:
+    """LibreOffice writes a row's r last (`<row collapsed="false" ... r="1">`): such files must
+    keep the fast reader. Files written otherwise (cells placed by position, a prefix, UTF-16,
+    single quotes, r last in a cell) go to the XML reader."""
+    made_by_libreoffice = sorted(REAL.glob("lo__*.xlsx"))
+    assert len(made_by_libreoffice) >= 8
+    for path in made_by_libreoffice:
+        for part in _sheet_parts(path):
+            assert calread._plainly_written(part), path.name
+    odd = {
+        "roo__implicit_coordinates.xlsx": "cells without r",
+        "poi__54288.xlsx": "empty cells without r",
+        "poi__style-alternate-content.xlsx": "x: prefix",
+        "roo__Pfand_from_windows_phone.xlsx": "UTF-16",
+        "sheetjs__xlsx-stream-d-date-cell.xlsx": "r='1'",
+        "poi__bug66675.xlsx": "r last in a cell",
+    }
+    for name, why in odd.items():
+        assert not all(calread._plainly_written(p) for p in _sheet_parts(REAL / name)), why

@@ -49,6 +49,7 @@ _DIMENSION_WITHIN = 1 << 16
 # first); a row tag with no r, or with an r not written `r="12"` (LibreOffice puts r last in a
 # row, so a row's r may stand anywhere; calamine takes the first, and every one is checked).
 _ODD_CELL = re.compile(rb'<c(?! r="[A-Z]{1,3}[1-9][0-9]{0,6}")(?=[\s>/])')
+_ROW_NOT_R_FIRST = re.compile(rb'<row(?! r="[1-9][0-9]{0,6}")(?=[\s>/])')  # quick: Excel's way
 _ROW_WITHOUT_R = re.compile(rb"<row(?=[\s>/])(?![^>]*\sr=)")
 _ROW_ODD_R = re.compile(rb'<row(?=[^>]*\sr=(?!"[1-9][0-9]{0,6}"))')
 _PREFIXED_TAG = re.compile(rb":(?:c|row)[\s>/]")  # its name ends so; text rarely does
@@ -112,7 +113,9 @@ def _plainly_written(data: bytes) -> bool:
     extent from the scans, so such a part goes to the XML reader instead."""
     if data[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in data[:512]:
         return False  # UTF-16: no scan of UTF-8 bytes would see a reference
-    if _ODD_CELL.search(data) or _ROW_WITHOUT_R.search(data) or _ROW_ODD_R.search(data):
+    if _ODD_CELL.search(data):
+        return False
+    if _ROW_NOT_R_FIRST.search(data) and (_ROW_WITHOUT_R.search(data) or _ROW_ODD_R.search(data)):
         return False
     return _PREFIXED_TAG.search(data) is None
 

@@ -58,6 +58,9 @@ from .styles import number_format
 
 # Rows just below a table are read too; a run of more blank rows than this ends the table.
 TRAILING_SCAN = safety.TRAILING_SCAN
+# Every table a live engine can be asked about: the template's and the output sheets' a job
+# adds when first needed (engine/outputs.py).
+_KNOWN: tuple[TableSpec, ...] = (*ALL_TABLES, *OUTPUT_TABLES)
 # How many rows below a table one read takes; a longer run of typed rows costs another read.
 WINDOW = 200
 TEXT_FORMAT = "@"
@@ -327,7 +330,7 @@ class LiveEngine:
         if self._listing is not None:
             self.marker = self._listing.marker
         else:  # one call per sheet and table: the path before the batch functions
-            for spec in (*ALL_TABLES, *OUTPUT_TABLES):  # output sheets a job added earlier too
+            for spec in _KNOWN:  # output sheets a job added earlier too
                 try:
                     self._table(spec)
                 except Exception:  # xlwings raises the COM error (Windows) or KeyError (Mac)
@@ -361,7 +364,7 @@ class LiveEngine:
         found = self._listing.tables
         return {
             s.table
-            for s in (*ALL_TABLES, *OUTPUT_TABLES)
+            for s in _KNOWN
             if s.table in found and found[s.table].sheet == s.sheet
         }
 
@@ -393,7 +396,7 @@ class LiveEngine:
         return self._tables[spec.table]
 
     def _table_named(self, name: str) -> XlTable:
-        return self._table(next(s for s in (*ALL_TABLES, *OUTPUT_TABLES) if s.table == name))
+        return self._table(next(s for s in _KNOWN if s.table == name))
 
     def _has_sheet(self, name: str) -> bool:
         if self._listing is not None:
@@ -697,11 +700,7 @@ class LiveEngine:
         (an output sheet, the snapshot sheet of an old workbook) takes calls of its own."""
         if not self._pending and self._snapshot is None:
             return
-        written = [
-            s
-            for s in (*ALL_TABLES, *self._outputs)
-            if s.key in self._pending and s not in self._outputs
-        ]
+        written = [s for s in _KNOWN if s.key in self._pending and s not in self._outputs]
         self.prefetch(written, snapshot=self._snapshot is not None)
         adds_sheet = bool(self._outputs) or (
             self._snapshot is not None and not self._has_sheet(SNAPSHOT_SHEET)
@@ -715,7 +714,8 @@ class LiveEngine:
         with suspended if suspended is not None else nullcontext():
             for spec in self._outputs:
                 self._add_output(spec)
-            for spec in (*ALL_TABLES, *self._outputs):
+            # every known table, an output table added by an earlier job (移行確認) too
+            for spec in dict.fromkeys((*_KNOWN, *self._outputs)):
                 pending = self._pending.get(spec.key)
                 if pending is not None:
                     self._apply(spec, pending, writer)

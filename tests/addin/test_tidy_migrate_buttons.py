@@ -107,3 +107,25 @@ def test_a_workbook_with_a_sheet_of_that_name_is_never_overwritten(tmp_path: Pat
     excel.dispatch("hikisupMigrate", book=book, today=TODAY)
     assert "シートの名前を変えるか削除" in book._app.alerts[-1][0]
     assert book.data["移行確認"].get(1, 1) == "職員のメモ"
+
+
+def test_migrating_twice_in_the_open_workbook_adds_no_one_twice(tmp_path: Path) -> None:
+    """The review sheet exists after the first run: what the later runs write to it must reach
+    it (the live engine once wrote only template tables and sheets it added itself), or the
+    second 追加 would not know who was added already."""
+    book = _live(tmp_path)
+    listing = tmp_path / "旧名簿.csv"
+    listing.write_bytes(
+        "氏名,ふりがな,生年月日,住所\r\n鈴木　一郎,すずき　いちろう,S50.2.3,笛吹市\r\n".encode(
+            "cp932"
+        )
+    )
+    book._app.answers = [str(listing), "no"]
+    excel.dispatch("hikisupMigrate", book=book, today=TODAY)
+    before = book.table_rows("移行確認", "tMigration")
+    for _ in range(2):
+        book._app.answers = [str(listing), "yes"]
+        excel.dispatch("hikisupMigrate", book=book, today=TODAY)
+    assert book.table_rows("移行確認", "tMigration") != before  # the results were written
+    names = [r[2] for r in book.table_rows("登録名簿", "tRegister") if r[2]]
+    assert names == ["山田　太郎", "佐藤　花子", "鈴木　一郎"]

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import click
 
+from .core.errors import HikisupError
+
 HELP_TEXT = "この説明を表示して終了します"
 
 
@@ -32,9 +34,15 @@ def ask_password(value: str | None, *, confirm: bool) -> str | None:
     """`--password -` asks for it without echo, so it stays out of the shell history."""
     if value != "-":
         return value
-    answer: str = click.prompt(
-        "パスワード",
-        hide_input=True,
-        confirmation_prompt="確認のためもう一度" if confirm else False,
-    )
+    try:
+        answer: str = click.prompt(
+            "パスワード",
+            hide_input=True,
+            confirmation_prompt="確認のためもう一度" if confirm else False,
+        )
+    except click.Abort:  # Ctrl-C or the end of input at the prompt
+        raise HikisupError(
+            "パスワードの入力が取り消されました。何も変更していません。"
+            "パスワードを入力し直して、もう一度実行してください。"
+        ) from None
     return answer

@@ -52,7 +52,10 @@ def run_job(job: Job, values: dict[str, Any]) -> NoReturn:
     from .excel import resolve
 
     file: Path | None = values.get("file") if job.workbook else None
-    target = str(file if file is not None else next(iter(values.values()), ""))
+    # What the log names: the workbook, or the job's first positional argument (new's file,
+    # consolidate's folder); options typed before it come first in `values`.
+    first = next((o.name for o in job.options if o.command_line and not o.cli), None)
+    target = str(file if file is not None else values.get(first, "") if first else "")
     as_json = bool(values.get("as_json"))
     try:
         day = parse_day(values.get("today")) or dt.date.today()

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 import pytest
+from click.testing import CliRunner as CliRunnerWithInput
 from conftest import invoke, sheet_values, table_rows, write_workbook
 
 from hikisup_xl.cli import main
@@ -216,3 +217,47 @@ def test_today_accepts_wareki(tmp_path: Path) -> None:
     result = invoke("expiries", path, "--today", "R8.11.26")
     assert result.exit_code == 0, result.output
     assert "基準日 2026/11/26" in result.stdout
+
+
+def _last_log_line() -> list[str]:
+    from hikisup_xl.applog import log_path
+
+    return log_path().read_text(encoding="utf-8").splitlines()[-1].split("\t")
+
+
+def test_the_log_names_the_file_of_a_job_without_a_workbook_whatever_comes_first(
+    tmp_path: Path,
+) -> None:
+    """Options typed before the file name once put an option's value in the log's file column
+    (`new --body-name 甲府市 x.xlsx` logged 「甲府市」)."""
+    path = tmp_path / "甲府.xlsx"
+    assert invoke("new", "--body-name", "甲府市", path).exit_code == 0
+    assert _last_log_line()[3:5] == [str(path), "成功"]
+    refused = invoke("new", "--body-kind", "県", tmp_path / "県.xlsx")
+    assert refused.exit_code == 2
+    assert _last_log_line()[3:5] == [str(tmp_path / "県.xlsx"), "拒否"]
+    folder = tmp_path / "届いたファイル"
+    folder.mkdir()
+    refused = invoke("consolidate", "--fy", "来年", folder, tmp_path / "集約.xlsx")
+    assert refused.exit_code == 2
+    assert _last_log_line()[3:5] == [str(folder), "拒否"]
+
+
+def test_a_password_prompt_left_without_an_answer_is_refused_in_japanese(tmp_path: Path) -> None:
+    book = write_workbook(tmp_path / "管理.xlsx", {})
+    out = tmp_path / "名簿.xlsx"
+    result = CliRunnerWithInput().invoke(
+        main, ["export-roster", str(book), str(out), "--password", "-"], input=""
+    )
+    assert result.exit_code == 2, result.output
+    assert "パスワードの入力が取り消されました" in result.stderr
+    assert "予期しない" not in result.stderr and "Abort" not in result.output + result.stderr
+    assert not out.exists()
+
+
+def test_demo_refuses_a_wrong_date_in_japanese(tmp_path: Path) -> None:
+    result = invoke("demo", tmp_path / "d", "--today", "あした")
+    assert result.exit_code == 2
+    assert "--today：「あした」は日付として読み取れません" in result.stderr
+    assert "Invalid value" not in result.output + result.stderr
+    assert not (tmp_path / "d").exists()

@@ -362,11 +362,7 @@ class LiveEngine:
         if self._listing is None:
             return set(self._tables)
         found = self._listing.tables
-        return {
-            s.table
-            for s in _KNOWN
-            if s.table in found and found[s.table].sheet == s.sheet
-        }
+        return {s.table for s in _KNOWN if s.table in found and found[s.table].sheet == s.sheet}
 
     # -- Excel's objects (the per-object path, and what has no batch form) -----------------
     def _list(self) -> livebatch.Listing | None:

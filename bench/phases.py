@@ -40,7 +40,7 @@ PHASES: tuple[tuple[str, str, str], ...] = (
     ("shared strings", "hikisup_xl.engine.patch", "shared_strings"),
     ("package open (rest of engine start)", "hikisup_xl.engine.patch", "PatchEngine.__init__"),
     ("density check", "hikisup_xl.engine.patch", "dense_enough"),
-    ("calamine read + convert", "hikisup_xl.engine.calread", "CalamineBook.rows"),
+    ("calamine read + convert", "hikisup_xl.engine.calread", "CalamineBook.dense"),
     ("XML cell reader (fallback)", "hikisup_xl.engine.cellread", "CellReader.read"),
     ("XML parse (sheets to edit, parts)", "hikisup_xl.engine.patch", "Package.xml"),
     ("read_table (grid→rows)", "hikisup_xl.engine.patch", "PatchEngine.read_table"),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 from pathlib import Path
 from typing import Any
 
@@ -121,11 +120,12 @@ def job_command(job: Job) -> click.Command:
 def _register_jobs() -> None:
     """Every declared job becomes a command; a job with its own command shape names it."""
     from .addin.commands import addin_group
+    from .excel import resolve
 
     for job in registry.JOBS:
         if job.command:
-            module, _, name = job.command.partition(":")
-            command: click.Command = getattr(importlib.import_module(module), name)
+            command = resolve(job.command)
+            assert isinstance(command, click.Command), job.command
         else:
             command = job_command(job)
         main.add_command(command, job.name)

@@ -73,18 +73,13 @@ class Session:
         collecting = gc.isenabled()
         gc.disable()
         try:
-            # Live Excel reads every table the job needs, and the snapshot finish() compares
-            # against, in one round trip (other engines have nothing to prefetch).
-            prefetch = getattr(self.engine, "prefetch", None)
-            if prefetch is not None:
-                prefetch((schema.SETTINGS, *specs), snapshot=True)
+            # Every table the job needs and the snapshot finish() compares against: live Excel
+            # reads them in one round trip, the patch engine its largest sheet in a thread.
+            self.engine.prefetch((schema.SETTINGS, *specs), snapshot=True)
             self.settings, self._settings_raw = read_settings(self.engine)
             self.book: Book = load_book(self.engine.read_table, self.settings, self.today, specs)
         except BaseException:
-            # a read still running in another thread holds stderr: the error must be seen
-            settle = getattr(self.engine, "settle_reads", None)
-            if settle is not None:
-                settle()
+            self.engine.settle_reads()  # a read still running holds stderr: the error must show
             raise
         finally:
             gc.freeze()  # what was read is never traversed again (finish() unfreezes)
@@ -220,15 +215,19 @@ def workbook_location(engine: Engine) -> Path | None:
 
 def record(engine: Engine, action: str, counts: str, result: str, user: str = "") -> None:
     """Queue the one 操作履歴 line of a job (written by the engine's next save)."""
-    row = schema.LOG.row(
+    engine.append_rows(schema.LOG, [log_row(action, counts, result, engine.name, user)])
+
+
+def log_row(action: str, counts: str, result: str, file: str, user: str = "") -> tuple[object, ...]:
+    """One 操作履歴 row, stamped now (to the second) with the clerk's user name."""
+    return schema.LOG.row(
         at=dt.datetime.now().replace(microsecond=0),
         user=user or os_user(),
         action=action,
         count=counts,
         result=result,
-        file=engine.name,
+        file=file,
     )
-    engine.append_rows(schema.LOG, [row])
 
 
 def _as_read(overrides: dict[tuple[int, str], object]) -> dict[tuple[int, str], object]:

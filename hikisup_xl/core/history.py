@@ -72,7 +72,7 @@ def current_values(book: Book, overrides: Overrides) -> dict[str, dict[str, str]
         fields = {key: _text(overrides.get((i, key), reg[key][i])) for key in typed}
         for key, cells in as_typed.items():
             fields[key] = cell_text(overrides.get((i, key), cells[i]))
-        out[str(no)] = {key: fields[key] for key in TRACKED_FIELDS}
+        out[str(no)] = fields  # every tracked field (snapshot_rows sorts the keys)
     return out
 
 

@@ -62,7 +62,7 @@ class Settings:
     next_cert_no: int = 1
 
     def __post_init__(self) -> None:
-        wrong = {f: getattr(self, f) for f in FIELDS if not _plainly_valid(self, f)}
+        wrong = {f: getattr(self, f) for f in FIELDS if not _plainly_valid(f, getattr(self, f))}
         if wrong:
             raise SettingsError(_explain(wrong))
 
@@ -71,11 +71,8 @@ class Settings:
         """Settings from field values (blank ones take defaults). A value that is not plainly
         valid goes through pydantic, with the lax coercion it always had (e.g. "3" → 3);
         SettingsError names every value that is still wrong."""
-        if all(k in FIELDS for k in data):
-            try:
-                return cls(**data)  # type: ignore[arg-type]
-            except SettingsError:
-                pass
+        if all(k in FIELDS and _plainly_valid(k, v) for k, v in data.items()):
+            return cls(**data)  # type: ignore[arg-type]
         from .settings_model import ValidationError, validate
 
         try:
@@ -88,8 +85,8 @@ class Settings:
 FIELDS: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(Settings))
 
 
-def _plainly_valid(settings: Settings, name: str) -> bool:
-    value = getattr(settings, name)
+def _plainly_valid(name: str, value: object) -> bool:
+    """Whether a field's value is of its exact type and within its bounds (no coercion)."""
     if name in CHOICES:
         return value in CHOICES[name]
     if name in INT_BOUNDS:

@@ -270,8 +270,3 @@ class CalamineBook:
         if len(set(map(len, grid))) > 1:  # calamine's rows are one width; never guess otherwise
             return None
         return DenseSheet(min_col, max_col, dense_rows(grid, min_col, max_col))
-
-    def rows(self, sheet: str, min_col: int, max_col: int) -> Rows | None:
-        """The sheet's values in columns min_col..max_col, sparse; None when calamine fails."""
-        dense = self.dense(sheet, min_col, max_col)
-        return None if dense is None else dense.sparse()

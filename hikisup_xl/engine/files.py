@@ -219,6 +219,12 @@ class FileEngine:
                 if not (isinstance(cell.value, str) and cell.value.startswith("=")):
                     cell.value = formula
 
+    def prefetch(self, specs: Sequence[TableSpec], *, snapshot: bool = False) -> None:
+        """Nothing to start: openpyxl has read the whole file when it opened it."""
+
+    def settle_reads(self) -> None:
+        """No read runs in the background."""
+
     def refresh_pivots(self, sheet: str) -> None:
         """Nothing to do: the template's pivot caches are refreshed when the file is opened."""
 

@@ -52,7 +52,7 @@ from ..core.schema import (
 )
 from ..core.table import RawTable
 from . import livebatch, safety
-from .outputs import refuse_sheet_without_table
+from .outputs import OUTPUT_BEFORE, refuse_sheet_without_table
 from .protocol import Link
 from .styles import number_format
 
@@ -426,6 +426,9 @@ class LiveEngine:
         return self._sheet(sheet).range((top, left), (bottom, right)).options(ndim=2).value
 
     # -- reading ---------------------------------------------------------------------------
+    def settle_reads(self) -> None:
+        """Nothing runs in the background: every read is a call that has returned."""
+
     def prefetch(self, specs: Sequence[TableSpec], *, snapshot: bool = False) -> None:
         """Read these tables (and the snapshot sheet) in one HikisupRead call, for the reads
         that follow; nothing without the batch functions (each table is then read when
@@ -605,8 +608,6 @@ class LiveEngine:
         refuse_sheet_without_table(spec, True)
 
     def _add_output(self, spec: TableSpec) -> None:
-        from .outputs import OUTPUT_BEFORE
-
         before = None
         for name in OUTPUT_BEFORE:
             try:

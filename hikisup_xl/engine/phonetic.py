@@ -18,12 +18,12 @@ import re
 from lxml import etree  # type: ignore[import-untyped]
 
 from ..core.grid import col_letter
+from .cellread import run_text
 from .ooxml import MAIN_NS, Element, Package, WorkbookInfo, iter_elements, parse_ref
 
 _SI = f"{{{MAIN_NS}}}si"
 _C = f"{{{MAIN_NS}}}c"
 _T = f"{{{MAIN_NS}}}t"
-_R = f"{{{MAIN_NS}}}r"
 _RPH = f"{{{MAIN_NS}}}rPh"
 _V = f"{{{MAIN_NS}}}v"
 _IS = f"{{{MAIN_NS}}}is"
@@ -31,7 +31,7 @@ _IS = f"{{{MAIN_NS}}}is"
 
 def reading_of(string: Element) -> str | None:
     """The reading of one <si> or <is>: None when it has no phonetic run."""
-    base = "".join(t.text or "" for t in string.iter(_T) if t.getparent().tag in (_SI, _IS, _R))
+    base = run_text(string)
     runs: list[tuple[int, int, str]] = []
     for rph in string.iter(_RPH):
         try:

@@ -26,6 +26,16 @@ class Engine(Protocol):
         """The workbook's file name, for messages and the 操作履歴."""
         ...
 
+    def prefetch(self, specs: Sequence[TableSpec], *, snapshot: bool = False) -> None:
+        """Start reading these tables (and the snapshot) for the reads that follow: live Excel
+        in one round trip, the patch engine its largest sheet in a second thread; nothing for
+        the openpyxl engine, which has read the whole file already."""
+        ...
+
+    def settle_reads(self) -> None:
+        """Wait for a read prefetch left running; called before an error leaves the reading."""
+        ...
+
     def read_table(self, spec: TableSpec) -> RawTable: ...
 
     def write_cells(self, raw: RawTable, key: str, values: Mapping[int, object]) -> None:

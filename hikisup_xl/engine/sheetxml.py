@@ -108,34 +108,16 @@ def needs_preserve(text: str) -> bool:
     return text != text.strip() or "\n" in text or "\t" in text or "  " in text
 
 
-def _escape(text: str) -> bytes:
-    """Text as lxml writes it in an element (a carriage return as a reference)."""
-    escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return escaped.replace("\r", "&#13;").encode()
-
-
 def cell_xml(row: int, col: int, value: CellValue, style: int | None) -> bytes:
     """A new cell as set_value writes it (lxml's serialisation, byte for byte)."""
-    kind, text = value
-    head = f'<c r="{col_letter(col)}{row}"'
-    if style is not None and style != 0:
-        head += f' s="{style}"'
-    if kind == "s":
-        space = ' xml:space="preserve"' if needs_preserve(text) else ""
-        return f'{head} t="inlineStr"><is><t{space}>'.encode() + _escape(text) + b"</t></is></c>"
-    if kind == "b":
-        return f'{head} t="b"><v>{text}</v></c>'.encode()
-    if kind == "n":
-        return f"{head}><v>{text}</v></c>".encode()
-    return f"{head}/>".encode()
+    return inline_cell_xml(f"{col_letter(col)}{row}", value, style).encode()
 
 
 def formula_xml(row: int, col: int, formula: str, style: int | None) -> bytes:
     """A new cell with a formula and no value, as set_formula writes it."""
-    head = f'<c r="{col_letter(col)}{row}"'
-    if style is not None and style != 0:
-        head += f' s="{style}"'
-    return f"{head}><f>".encode() + _escape(formula) + b"</f></c>"
+    s = f' s="{style}"' if style else ""
+    body = formula.translate(_TEXT_ESCAPES)
+    return f'<c r="{col_letter(col)}{row}"{s}><f>{body}</f></c>'.encode()
 
 
 # Splitting a worksheet part's <sheetData> into rows without parsing them (see from_bytes).

@@ -28,7 +28,7 @@ from ..core.schema import (
     TableSpec,
 )
 from . import graft
-from .calread import from_calamine
+from .calread import DenseSheet, dense_rows
 from .files import FileEngine, workbook_marker
 from .ooxml import (
     CUSTOM_NS,
@@ -36,6 +36,7 @@ from .ooxml import (
     ROOT_RELS,
     RelsDoc,
     local,
+    parse_xml,
     q,
     to_bytes,
 )
@@ -150,10 +151,8 @@ class PatchUpgrade(PatchEngine):
         self._editors[sheet] = SheetEditor(root, part)
         self._new_parts.add(part)
         grid = self._template_book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
-        self._grids[sheet] = {
-            r: {c: from_calamine(v) for c, v in enumerate(line, 1) if v not in ("", None)}
-            for r, line in enumerate(grid, 1)
-        }
+        width = len(grid[0]) if grid else 0
+        self._grids[sheet] = DenseSheet(1, width, dense_rows(grid, 1, width)).sparse()
 
     def add_columns(self, spec: TableSpec, columns: Sequence[Column]) -> None:
         table = self._table(spec)
@@ -238,12 +237,12 @@ class PatchUpgrade(PatchEngine):
             name = info.filename
             if name in self._extra_parts or not name.lower().startswith("xl/pivottables/"):
                 continue
-            if (
-                not name.lower().endswith(".xml")
-                or b"pivotTableDefinition" not in self._pkg.read(name)[:500]
-            ):
+            if not name.lower().endswith(".xml"):
                 continue
-            root = self._pkg.xml(name)
+            data = self._pkg.read(name)
+            if b"pivotTableDefinition" not in data[:500]:
+                continue
+            root = parse_xml(data, name)
             if local(root.tag) == "pivotTableDefinition" and stray in root.attrib:
                 del root.attrib[stray]
                 self._extra_parts[name] = to_bytes(root)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from ..applog import os_user
 from ..core import schema
 from ..engine import safety
+from ..session import log_row
 from .result import Result
 
 
@@ -40,14 +40,7 @@ def new(
     }
     settings = Settings.validate({k: v.strip() for k, v in given.items() if v and v.strip()})
     report(0, 2, "管理ブックを作っています")
-    first = schema.LOG.row(
-        at=dt.datetime.now().replace(microsecond=0),
-        user=os_user(),
-        action="新しい管理ブック",
-        count="",
-        result="成功",
-        file=book.name,
-    )
+    first = log_row("新しい管理ブック", "", "成功", book.name)
     wb = build_workbook(settings, {schema.LOG.key: [first]})
     report(1, 2, "保存しています")
     save_atomic(wb, book, keep_backup=False, replace=False)

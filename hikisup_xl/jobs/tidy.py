@@ -72,7 +72,7 @@ def _history_row(s: Session, c: Change, place: str, today: dt.date) -> tuple[obj
 
 
 def tidy(engine: Engine, today: dt.date, dry_run: bool = False) -> Result:
-    s = Session(engine, today)
+    s = Session(engine, today, tables=TIDY_TABLES)  # never the history, results or settings
     changes = plan(lambda spec: s.book[spec.key].raw, engine.read_readings)
     lines: list[str] = []
     history: list[tuple[object, ...]] = []

@@ -29,6 +29,17 @@ def _live(tmp_path: Path) -> FakeBook:
     return book
 
 
+def _old_list(tmp_path: Path) -> Path:
+    """A municipality's former roster (CP932 CSV, as Excel saves it) with one new person."""
+    listing = tmp_path / "旧名簿.csv"
+    listing.write_bytes(
+        "氏名,ふりがな,生年月日,住所\r\n鈴木　一郎,すずき　いちろう,S50.2.3,笛吹市\r\n".encode(
+            "cp932"
+        )
+    )
+    return listing
+
+
 def _log(book: FakeBook) -> list[list[object]]:
     return [r for r in book.table_rows("操作履歴", "tLog") if any(v is not None for v in r)]
 
@@ -65,12 +76,7 @@ def test_tidy_on_yes_rewrites_in_the_open_workbook(tmp_path: Path) -> None:
 
 def test_migrate_asks_for_an_xlsx_or_csv_and_adds_the_review_sheet(tmp_path: Path) -> None:
     book = _live(tmp_path)
-    listing = tmp_path / "旧名簿.csv"
-    listing.write_bytes(
-        "氏名,ふりがな,生年月日,住所\r\n鈴木　一郎,すずき　いちろう,S50.2.3,笛吹市\r\n".encode(
-            "cp932"
-        )
-    )
+    listing = _old_list(tmp_path)
     book._app.answers = [str(listing), "no"]
     excel.dispatch("hikisupMigrate", book=book, today=TODAY)
     (method, args), (method2, _) = book._app.dialogs
@@ -114,12 +120,7 @@ def test_migrating_twice_in_the_open_workbook_adds_no_one_twice(tmp_path: Path) 
     it (the live engine once wrote only template tables and sheets it added itself), or the
     second 追加 would not know who was added already."""
     book = _live(tmp_path)
-    listing = tmp_path / "旧名簿.csv"
-    listing.write_bytes(
-        "氏名,ふりがな,生年月日,住所\r\n鈴木　一郎,すずき　いちろう,S50.2.3,笛吹市\r\n".encode(
-            "cp932"
-        )
-    )
+    listing = _old_list(tmp_path)
     book._app.answers = [str(listing), "no"]
     excel.dispatch("hikisupMigrate", book=book, today=TODAY)
     before = book.table_rows("移行確認", "tMigration")
